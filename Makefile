@@ -1,0 +1,48 @@
+# setup-now: `make run` serves the app with demo data; `make test` runs every check.
+# Both install what they need first (see scripts/ensure-tools.sh) and reuse it later.
+
+SHELL := /bin/bash
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/setup-now/target
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
+# cargo-leptos reads the target dir from cargo; the site goes under it too.
+LEPTOS_FLAGS := --release
+DB ?= $(CURDIR)/setup-now.db
+
+.PHONY: run test tools build release lint unit wasm-test e2e bench clean-db fmt
+
+tools:
+	@scripts/ensure-tools.sh
+
+build release: tools
+	cargo leptos build $(LEPTOS_FLAGS)
+
+run: release
+	SETUP_NOW_MODE=development \
+	SETUP_NOW_DATABASE_URL="sqlite://$(DB)" \
+	LEPTOS_SITE_ROOT="$(LEPTOS_SITE_ROOT)" \
+	"$(CARGO_TARGET_DIR)/release/setup-now"
+
+fmt:
+	cargo fmt
+
+lint: tools
+	cargo fmt --check
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+
+unit: tools
+	cargo test --features ssr
+
+wasm-test: tools
+	cargo test --features hydrate --target wasm32-unknown-unknown --test browser
+
+e2e: release
+	scripts/e2e.sh
+
+test: lint unit wasm-test e2e
+	@echo "make test: all checks passed"
+
+bench: release
+	scripts/bench.sh

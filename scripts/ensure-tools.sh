@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what building and testing setup-now needs, each only when missing:
+# the wasm32 target, rustfmt/clippy, cargo-leptos, wasm-bindgen-cli (the exact
+# version Cargo.lock pins), Chromium + ChromeDriver, and the npm packages of
+# end2end/ (Playwright and binaryen's wasm-opt). Safe to run again: it then
+# only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+say() { printf 'ensure-tools: %s\n' "$*"; }
+die() { printf 'ensure-tools: %s\n' "$*" >&2; exit 1; }
+
+command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs), then run this again."
+command -v rustup >/dev/null || die "rustup is missing: the wasm32 target is installed through rustup."
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^${component}"; then
+    say "adding rustup component ${component}"
+    rustup component add "${component}"
+  fi
+done
+
+if ! cargo leptos --version 2>/dev/null | grep -q "${CARGO_LEPTOS_VERSION}"; then
+  say "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (about 11 minutes on 2 cores)"
+  cargo install cargo-leptos --locked --version "${CARGO_LEPTOS_VERSION}"
+fi
+
+# The CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "${WB_VERSION}" ] || die "could not read the wasm-bindgen version from Cargo.lock"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WB_VERSION}$" \
+   || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  say "installing wasm-bindgen-cli ${WB_VERSION} (about 4 minutes)"
+  # Not --locked: the CLI's own lock file names a crate the registry lacks.
+  cargo install wasm-bindgen-cli --version "${WB_VERSION}" --force
+fi
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Chromium and ChromeDriver from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    die "Chromium and ChromeDriver are missing. Install them as root: apt-get install chromium chromium-driver"
+  fi
+fi
+
+command -v npm >/dev/null || die "npm is missing: install Node.js 20 or newer with npm (apt-get install nodejs npm)."
+if [ ! -f end2end/node_modules/.package-lock.json ] \
+   || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "installing end2end npm packages (Playwright without browsers, binaryen)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+[ -x end2end/node_modules/.bin/wasm-opt ] || die "end2end/node_modules/.bin/wasm-opt missing after npm ci"

@@ -1,0 +1,124 @@
+//! The application shell: document, header, routes and the pages without a home
+//! of their own.
+
+use crate::components::LanguageSwitch;
+use crate::mailbox::MailboxPage;
+use crate::wizard::page::SetupPage;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    ParamSegment, SsrMode, StaticSegment,
+    components::{A, Route, Router, Routes},
+};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: translations, meta tags and the router.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/setup-now.css" />
+            <AppTitle />
+            <Router>
+                <a class="skip" href="#main">
+                    {move || t_string!(use_i18n(), app.skip)}
+                </a>
+                <Header />
+                <main id="main">
+                    <Routes fallback=NotFound>
+                        <Route path=StaticSegment("") view=Home />
+                        <Route path=StaticSegment("mailbox") view=MailboxPage />
+                        <Route
+                            path=(StaticSegment("setup"), ParamSegment("token"))
+                            view=SetupPage
+                            ssr=SsrMode::Async
+                        />
+                    </Routes>
+                </main>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn AppTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || t_string!(i18n, app.title).to_string() /> }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="top">
+            <A href="/" attr:class="brand">
+                {t!(i18n, app.title)}
+            </A>
+            <nav aria-label=move || t_string!(i18n, app.title)>
+                <A href="/commerce">{t!(i18n, app.nav_commerce)}</A>
+                <A href="/mailbox">{t!(i18n, app.nav_mailbox)}</A>
+                <A href="/hub">{t!(i18n, app.nav_hub)}</A>
+            </nav>
+            <LanguageSwitch />
+        </header>
+    }
+}
+
+#[component]
+fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page">
+            <h1>{t!(i18n, app.title)}</h1>
+            <p class="lead">{t!(i18n, app.tagline)}</p>
+            <p>{t!(i18n, app.home_intro)}</p>
+            <ul class="links">
+                <li>
+                    <A href="/commerce">{t!(i18n, app.home_commerce)}</A>
+                </li>
+                <li>
+                    <A href="/mailbox">{t!(i18n, app.home_mailbox)}</A>
+                </li>
+                <li>
+                    <A href="/hub">{t!(i18n, app.home_hub)}</A>
+                </li>
+            </ul>
+        </section>
+    }
+}
+
+/// The page for addresses that match no route; answers 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <section class="page">
+            <h1>{t!(i18n, app.not_found_title)}</h1>
+            <p>{t!(i18n, app.not_found_text)}</p>
+            <A href="/">{t!(i18n, app.back_home)}</A>
+        </section>
+    }
+}

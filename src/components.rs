@@ -1,0 +1,169 @@
+//! Small building blocks the pages share.
+
+use crate::domain::DomainError;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+/// Where the user stands in a wizard: an ordered list of the step titles with the
+/// current one marked for assistive technology (`aria-current="step"`).
+#[component]
+pub fn StepIndicator(
+    /// Titles of the steps, in order.
+    #[prop(into)]
+    steps: Signal<Vec<String>>,
+    /// Index of the current step, from 0.
+    #[prop(into)]
+    current: Signal<usize>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move || t_string!(i18n, app.progress).to_string();
+    view! {
+        <nav class="steps" aria-label=label>
+            <ol>
+                {move || {
+                    steps
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, title)| {
+                            let state = move || {
+                                let now = current.get();
+                                if index < now {
+                                    "done"
+                                } else if index == now {
+                                    "current"
+                                } else {
+                                    "todo"
+                                }
+                            };
+                            view! {
+                                <li
+                                    class=state
+                                    aria-current=move || (index == current.get()).then_some("step")
+                                >
+                                    <span class="steps-number" aria-hidden="true">{index + 1}</span>
+                                    <span class="steps-title">{title}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+        </nav>
+    }
+}
+
+/// Buttons that switch the interface language; the choice is kept in a cookie.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let button = move |locale: Locale, label: &'static str, lang: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="lang"
+                lang=lang
+                aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                on:click=move |_| i18n.set_locale(locale)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="langs" role="group" aria-label=move || t_string!(i18n, app.language)>
+            {button(Locale::en, "English", "en")}
+            {button(Locale::cs, "Čeština", "cs")}
+        </div>
+    }
+}
+
+/// The translated message for an error key (`DomainError::key`, `AppError::key`).
+pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
+    match key {
+        "required" => t_string!(i18n, err.required).to_string(),
+        "email_invalid" => t_string!(i18n, err.email_invalid).to_string(),
+        "order_number_invalid" => t_string!(i18n, err.order_number_invalid).to_string(),
+        "offer_unknown" => t_string!(i18n, err.offer_unknown).to_string(),
+        "service_kind_unknown" => t_string!(i18n, err.service_kind_unknown).to_string(),
+        "quantity_invalid" => t_string!(i18n, err.quantity_invalid).to_string(),
+        "country_invalid" => t_string!(i18n, err.country_invalid).to_string(),
+        "date_invalid" => t_string!(i18n, err.date_invalid).to_string(),
+        "subdomain_too_short" => t_string!(i18n, err.subdomain_too_short).to_string(),
+        "subdomain_too_long" => t_string!(i18n, err.subdomain_too_long).to_string(),
+        "subdomain_characters" => t_string!(i18n, err.subdomain_characters).to_string(),
+        "subdomain_hyphen_edge" => t_string!(i18n, err.subdomain_hyphen_edge).to_string(),
+        "subdomain_reserved" => t_string!(i18n, err.subdomain_reserved).to_string(),
+        "org_name_invalid" => t_string!(i18n, err.org_name_invalid).to_string(),
+        "text_too_long" => t_string!(i18n, err.text_too_long).to_string(),
+        "password_too_short" => t_string!(i18n, err.password_too_short).to_string(),
+        "password_too_long" => t_string!(i18n, err.password_too_long).to_string(),
+        "password_common" => t_string!(i18n, err.password_common).to_string(),
+        "password_mismatch" => t_string!(i18n, err.password_mismatch).to_string(),
+        "subscription_id_invalid" => t_string!(i18n, err.subscription_id_invalid).to_string(),
+        "party_id_invalid" => t_string!(i18n, err.party_id_invalid).to_string(),
+        "time_zone_unknown" => t_string!(i18n, err.time_zone_unknown).to_string(),
+        "language_unknown" => t_string!(i18n, err.language_unknown).to_string(),
+        "location_name_invalid" => t_string!(i18n, err.location_name_invalid).to_string(),
+        "address_invalid" => t_string!(i18n, err.address_invalid).to_string(),
+        "services_required" => t_string!(i18n, err.services_required).to_string(),
+        "email_belongs_to_partner" => t_string!(i18n, err.email_belongs_to_partner).to_string(),
+        "email_belongs_to_other_org" => t_string!(i18n, err.email_belongs_to_other_org).to_string(),
+        "subdomain_taken" => t_string!(i18n, err.subdomain_taken).to_string(),
+        "order_already_set_up" => t_string!(i18n, err.order_already_set_up).to_string(),
+        "organization_not_recognized" => t_string!(i18n, err.organization_not_recognized).to_string(),
+        "managed_by_customer" => t_string!(i18n, err.managed_by_customer).to_string(),
+        "step_incomplete" => t_string!(i18n, err.step_incomplete).to_string(),
+        "not_found" => t_string!(i18n, err.not_found).to_string(),
+        "gone" => t_string!(i18n, err.gone).to_string(),
+        "unauthorized" => t_string!(i18n, err.unauthorized).to_string(),
+        "forbidden" => t_string!(i18n, err.forbidden).to_string(),
+        "too_many_attempts" => t_string!(i18n, err.too_many_attempts).to_string(),
+        "transport" => t_string!(i18n, err.transport).to_string(),
+        "invalid" => t_string!(i18n, err.invalid).to_string(),
+        "sku_invalid" => t_string!(i18n, err.sku_invalid).to_string(),
+        "pstn_connection_unknown" => t_string!(i18n, err.pstn_connection_unknown).to_string(),
+        _ => t_string!(i18n, err.unexpected).to_string(),
+    }
+}
+
+/// The translated message for a field error.
+pub fn domain_error_text(i18n: I18nContext<Locale>, error: &DomainError) -> String {
+    error_text(i18n, error.key())
+}
+
+/// The translated message for a server function error.
+pub fn app_error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
+    error_text(i18n, error.key())
+}
+
+/// Waits `ms` milliseconds in the browser (debouncing); nothing to wait for on
+/// the server, where no input events happen.
+pub async fn sleep_ms(ms: u32) {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}
+
+/// A form field's error, announced and linked to its input by id
+/// (`aria-describedby="{id}"`).
+#[component]
+pub fn FieldMessage(
+    /// The element id the input points to.
+    #[prop(into)]
+    id: String,
+    /// The message, when there is one.
+    #[prop(into)]
+    message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || message.with(Option::is_some)>
+            <p class="error" role="alert" id=id.clone()>
+                {move || message.get().unwrap_or_default()}
+            </p>
+        </Show>
+    }
+}

@@ -1,0 +1,80 @@
+//! The built-in mailbox: every email the app wrote, for people at `/mailbox`
+//! and for suites at `GET /api/dev/mailbox`.
+
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A link inside a stored email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxLink {
+    pub text: String,
+    pub href: String,
+}
+
+/// One stored email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxMessage {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub links: Vec<MailboxLink>,
+    pub created_at: String,
+}
+
+/// The newest messages (all recipients), when the development hooks are on.
+#[server(endpoint = "mailbox")]
+pub async fn load_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
+    let state = crate::server::state::app_state()?;
+    if !state.config.dev_hooks {
+        return Err(AppError::NotFound);
+    }
+    state.store.mailbox(None, 200).await.map_err(AppError::unexpected)
+}
+
+/// `/mailbox`: the messages, newest last, each with its links.
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let messages = Resource::new(|| (), |_| load_mailbox());
+    view! {
+        <section class="page">
+            <h1>{t!(i18n, mailbox.title)}</h1>
+            <p>{t!(i18n, mailbox.intro)}</p>
+            <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match messages.await {
+                        Err(_) => view! { <p role="alert">{t!(i18n, mailbox.unavailable)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, mailbox.empty)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ol class="mails">
+                                {list
+                                    .into_iter()
+                                    .rev()
+                                    .map(|m| view! {
+                                        <li class="mail">
+                                            <article aria-label=m.subject.clone()>
+                                                <h2>{m.subject.clone()}</h2>
+                                                <p class="meta">
+                                                    {t!(i18n, mailbox.to)} " " {m.to.clone()} " · " {m.created_at.clone()}
+                                                </p>
+                                                <pre>{m.text.clone()}</pre>
+                                                <p class="mail-links">
+                                                    {m.links.iter().map(|l| view! {
+                                                        <a class="button" href=l.href.clone()>{l.text.clone()}</a>
+                                                    }).collect_view()}
+                                                </p>
+                                            </article>
+                                        </li>
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

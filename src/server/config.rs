@@ -1,0 +1,178 @@
+//! Configuration from the environment. Every setting has a documented default;
+//! secrets have one only in development mode.
+
+use anyhow::{Context, bail};
+use std::{net::SocketAddr, time::Duration};
+
+/// Development runs with demo data, development hooks and a known commerce token;
+/// production refuses to start without its secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `SETUP_NOW_MODE=development`.
+    Development,
+    /// `SETUP_NOW_MODE=production` (the default).
+    Production,
+}
+
+/// Everything the server reads from its environment.
+#[derive(Clone)]
+pub struct Config {
+    /// `SETUP_NOW_MODE`: `development` or `production` (default).
+    pub mode: Mode,
+    /// `SETUP_NOW_ADDR`: where to listen (default `127.0.0.1:3000`; port 0 picks one).
+    pub addr: SocketAddr,
+    /// `SETUP_NOW_DATABASE_URL`: `sqlite://PATH` (default `sqlite://setup-now.db`).
+    pub database_url: String,
+    /// `SETUP_NOW_PUBLIC_URL`: the absolute base of links in emails
+    /// (default `http://127.0.0.1:3000`). Never taken from a request's Host header.
+    pub public_url: String,
+    /// `SETUP_NOW_SMTP_URL`: e.g. `smtp://user:pass@mail.example:587`; unset means
+    /// emails stay in the built-in mailbox only.
+    pub smtp_url: Option<String>,
+    /// `SETUP_NOW_SMTP_FROM`: sender address (default `Set Up Now <no-reply@setup-now.invalid>`).
+    pub smtp_from: String,
+    /// `SETUP_NOW_COMMERCE_TOKEN`: bearer token of the commerce system. Required in
+    /// production; `dev-commerce-token` in development.
+    pub commerce_token: String,
+    /// `SETUP_NOW_DEV_HOOKS`: `1` switches on `/api/dev/*` and `/mailbox`
+    /// (default: on in development, off in production).
+    pub dev_hooks: bool,
+    /// `SETUP_NOW_DEMO_DATA`: `1` loads the demo orders once (default: as dev hooks).
+    pub demo_data: bool,
+    /// `SETUP_NOW_SCHEDULER_INTERVAL_SECS`: seconds between scheduler passes (default 30).
+    pub scheduler_interval: Duration,
+    /// `LEPTOS_SITE_ROOT`: the folder with `pkg/` (default `target/site`).
+    pub site_root: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("mode", &self.mode)
+            .field("addr", &self.addr)
+            .field("database_url", &self.database_url)
+            .field("public_url", &self.public_url)
+            .field("smtp", &self.smtp_url.is_some())
+            .field("dev_hooks", &self.dev_hooks)
+            .field("demo_data", &self.demo_data)
+            .field("scheduler_interval", &self.scheduler_interval)
+            .field("site_root", &self.site_root)
+            .finish_non_exhaustive()
+    }
+}
+
+fn flag(value: &str) -> anyhow::Result<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => bail!("expected 1 or 0, found {other:?}"),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let mode = match lookup("SETUP_NOW_MODE").as_deref().map(str::trim) {
+            None | Some("") | Some("production") => Mode::Production,
+            Some("development") => Mode::Development,
+            Some(other) => bail!("SETUP_NOW_MODE must be development or production, not {other:?}"),
+        };
+        let dev = mode == Mode::Development;
+        let addr = lookup("SETUP_NOW_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("SETUP_NOW_ADDR must be HOST:PORT")?;
+        let commerce_token = match lookup("SETUP_NOW_COMMERCE_TOKEN").filter(|t| !t.is_empty()) {
+            Some(token) => token,
+            None if dev => "dev-commerce-token".into(),
+            None => bail!("SETUP_NOW_COMMERCE_TOKEN must be set in production mode"),
+        };
+        if !dev && commerce_token.len() < 16 {
+            bail!("SETUP_NOW_COMMERCE_TOKEN must have at least 16 characters in production mode");
+        }
+        let dev_hooks = match lookup("SETUP_NOW_DEV_HOOKS") {
+            Some(value) => flag(&value).context("SETUP_NOW_DEV_HOOKS")?,
+            None => dev,
+        };
+        let demo_data = match lookup("SETUP_NOW_DEMO_DATA") {
+            Some(value) => flag(&value).context("SETUP_NOW_DEMO_DATA")?,
+            None => dev_hooks,
+        };
+        let scheduler_interval = match lookup("SETUP_NOW_SCHEDULER_INTERVAL_SECS") {
+            Some(secs) => Duration::from_secs(
+                secs.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .context("SETUP_NOW_SCHEDULER_INTERVAL_SECS must be a positive number")?,
+            ),
+            None => Duration::from_secs(30),
+        };
+        let public_url = lookup("SETUP_NOW_PUBLIC_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:3000".into())
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("SETUP_NOW_PUBLIC_URL must be an absolute http(s) URL");
+        }
+        Ok(Config {
+            mode,
+            addr,
+            database_url: lookup("SETUP_NOW_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://setup-now.db".into()),
+            public_url,
+            smtp_url: lookup("SETUP_NOW_SMTP_URL").filter(|u| !u.is_empty()),
+            smtp_from: lookup("SETUP_NOW_SMTP_FROM")
+                .unwrap_or_else(|| "Set Up Now <no-reply@setup-now.invalid>".into()),
+            commerce_token,
+            dev_hooks,
+            demo_data,
+            scheduler_interval,
+            site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_commerce_token() {
+        let err = config(&[]).unwrap_err();
+        assert!(format!("{err}").contains("SETUP_NOW_COMMERCE_TOKEN"));
+    }
+
+    #[test]
+    fn development_has_the_documented_defaults() {
+        let c = config(&[("SETUP_NOW_MODE", "development")]).unwrap();
+        assert_eq!(c.commerce_token, "dev-commerce-token");
+        assert!(c.dev_hooks && c.demo_data);
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn production_keeps_development_hooks_off_unless_asked() {
+        let c = config(&[("SETUP_NOW_COMMERCE_TOKEN", "a-long-enough-secret-token")]).unwrap();
+        assert!(!c.dev_hooks);
+        assert_eq!(c.mode, Mode::Production);
+    }
+
+    #[test]
+    fn a_relative_public_url_is_refused() {
+        assert!(config(&[("SETUP_NOW_MODE", "development"), ("SETUP_NOW_PUBLIC_URL", "/x")]).is_err());
+    }
+}

@@ -1,0 +1,126 @@
+//! The server: configuration, storage, background work, and the axum router that
+//! serves the Leptos app, the JSON API and the static files.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod mail;
+pub mod scheduler;
+pub mod state;
+pub mod store;
+pub mod tokens;
+
+use crate::app::{App, shell};
+use anyhow::Context;
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::IntoResponse,
+    routing::get,
+};
+use config::Config;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use state::{AppState, Clock};
+use std::{net::SocketAddr, sync::Arc};
+use store::Store;
+use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+/// Reads the environment, then serves until the process is stopped.
+pub async fn run_from_env() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let server = start(config).await?;
+    tracing::info!("serving on http://{}", server.addr);
+    server.handle.await.context("server task")?
+}
+
+/// A running server.
+pub struct Running {
+    /// Where it listens (useful with port 0).
+    pub addr: SocketAddr,
+    /// The state its handlers share.
+    pub state: AppState,
+    /// Ends with the server.
+    pub handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Opens storage, starts the background work and binds the listener.
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let store = Store::connect(&config.database_url).await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("setup-now")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let state = AppState {
+        leptos_options,
+        config: Arc::new(config),
+        store,
+        clock: Clock::default(),
+        outbox_signal: Arc::new(tokio::sync::Notify::new()),
+    };
+    if state.config.demo_data {
+        demo::load(&state).await.context("loading demo data")?;
+    }
+    if let Some(url) = &state.config.smtp_url {
+        let sender = mail::SmtpSender::new(url, &state.config.smtp_from)?;
+        scheduler::spawn_outbox_worker(state.clone(), sender);
+    }
+    scheduler::spawn_scheduler(state.clone());
+    let listener = tokio::net::TcpListener::bind(state.config.addr)
+        .await
+        .with_context(|| format!("binding {}", state.config.addr))?;
+    let addr = listener.local_addr()?;
+    let app = router(state.clone());
+    let handle = tokio::spawn(async move { axum::serve(listener, app).await.context("serving") });
+    Ok(Running { addr, state, handle })
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::error!(error = format!("{err:#}"), "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pkg_dir = format!("{}/{}", state.leptos_options.site_root, state.leptos_options.site_pkg_dir);
+    let pkg = Router::new()
+        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ));
+    let context_state = state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api::router(&state))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+        .merge(pkg)
+        .layer(CompressionLayer::new().br(true).gzip(true))
+}

@@ -1,0 +1,90 @@
+//! The background work inside the server: scheduler passes on an interval, and
+//! the outbox worker that delivers email over SMTP.
+
+use super::{mail::SmtpSender, state::AppState, store::PassReport};
+use std::time::Duration;
+
+/// One pass, now (as the clock reads it).
+pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
+    let report = state
+        .store
+        .run_scheduler_pass(state.clock.now(), &state.config.public_url)
+        .await?;
+    if report.invitations + report.escalations > 0 {
+        state.outbox_signal.notify_one();
+        tracing::info!(?report, "scheduler pass");
+    }
+    Ok(report)
+}
+
+/// Runs a pass every `interval` until the process ends.
+pub fn spawn_scheduler(state: AppState) {
+    let interval = state.config.scheduler_interval;
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if let Err(err) = run_pass(&state).await {
+                tracing::error!(error = format!("{err:#}"), "scheduler pass failed");
+            }
+        }
+    });
+}
+
+/// Wait before the next attempt after `attempts` failures: 30 s doubling, at
+/// most an hour.
+pub fn backoff(attempts: i64) -> chrono::Duration {
+    let exp = attempts.clamp(1, 8) - 1;
+    chrono::Duration::seconds((30i64 << exp).min(3600))
+}
+
+/// Claims due emails, sends each outside any transaction, records the outcome.
+/// Returns how many were sent.
+pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Result<usize> {
+    let lease = chrono::Duration::minutes(5);
+    let items = state.store.claim_outbox(state.clock.now(), lease, 20).await?;
+    let mut sent = 0;
+    for item in items {
+        let message_id = format!("<{}@setup-now>", item.dedupe_key.replace([':', ' '], "."));
+        match sender.send(&message_id, &item.recipient, &item.subject, &item.text).await {
+            Ok(()) => {
+                state.store.outbox_sent(item.id, state.clock.now()).await?;
+                sent += 1;
+            }
+            Err(err) => {
+                let retry_at = state.clock.now() + backoff(item.attempts);
+                tracing::warn!(id = item.id, error = format!("{err:#}"), "email delivery failed");
+                state.store.outbox_failed(item.id, &format!("{err:#}"), retry_at).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Delivers the outbox over SMTP whenever woken, and at least every 15 s.
+pub fn spawn_outbox_worker(state: AppState, sender: SmtpSender) {
+    tokio::spawn(async move {
+        loop {
+            match deliver_due(&state, &sender).await {
+                Ok(20..) => continue,
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = format!("{err:#}"), "outbox delivery failed"),
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(15), state.outbox_signal.notified()).await;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_doubles_and_is_capped_at_an_hour() {
+        assert_eq!(backoff(1).num_seconds(), 30);
+        assert_eq!(backoff(2).num_seconds(), 60);
+        assert_eq!(backoff(3).num_seconds(), 120);
+        assert_eq!(backoff(50).num_seconds(), 3600);
+    }
+}

@@ -1,0 +1,382 @@
+//! Orders: intake, lists, and the scheduler's passes.
+
+use super::{Store, is_unique_violation, new_id, parse_ts, ts};
+use crate::orders::{Order, OrderStatus, OrderSummary};
+use crate::server::{mail, tokens};
+use anyhow::Context;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sqlx::{Row, sqlite::SqliteRow};
+
+/// How an order post ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlaceOutcome {
+    /// A new order, with its id.
+    Created(String),
+    /// The same order number with the same content again.
+    Replayed(String),
+    /// The same order number with different content.
+    Conflict,
+}
+
+/// What one scheduler pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PassReport {
+    pub invitations: u64,
+    pub escalations: u64,
+    pub closed: u64,
+}
+
+/// Days after the invitation within which setup must be completed.
+pub const SETUP_WINDOW_DAYS: u64 = 30;
+
+pub(crate) const SUMMARY_COLUMNS: &str = "o.id, o.order_number, o.offer, o.subscription_id, \
+     o.requested_start_date, o.provisioning_contact_email, o.partner_name, o.customer_name, \
+     o.invited_at, o.escalated_at, o.setup_at, o.provisioned_at, o.closed_at, o.billing_start_date, \
+     (o.setup_mode = 'customer') AS managed_by_customer";
+
+pub(crate) fn summary_from_row(row: &SqliteRow) -> anyhow::Result<OrderSummary> {
+    let set = |col: &str| -> anyhow::Result<bool> { Ok(row.try_get::<Option<String>, _>(col)?.is_some()) };
+    let status = if set("closed_at")? {
+        OrderStatus::Closed
+    } else if set("provisioned_at")? {
+        OrderStatus::Provisioned
+    } else if set("setup_at")? {
+        OrderStatus::SetUp
+    } else if set("escalated_at")? {
+        OrderStatus::Escalated
+    } else if set("invited_at")? {
+        OrderStatus::Invited
+    } else {
+        OrderStatus::Scheduled
+    };
+    Ok(OrderSummary {
+        id: row.try_get("id")?,
+        order_number: row.try_get("order_number")?,
+        offer: row.try_get("offer")?,
+        subscription_id: row.try_get("subscription_id")?,
+        requested_start_date: row.try_get("requested_start_date")?,
+        provisioning_contact_email: row.try_get("provisioning_contact_email")?,
+        partner_name: row.try_get("partner_name")?,
+        customer_name: row.try_get("customer_name")?,
+        status,
+        managed_by_customer: row.try_get::<Option<bool>, _>("managed_by_customer")?.unwrap_or(false),
+        billing_start_date: row.try_get("billing_start_date")?,
+    })
+}
+
+impl Store {
+    /// Stores a checked order, idempotently by order number.
+    pub async fn place_order(&self, order: &Order, now: DateTime<Utc>) -> anyhow::Result<PlaceOutcome> {
+        let body = serde_json::to_vec(order).context("serialising the order")?;
+        let digest = tokens::digest(&body);
+        if let Some(outcome) = self.existing_order(order.order_number.as_str(), &digest).await? {
+            return Ok(outcome);
+        }
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO orders (id, order_number, body_digest, offer, subscription_id, requested_start_date, \
+             provisioning_contact_email, account_rep_email, partner_party_id, partner_name, partner_country, \
+             customer_name, customer_country, customer_address, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(order.order_number.as_str())
+        .bind(&digest)
+        .bind(order.offer.as_str())
+        .bind(order.subscription_id.as_str())
+        .bind(order.requested_start_date.to_string())
+        .bind(order.provisioning_contact_email.as_str())
+        .bind(order.account_rep_email.as_str())
+        .bind(order.partner.party_id.as_str())
+        .bind(order.partner.name.as_str())
+        .bind(order.partner.country.as_str())
+        .bind(order.customer.name.as_str())
+        .bind(order.customer.country.as_str())
+        .bind(order.customer.address.as_str())
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(err) if is_unique_violation(&err) => {
+                // Another request placed the same number between our look and our
+                // insert; answer as if we had looked after it.
+                drop(tx);
+                return self
+                    .existing_order(order.order_number.as_str(), &digest)
+                    .await?
+                    .context("order vanished after a unique violation");
+            }
+            Err(err) => return Err(err).context("inserting the order"),
+        }
+        for (position, service) in order.services.iter().enumerate() {
+            sqlx::query("INSERT INTO order_services (order_id, position, kind, sku, quantity) VALUES (?, ?, ?, ?, ?)")
+                .bind(&id)
+                .bind(position as i64)
+                .bind(service.kind.as_str())
+                .bind(service.sku.as_str())
+                .bind(service.quantity.get() as i64)
+                .execute(&mut *tx)
+                .await
+                .context("inserting an order service")?;
+        }
+        Store::audit(&mut tx, now, "commerce", "order_placed", Some(&id), order.order_number.as_str()).await?;
+        tx.commit().await.context("committing the order")?;
+        Ok(PlaceOutcome::Created(id))
+    }
+
+    async fn existing_order(&self, order_number: &str, digest: &str) -> anyhow::Result<Option<PlaceOutcome>> {
+        let row = sqlx::query("SELECT id, body_digest FROM orders WHERE order_number = ?")
+            .bind(order_number)
+            .fetch_optional(&self.pool)
+            .await
+            .context("looking up the order number")?;
+        Ok(row.map(|row| {
+            let id: String = row.get("id");
+            let stored: String = row.get("body_digest");
+            if stored == digest { PlaceOutcome::Replayed(id) } else { PlaceOutcome::Conflict }
+        }))
+    }
+
+    /// The newest orders, for the commerce page.
+    pub async fn list_orders(&self, limit: i64) -> anyhow::Result<Vec<OrderSummary>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM orders o ORDER BY o.created_at DESC, o.order_number LIMIT ?"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .context("listing orders")?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// One order's summary.
+    pub async fn order_summary(&self, order_id: &str) -> anyhow::Result<Option<OrderSummary>> {
+        let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.id = ?"))
+            .bind(order_id)
+            .fetch_optional(&self.pool)
+            .await
+            .context("loading an order")?;
+        row.as_ref().map(summary_from_row).transpose()
+    }
+
+    /// One scheduler pass: invitations due, escalations due, orders to close.
+    /// Each batch is claimed and its emails written in one transaction, so a pass
+    /// repeated, run twice at once, or stopped anywhere never sends an email twice
+    /// and never skips one.
+    pub async fn run_scheduler_pass(&self, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<PassReport> {
+        const BATCH: i64 = 500;
+        let mut report = PassReport::default();
+        loop {
+            let n = self.invite_batch(now, public_url, BATCH).await?;
+            report.invitations += n;
+            if n < BATCH as u64 {
+                break;
+            }
+        }
+        loop {
+            let n = self.escalate_batch(now, BATCH).await?;
+            report.escalations += n;
+            if n < BATCH as u64 {
+                break;
+            }
+        }
+        report.closed = self.close_stale(now).await?;
+        Ok(report)
+    }
+
+    async fn invite_batch(&self, now: DateTime<Utc>, public_url: &str, batch: i64) -> anyhow::Result<u64> {
+        let today = now.date_naive().to_string();
+        let mut tx = self.pool.begin().await?;
+        // The claim is the transaction's first statement and a write, so SQLite
+        // takes the write lock at once and concurrent passes queue behind it.
+        let due = sqlx::query(
+            "UPDATE orders SET invited_at = ? WHERE id IN (SELECT id FROM orders \
+             WHERE invited_at IS NULL AND closed_at IS NULL AND requested_start_date <= ? \
+             ORDER BY requested_start_date LIMIT ?) \
+             RETURNING id, order_number, offer, customer_name, provisioning_contact_email",
+        )
+        .bind(ts(now))
+        .bind(&today)
+        .bind(batch)
+        .fetch_all(&mut *tx)
+        .await
+        .context("claiming due invitations")?;
+        let expires = now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64);
+        for row in &due {
+            let id: String = row.get("id");
+            let to: String = row.get("provisioning_contact_email");
+            let (token, hash) = tokens::new_token()?;
+            insert_link(&mut tx, &hash, &id, &to, "partner", now, expires).await?;
+            let email = mail::invitation(
+                &to,
+                row.get::<&str, _>("order_number"),
+                row.get::<&str, _>("offer"),
+                row.get::<&str, _>("customer_name"),
+                &mail::setup_url(public_url, &token),
+            );
+            super::enqueue(&mut tx, &format!("invitation:{id}"), Some(&id), &email, now).await?;
+            Store::audit(&mut tx, now, "scheduler", "invitation_sent", Some(&id), &to).await?;
+        }
+        tx.commit().await.context("committing invitations")?;
+        Ok(due.len() as u64)
+    }
+
+    async fn escalate_batch(&self, now: DateTime<Utc>, batch: i64) -> anyhow::Result<u64> {
+        // Not started by the end of the day after the start date: the start date
+        // is at least two days before today.
+        let cutoff = now
+            .date_naive()
+            .checked_sub_days(Days::new(2))
+            .unwrap_or(NaiveDate::MIN)
+            .to_string();
+        let invited_before = ts(now - chrono::Duration::days(1));
+        let mut tx = self.pool.begin().await?;
+        let due = sqlx::query(
+            "UPDATE orders SET escalated_at = ? WHERE id IN (SELECT id FROM orders \
+             WHERE invited_at IS NOT NULL AND started_at IS NULL AND escalated_at IS NULL \
+             AND setup_at IS NULL AND closed_at IS NULL AND requested_start_date <= ? AND invited_at <= ? \
+             ORDER BY requested_start_date LIMIT ?) \
+             RETURNING id, order_number, partner_name, requested_start_date, account_rep_email",
+        )
+        .bind(ts(now))
+        .bind(&cutoff)
+        .bind(&invited_before)
+        .bind(batch)
+        .fetch_all(&mut *tx)
+        .await
+        .context("claiming due escalations")?;
+        for row in &due {
+            let id: String = row.get("id");
+            let to: String = row.get("account_rep_email");
+            let email = mail::escalation(
+                &to,
+                row.get::<&str, _>("order_number"),
+                row.get::<&str, _>("partner_name"),
+                row.get::<&str, _>("requested_start_date"),
+            );
+            super::enqueue(&mut tx, &format!("escalation:{id}"), Some(&id), &email, now).await?;
+            Store::audit(&mut tx, now, "scheduler", "escalated", Some(&id), &to).await?;
+        }
+        tx.commit().await.context("committing escalations")?;
+        Ok(due.len() as u64)
+    }
+
+    /// Closes orders whose setup was not completed within the window after the
+    /// invitation; their links stop working.
+    async fn close_stale(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
+        let before = ts(now - chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
+        let mut tx = self.pool.begin().await?;
+        let closed = sqlx::query(
+            "UPDATE orders SET closed_at = ? WHERE invited_at IS NOT NULL AND setup_at IS NULL \
+             AND closed_at IS NULL AND invited_at <= ? RETURNING id",
+        )
+        .bind(ts(now))
+        .bind(&before)
+        .fetch_all(&mut *tx)
+        .await
+        .context("closing stale orders")?;
+        for row in &closed {
+            let id: String = row.get("id");
+            sqlx::query("UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL")
+                .bind(ts(now))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            Store::audit(&mut tx, now, "scheduler", "closed", Some(&id), "setup not completed in time").await?;
+        }
+        tx.commit().await?;
+        Ok(closed.len() as u64)
+    }
+
+    /// Sends a new invitation (to a new contact, if given); earlier links of the
+    /// order stop working. Only before the order is set up.
+    pub async fn resend_invitation(
+        &self,
+        order_id: &str,
+        new_contact: Option<&crate::domain::EmailAddress>,
+        now: DateTime<Utc>,
+        public_url: &str,
+    ) -> Result<(), crate::error::AppError> {
+        use crate::error::{AppError, Refusal};
+        let mut tx = self.pool.begin().await.map_err(AppError::unexpected)?;
+        let row = sqlx::query(
+            "UPDATE orders SET provisioning_contact_email = COALESCE(?, provisioning_contact_email), \
+             invited_at = ? WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL \
+             RETURNING order_number, offer, customer_name, provisioning_contact_email",
+        )
+        .bind(new_contact.map(|e| e.as_str()))
+        .bind(ts(now))
+        .bind(order_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(AppError::unexpected)?;
+        let Some(row) = row else {
+            drop(tx);
+            return match self.order_summary(order_id).await.map_err(AppError::unexpected)? {
+                None => Err(AppError::NotFound),
+                Some(_) => Err(AppError::Refused(Refusal::OrderAlreadySetUp)),
+            };
+        };
+        let to: String = row.get("provisioning_contact_email");
+        let result: anyhow::Result<()> = async {
+            sqlx::query("UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL")
+                .bind(ts(now))
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+            let (token, hash) = tokens::new_token()?;
+            let expires = now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64);
+            insert_link(&mut tx, &hash, order_id, &to, "partner", now, expires).await?;
+            let email = mail::invitation(
+                &to,
+                row.get::<&str, _>("order_number"),
+                row.get::<&str, _>("offer"),
+                row.get::<&str, _>("customer_name"),
+                &mail::setup_url(public_url, &token),
+            );
+            super::enqueue(&mut tx, &format!("invitation:{order_id}:{hash}"), Some(order_id), &email, now).await?;
+            Store::audit(&mut tx, now, "commerce", "invitation_resent", Some(order_id), &to).await?;
+            Ok(())
+        }
+        .await;
+        result.map_err(AppError::unexpected)?;
+        tx.commit().await.map_err(AppError::unexpected)?;
+        Ok(())
+    }
+
+    /// Reads an order's stored start date (used by tests and the hub).
+    pub async fn order_invited_at(&self, order_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let value: Option<Option<String>> = sqlx::query_scalar("SELECT invited_at FROM orders WHERE id = ?")
+            .bind(order_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        value.flatten().as_deref().map(parse_ts).transpose()
+    }
+}
+
+/// Records a new setup link (its hash) for an order.
+pub(crate) async fn insert_link(
+    tx: &mut sqlx::SqliteConnection,
+    hash: &str,
+    order_id: &str,
+    email: &str,
+    audience: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO setup_links (token_hash, order_id, email, audience, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(hash)
+    .bind(order_id)
+    .bind(email)
+    .bind(audience)
+    .bind(ts(now))
+    .bind(ts(expires))
+    .execute(&mut *tx)
+    .await
+    .context("inserting a setup link")?;
+    Ok(())
+}
