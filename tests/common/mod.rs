@@ -1,0 +1,139 @@
+//! Starts the whole server on port 0 with a fresh SQLite file, as production
+//! would run it, and talks to it over HTTP.
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use setup_now::server::{self, config::Config, state::AppState};
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+
+pub const TOKEN: &str = "dev-commerce-token";
+pub const PUBLIC_URL: &str = "https://setup-now.test";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub db: SqlitePool,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let mut env: HashMap<String, String> = [
+        ("SETUP_NOW_MODE", "development"),
+        ("SETUP_NOW_ADDR", "127.0.0.1:0"),
+        ("SETUP_NOW_DEMO_DATA", "0"),
+        ("SETUP_NOW_SCHEDULER_INTERVAL_SECS", "3600"),
+        ("SETUP_NOW_PUBLIC_URL", PUBLIC_URL),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    env.insert("SETUP_NOW_DATABASE_URL".into(), url.clone());
+    for (k, v) in extra {
+        env.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_lookup(|k| env.get(k).cloned()).expect("config");
+    let running = server::start(config).await.expect("server starts");
+    let db = SqlitePool::connect(&url).await.expect("test connection");
+    TestApp {
+        base: format!("http://{}", running.addr),
+        client: reqwest::Client::new(),
+        state: running.state,
+        db,
+        _dir: dir,
+    }
+}
+
+pub fn order_body(number: &str, start: &str) -> Value {
+    json!({
+        "order_number": number,
+        "offer": "A-WX",
+        "subscription_id": format!("Sub-{number}"),
+        "requested_start_date": start,
+        "provisioning_contact_email": format!("contact-{}@partner.example", number.to_lowercase()),
+        "account_rep_email": "rep@cisco.example",
+        "partner": { "party_id": format!("P-{number}"), "name": "Partner s.r.o.", "country": "CZ" },
+        "customer": { "name": "Zakaznik a.s.", "country": "CZ", "address": "Vinohradska 1, 120 00 Praha" },
+        "services": [ { "kind": "meetings", "sku": "A-WX-MTG-ENT", "quantity": 250 },
+                      { "kind": "calling",  "sku": "A-WX-CALL-PRO", "quantity": 100 } ]
+    })
+}
+
+impl TestApp {
+    pub async fn post_order(&self, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/orders", self.base))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Places an order and returns its id.
+    pub async fn place(&self, number: &str, start: &str) -> String {
+        let response = self.post_order(&order_body(number, start)).await;
+        assert_eq!(response.status(), 201, "placing {number}");
+        response.json::<Value>().await.unwrap()["order_id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn set_clock(&self, now: &str) {
+        let r = self
+            .client
+            .post(format!("{}/api/dev/clock", self.base))
+            .json(&json!({ "now": now }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+
+    pub async fn run_scheduler(&self) -> Value {
+        let r = self
+            .client
+            .post(format!("{}/api/dev/scheduler/run", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json().await.unwrap()
+    }
+
+    pub async fn mailbox(&self, to: &str) -> Vec<Value> {
+        self.client
+            .get(format!("{}/api/dev/mailbox", self.base))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The token of the newest "Set Up Now" link sent to `to`.
+    pub async fn setup_token(&self, to: &str) -> String {
+        let mails = self.mailbox(to).await;
+        let href = mails
+            .iter()
+            .rev()
+            .flat_map(|m| m["links"].as_array().cloned().unwrap_or_default())
+            .find(|l| l["text"] == "Set Up Now")
+            .expect("a Set Up Now link")["href"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        href.rsplit('/').next().unwrap().to_string()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+}
