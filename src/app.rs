@@ -1,6 +1,7 @@
 //! The application shell: document, header, routes and the pages without a home
 //! of their own.
 
+use crate::commerce::CommercePage;
 use crate::components::LanguageSwitch;
 use crate::mailbox::MailboxPage;
 use crate::wizard::page::SetupPage;
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=Home />
                         <Route path=StaticSegment("mailbox") view=MailboxPage />
+                        <Route path=StaticSegment("commerce") view=CommercePage />
                         <Route
                             path=(StaticSegment("setup"), ParamSegment("token"))
                             view=SetupPage

@@ -6,6 +6,7 @@
 #![recursion_limit = "512"]
 
 pub mod app;
+pub mod commerce;
 pub mod components;
 pub mod domain;
 pub mod error;

@@ -150,8 +150,9 @@ impl WizardState {
     }
 }
 
+/// The wizard for one opened link.
 #[component]
-fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
+pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let query = use_query_map();
@@ -718,7 +719,7 @@ fn Finished(state: WizardState, outcome: RwSignal<Option<Outcome>>) -> impl Into
 
 /// Step 7: the new administrator's password.
 #[component]
-fn PasswordForm(token: String) -> impl IntoView {
+pub fn PasswordForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let password = RwSignal::new(String::new());

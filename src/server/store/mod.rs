@@ -6,6 +6,7 @@
 
 mod orders;
 mod outbox;
+mod service;
 mod setup;
 mod users;
 

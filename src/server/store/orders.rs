@@ -303,6 +303,128 @@ impl Store {
         let mut tx = self.pool.begin().await.map_err(AppError::unexpected)?;
         let row = sqlx::query(
             "UPDATE orders SET provisioning_contact_email = COALESCE(?, provisioning_contact_email), \
+             invited_at = CASE WHEN invited_at IS NULL THEN NULL ELSE ? END \
+             WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL \
+             RETURNING order_number, offer, customer_name, provisioning_contact_email, invited_at",
+        )
+        .bind(new_contact.map(|e| e.as_str()))
+        .bind(ts(now))
+        .bind(order_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(AppError::unexpected)?;
+        let Some(row) = row else {
+            drop(tx);
+            return match self.order_summary(order_id).await.map_err(AppError::unexpected)? {
+                None => Err(AppError::NotFound),
+                Some(_) => Err(AppError::Refused(Refusal::OrderAlreadySetUp)),
+            };
+        };
+        if row.get::<Option<String>, _>("invited_at").is_none() {
+            // Not invited yet: the new contact gets the invitation on the start date.
+            Store::audit(&mut tx, now, "commerce", "contact_changed", Some(order_id), "")
+                .await
+                .map_err(AppError::unexpected)?;
+            tx.commit().await.map_err(AppError::unexpected)?;
+            return Ok(());
+        }
+        let to: String = row.get("provisioning_contact_email");
+            let (token, hash) = tokens::new_token()?;
+            insert_link(&mut tx, &hash, &id, &to, "partner", now, expires).await?;
+            let email = mail::invitation(
+                &to,
+                row.get::<&str, _>("order_number"),
+                row.get::<&str, _>("offer"),
+                row.get::<&str, _>("customer_name"),
+                &mail::setup_url(public_url, &token),
+            );
+            super::enqueue(&mut tx, &format!("invitation:{id}"), Some(&id), &email, now).await?;
+            Store::audit(&mut tx, now, "scheduler", "invitation_sent", Some(&id), &to).await?;
+        }
+        tx.commit().await.context("committing invitations")?;
+        Ok(due.len() as u64)
+    }
+
+    async fn escalate_batch(&self, now: DateTime<Utc>, batch: i64) -> anyhow::Result<u64> {
+        // Not started by the end of the day after the start date: the start date
+        // is at least two days before today.
+        let cutoff = now
+            .date_naive()
+            .checked_sub_days(Days::new(2))
+            .unwrap_or(NaiveDate::MIN)
+            .to_string();
+        let invited_before = ts(now - chrono::Duration::days(1));
+        let mut tx = self.pool.begin().await?;
+        let due = sqlx::query(
+            "UPDATE orders SET escalated_at = ? WHERE id IN (SELECT id FROM orders \
+             WHERE invited_at IS NOT NULL AND started_at IS NULL AND escalated_at IS NULL \
+             AND setup_at IS NULL AND closed_at IS NULL AND requested_start_date <= ? AND invited_at <= ? \
+             ORDER BY requested_start_date LIMIT ?) \
+             RETURNING id, order_number, partner_name, requested_start_date, account_rep_email",
+        )
+        .bind(ts(now))
+        .bind(&cutoff)
+        .bind(&invited_before)
+        .bind(batch)
+        .fetch_all(&mut *tx)
+        .await
+        .context("claiming due escalations")?;
+        for row in &due {
+            let id: String = row.get("id");
+            let to: String = row.get("account_rep_email");
+            let email = mail::escalation(
+                &to,
+                row.get::<&str, _>("order_number"),
+                row.get::<&str, _>("partner_name"),
+                row.get::<&str, _>("requested_start_date"),
+            );
+            super::enqueue(&mut tx, &format!("escalation:{id}"), Some(&id), &email, now).await?;
+            Store::audit(&mut tx, now, "scheduler", "escalated", Some(&id), &to).await?;
+        }
+        tx.commit().await.context("committing escalations")?;
+        Ok(due.len() as u64)
+    }
+
+    /// Closes orders whose setup was not completed within the window after the
+    /// invitation; their links stop working.
+    async fn close_stale(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
+        let before = ts(now - chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
+        let mut tx = self.pool.begin().await?;
+        let closed = sqlx::query(
+            "UPDATE orders SET closed_at = ? WHERE invited_at IS NOT NULL AND setup_at IS NULL \
+             AND closed_at IS NULL AND invited_at <= ? RETURNING id",
+        )
+        .bind(ts(now))
+        .bind(&before)
+        .fetch_all(&mut *tx)
+        .await
+        .context("closing stale orders")?;
+        for row in &closed {
+            let id: String = row.get("id");
+            sqlx::query("UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL")
+                .bind(ts(now))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            Store::audit(&mut tx, now, "scheduler", "closed", Some(&id), "setup not completed in time").await?;
+        }
+        tx.commit().await?;
+        Ok(closed.len() as u64)
+    }
+
+    /// Sends a new invitation (to a new contact, if given); earlier links of the
+    /// order stop working. Only before the order is set up.
+    pub async fn resend_invitation(
+        &self,
+        order_id: &str,
+        new_contact: Option<&crate::domain::EmailAddress>,
+        now: DateTime<Utc>,
+        public_url: &str,
+    ) -> Result<(), crate::error::AppError> {
+        use crate::error::{AppError, Refusal};
+        let mut tx = self.pool.begin().await.map_err(AppError::unexpected)?;
+        let row = sqlx::query(
+            "UPDATE orders SET provisioning_contact_email = COALESCE(?, provisioning_contact_email), \
              invited_at = ? WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL \
              RETURNING order_number, offer, customer_name, provisioning_contact_email",
         )

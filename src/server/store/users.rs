@@ -109,3 +109,51 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Orders the user may see in the hub: a partner user sees every order of
+    /// its partner (by party id); a customer administrator those of its
+    /// organization. Each with its customer organization's name.
+    pub async fn hub_orders(&self, user: &SessionUser) -> anyhow::Result<Vec<(String, crate::orders::OrderSummary)>> {
+        let columns = super::orders::SUMMARY_COLUMNS;
+        let rows = match (&user.partner_org_id, &user.customer_org_id) {
+            (Some(partner), _) => {
+                sqlx::query(&format!(
+                    "SELECT {columns}, COALESCE(c.name, o.customer_name) AS org_name FROM orders o \
+                     LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
+                     WHERE o.partner_party_id = (SELECT party_id FROM partner_orgs WHERE id = ?) \
+                     ORDER BY org_name, o.created_at"
+                ))
+                .bind(partner)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            (None, Some(customer)) => {
+                sqlx::query(&format!(
+                    "SELECT {columns}, c.name AS org_name FROM orders o JOIN customer_orgs c ON c.id = o.customer_org_id \
+                     WHERE o.customer_org_id = ? ORDER BY o.created_at"
+                ))
+                .bind(customer)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            (None, None) => Vec::new(),
+        };
+        rows.iter()
+            .map(|row| Ok((row.try_get("org_name")?, super::orders::summary_from_row(row)?)))
+            .collect()
+    }
+
+    /// Whether the user is a partner user of the partner that placed the order.
+    pub async fn is_partner_of_order(&self, user: &SessionUser, order_id: &str) -> anyhow::Result<bool> {
+        let Some(partner) = &user.partner_org_id else { return Ok(false) };
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM orders o JOIN partner_orgs p ON p.party_id = o.partner_party_id WHERE o.id = ? AND p.id = ?",
+        )
+        .bind(order_id)
+        .bind(partner)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+}

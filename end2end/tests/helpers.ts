@@ -1,0 +1,104 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+export const COMMERCE_TOKEN = "dev-commerce-token";
+export const START = "2026-12-01";
+
+let counter = 0;
+/** A suffix that keeps every test's orders and addresses apart. */
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`.toUpperCase();
+}
+
+export interface OrderOptions {
+  number?: string;
+  contact?: string;
+  partyId?: string;
+  services?: { kind: string; sku: string; quantity: number }[];
+}
+
+export function orderBody(o: OrderOptions = {}) {
+  const number = o.number ?? unique("CCW");
+  return {
+    order_number: number,
+    offer: "A-WX",
+    subscription_id: `Sub-${number}`,
+    requested_start_date: START,
+    provisioning_contact_email: o.contact ?? `contact-${number.toLowerCase()}@partner.example`,
+    account_rep_email: "rep@cisco.example",
+    partner: { party_id: o.partyId ?? `P-${number}`, name: "Partner s.r.o.", country: "CZ" },
+    customer: { name: "Zakaznik a.s.", country: "CZ", address: "Vinohradska 1, 120 00 Praha" },
+    services: o.services ?? [
+      { kind: "meetings", sku: "A-WX-MTG-ENT", quantity: 250 },
+      { kind: "calling", sku: "A-WX-CALL-PRO", quantity: 100 },
+    ],
+  };
+}
+
+export async function placeOrder(request: APIRequestContext, o: OrderOptions = {}) {
+  const body = orderBody(o);
+  const response = await request.post("/api/orders", {
+    headers: { Authorization: `Bearer ${COMMERCE_TOKEN}` },
+    data: body,
+  });
+  expect(response.status()).toBe(201);
+  return body;
+}
+
+export async function runSchedulerOn(request: APIRequestContext, now: string) {
+  expect((await request.post("/api/dev/clock", { data: { now } })).ok()).toBeTruthy();
+  const response = await request.post("/api/dev/scheduler/run");
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()) as { invitations: number; escalations: number };
+}
+
+export interface Mail {
+  id: number;
+  to: string;
+  subject: string;
+  text: string;
+  links: { text: string; href: string }[];
+  created_at: string;
+}
+
+export async function mailbox(request: APIRequestContext, to: string): Promise<Mail[]> {
+  const response = await request.get(`/api/dev/mailbox?to=${encodeURIComponent(to)}`);
+  expect(response.ok()).toBeTruthy();
+  return response.json();
+}
+
+/** The newest "Set Up Now" link sent to `to`, waiting for it to arrive. */
+export async function setUpNowLink(request: APIRequestContext, to: string): Promise<string> {
+  let href: string | undefined;
+  await expect
+    .poll(async () => {
+      const mails = await mailbox(request, to);
+      href = mails
+        .flatMap((m) => m.links)
+        .filter((l) => l.text === "Set Up Now")
+        .map((l) => l.href)
+        .pop();
+      return href;
+    })
+    .toBeTruthy();
+  return href!;
+}
+
+/** An order placed and invited; returns its body and the contact's link. */
+export async function invitedOrder(request: APIRequestContext, o: OrderOptions = {}) {
+  const order = await placeOrder(request, o);
+  await runSchedulerOn(request, `${START}T09:00:00Z`);
+  const link = await setUpNowLink(request, order.provisioning_contact_email);
+  return { order, link };
+}
+
+/** Opens a page and waits until the client has hydrated. */
+export async function open(page: Page, url: string) {
+  const response = await page.goto(url);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  return response;
+}
+
+export async function next(page: Page) {
+  await page.getByRole("button", { name: "Next" }).click();
+}

@@ -1,0 +1,38 @@
+import { test, expect } from "@playwright/test";
+import { open } from "./helpers";
+
+test("the start page is served, hydrates and links to every area", async ({ page }) => {
+  const response = await open(page, "/");
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1, name: "Set Up Now" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /commerce/i }).first()).toBeVisible();
+});
+
+test("an unknown address answers 404 with a page that says so", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+
+test("the language switches to Czech and stays after a reload", async ({ page }) => {
+  await open(page, "/");
+  await page.getByRole("button", { name: "Čeština" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Nastavit nyní" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Nastavit nyní" })).toBeVisible();
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Set Up Now" })).toBeVisible();
+});
+
+test("a Czech browser gets Czech pages", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ locale: "cs-CZ", baseURL });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Nastavit nyní" })).toBeVisible();
+  await context.close();
+});
+
+test("health answers once the database and scheduler run", async ({ request }) => {
+  const response = await request.get("/healthz");
+  expect(response.status()).toBe(200);
+});

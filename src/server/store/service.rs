@@ -1,0 +1,221 @@
+//! The service setup wizard's storage, and who may touch an order.
+
+use super::{Store, is_unique_violation, ts};
+use crate::domain::{Subdomain, default_time_zone};
+use crate::error::{AppError, Refusal};
+use crate::server::mail;
+use crate::service::{CallingInput, CallingSettings, ServiceView};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::SessionUser;
+
+fn unexpected<E: Into<anyhow::Error>>(err: E) -> AppError {
+    AppError::unexpected(err)
+}
+
+impl Store {
+    /// Allows the customer administrator of the order's customer organization,
+    /// and users of the partner organization unless the customer manages the
+    /// organization itself.
+    pub async fn authorize_order(&self, user: &SessionUser, order_id: &str) -> Result<(), AppError> {
+        let row = sqlx::query(
+            "SELECT o.partner_org_id, o.customer_org_id, c.managed_by_partner_id \
+             FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
+             WHERE o.id = ? AND o.setup_at IS NOT NULL",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unexpected)?
+        .ok_or(AppError::NotFound)?;
+        let customer_org: Option<String> = row.get("customer_org_id");
+        let partner_org: Option<String> = row.get("partner_org_id");
+        let managed_by: Option<String> = row.get("managed_by_partner_id");
+        if user.customer_org_id.is_some() && user.customer_org_id == customer_org {
+            return Ok(());
+        }
+        match &user.partner_org_id {
+            Some(p) if Some(p) == managed_by.as_ref() => Ok(()),
+            Some(p) if Some(p) == partner_org.as_ref() => Err(AppError::Refused(Refusal::ManagedByCustomer)),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The order as the service wizard shows it.
+    pub async fn service_view(&self, order_id: &str) -> Result<ServiceView, AppError> {
+        let row = sqlx::query(
+            "SELECT o.*, c.name AS c_name, c.country AS c_country, c.address AS c_address, \
+             cs.location_name, cs.address AS cs_address, cs.country AS cs_country, cs.time_zone, cs.language, cs.pstn, \
+             (SELECT subdomain FROM meeting_sites m WHERE m.order_id = o.id) AS subdomain \
+             FROM orders o JOIN customer_orgs c ON c.id = o.customer_org_id \
+             LEFT JOIN calling_settings cs ON cs.order_id = o.id WHERE o.id = ?",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unexpected)?
+        .ok_or(AppError::NotFound)?;
+        let services = sqlx::query("SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position")
+            .bind(order_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unexpected)?
+            .iter()
+            .map(|r| (r.get("kind"), r.get("sku"), r.get::<i64, _>("quantity") as u32))
+            .collect();
+        let saved: Option<String> = row.get("location_name");
+        let customer_country: String = row.get("c_country");
+        let calling = match saved {
+            Some(location_name) => CallingInput {
+                location_name,
+                address: row.get("cs_address"),
+                country: row.get("cs_country"),
+                time_zone: row.get("time_zone"),
+                language: row.get("language"),
+                pstn: row.get("pstn"),
+            },
+            None => CallingInput {
+                location_name: String::new(),
+                address: row.get("c_address"),
+                time_zone: crate::domain::Country::parse(&customer_country)
+                    .map(|c| default_time_zone(&c).to_string())
+                    .unwrap_or_else(|_| "UTC".into()),
+                country: customer_country,
+                language: if row.get::<&str, _>("c_country") == "CZ" { "cs_CZ".into() } else { "en_US".into() },
+                pstn: String::new(),
+            },
+        };
+        Ok(ServiceView {
+            order_id: order_id.into(),
+            order_number: row.get("order_number"),
+            offer: row.get("offer"),
+            subscription_id: row.get("subscription_id"),
+            requested_start_date: row.get("requested_start_date"),
+            services,
+            customer_name: row.get("c_name"),
+            calling_saved: row.get::<Option<String>, _>("cs_address").is_some(),
+            calling,
+            subdomain: row.get("subdomain"),
+            billing_start_date: row.get("billing_start_date"),
+        })
+    }
+
+    /// Saves (or replaces) the calling settings of an order.
+    pub async fn save_calling(&self, order_id: &str, s: &CallingSettings, now: DateTime<Utc>) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO calling_settings (order_id, location_name, address, country, time_zone, language, pstn, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
+             address = excluded.address, country = excluded.country, time_zone = excluded.time_zone, \
+             language = excluded.language, pstn = excluded.pstn, updated_at = excluded.updated_at",
+        )
+        .bind(order_id)
+        .bind(s.location_name.as_str())
+        .bind(s.address.as_str())
+        .bind(s.country.as_str())
+        .bind(s.time_zone.as_str())
+        .bind(s.language.code())
+        .bind(s.pstn.code())
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await
+        .map_err(unexpected)?;
+        Ok(())
+    }
+
+    /// Whether a meeting site already has this subdomain.
+    pub async fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM meeting_sites WHERE subdomain = ?")
+            .bind(subdomain)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Reserves `subdomain` for the order's meeting site (replacing its earlier
+    /// one); the database's uniqueness decides between two at once.
+    pub async fn reserve_subdomain(&self, order_id: &str, subdomain: &Subdomain, now: DateTime<Utc>) -> Result<(), AppError> {
+        let mut tx = self.pool.begin().await.map_err(unexpected)?;
+        let provisioned: Option<Option<String>> = sqlx::query_scalar("SELECT provisioned_at FROM orders WHERE id = ?")
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(unexpected)?;
+        if matches!(provisioned, Some(Some(_))) {
+            return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
+        }
+        sqlx::query("DELETE FROM meeting_sites WHERE order_id = ? AND subdomain <> ?")
+            .bind(order_id)
+            .bind(subdomain.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(unexpected)?;
+        let inserted = sqlx::query(
+            "INSERT INTO meeting_sites (subdomain, order_id, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT (order_id) DO NOTHING",
+        )
+        .bind(subdomain.as_str())
+        .bind(order_id)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(err) if is_unique_violation(&err) => return Err(AppError::Refused(Refusal::SubdomainTaken)),
+            Err(err) => return Err(unexpected(err)),
+        }
+        Store::audit(&mut tx, now, "service", "subdomain_reserved", Some(order_id), subdomain.as_str())
+            .await
+            .map_err(unexpected)?;
+        tx.commit().await.map_err(unexpected)?;
+        Ok(())
+    }
+
+    /// Provisions the order and starts billing, once: a repeated call answers
+    /// with the first billing date and sends no second email.
+    pub async fn provision(&self, order_id: &str, by: &str, now: DateTime<Utc>) -> Result<String, AppError> {
+        let view = self.service_view(order_id).await?;
+        if let Some(date) = view.billing_start_date {
+            return Ok(date);
+        }
+        if (view.needs_calling() && !view.calling_saved) || (view.needs_meetings() && view.subdomain.is_none()) {
+            return Err(AppError::Refused(Refusal::StepIncomplete));
+        }
+        let today = now.date_naive().to_string();
+        let mut tx = self.pool.begin().await.map_err(unexpected)?;
+        let updated = sqlx::query(
+            "UPDATE orders SET provisioned_at = ?, billing_start_date = ?, provisioned_by_email = ? \
+             WHERE id = ? AND provisioned_at IS NULL RETURNING order_number, subscription_id",
+        )
+        .bind(ts(now))
+        .bind(&today)
+        .bind(by)
+        .bind(order_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(unexpected)?;
+        let Some(row) = updated else {
+            drop(tx);
+            let date: Option<String> = sqlx::query_scalar("SELECT billing_start_date FROM orders WHERE id = ?")
+                .bind(order_id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(unexpected)?;
+            return date.ok_or(AppError::Unexpected);
+        };
+        let email = mail::billing_started(
+            by,
+            row.get::<&str, _>("order_number"),
+            row.get::<&str, _>("subscription_id"),
+            &today,
+        );
+        super::enqueue(&mut tx, &format!("billing_started:{order_id}"), Some(order_id), &email, now)
+            .await
+            .map_err(unexpected)?;
+        Store::audit(&mut tx, now, by, "billing_started", Some(order_id), &today)
+            .await
+            .map_err(unexpected)?;
+        tx.commit().await.map_err(unexpected)?;
+        Ok(today)
+    }
+}

@@ -1,0 +1,155 @@
+//! The service setup wizard: subscription details, calling and meeting settings
+//! for what was bought, then provisioning and the start of billing. Its rules
+//! (calling settings, subdomains) live here and in `domain`, shared with the
+//! browser; its server functions authorize every call against the signed-in user.
+
+pub mod page;
+
+use crate::domain::{
+    Address, AnnouncementLanguage, Country, DomainError, LocationName, PstnConnection, ServiceKind, Subdomain, TimeZone,
+};
+use crate::error::{AppError, FieldError};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Calling settings as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallingInput {
+    pub location_name: String,
+    pub address: String,
+    pub country: String,
+    pub time_zone: String,
+    pub language: String,
+    pub pstn: String,
+}
+
+/// Calling settings that passed their rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallingSettings {
+    pub location_name: LocationName,
+    pub address: Address,
+    pub country: Country,
+    pub time_zone: TimeZone,
+    pub language: AnnouncementLanguage,
+    pub pstn: PstnConnection,
+}
+
+impl CallingInput {
+    /// Checks every field; names each invalid one.
+    pub fn validate(&self) -> Result<CallingSettings, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut check = |field: &str, e: DomainError| errors.push(FieldError { field: field.into(), error: e });
+        let location_name = LocationName::parse(&self.location_name).map_err(|e| check("location_name", e)).ok();
+        let address = Address::parse(&self.address).map_err(|e| check("address", e)).ok();
+        let country = Country::parse(&self.country).map_err(|e| check("country", e)).ok();
+        let time_zone = TimeZone::parse(&self.time_zone).map_err(|e| check("time_zone", e)).ok();
+        let language = AnnouncementLanguage::parse(&self.language).map_err(|e| check("language", e)).ok();
+        let pstn = PstnConnection::parse(&self.pstn).map_err(|e| check("pstn", e)).ok();
+        match (location_name, address, country, time_zone, language, pstn) {
+            (Some(location_name), Some(address), Some(country), Some(time_zone), Some(language), Some(pstn)) => {
+                Ok(CallingSettings { location_name, address, country, time_zone, language, pstn })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An order as the service wizard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceView {
+    pub order_id: String,
+    pub order_number: String,
+    pub offer: String,
+    pub subscription_id: String,
+    pub requested_start_date: String,
+    pub services: Vec<(String, String, u32)>,
+    pub customer_name: String,
+    /// Saved calling settings, or a proposal from the customer organization.
+    pub calling: CallingInput,
+    pub calling_saved: bool,
+    pub subdomain: Option<String>,
+    pub billing_start_date: Option<String>,
+}
+
+impl ServiceView {
+    /// Whether any service of `kind` was bought.
+    pub fn has(&self, kind: ServiceKind) -> bool {
+        self.services.iter().any(|(k, _, _)| k == kind.as_str())
+    }
+
+    /// Calling settings are asked for when calling was bought.
+    pub fn needs_calling(&self) -> bool {
+        self.has(ServiceKind::Calling)
+    }
+
+    /// Meeting settings are asked for when meetings or webinars were bought.
+    pub fn needs_meetings(&self) -> bool {
+        self.has(ServiceKind::Meetings) || self.has(ServiceKind::Webinars)
+    }
+}
+
+/// The answer of the availability check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Availability {
+    Available { subdomain: String, site_url: String },
+    Invalid(DomainError),
+    Taken,
+}
+
+#[cfg(feature = "ssr")]
+async fn authorized(order_id: &str) -> Result<crate::server::state::AppState, AppError> {
+    let state = crate::server::state::app_state()?;
+    let user = crate::server::auth::require_user(&state).await?;
+    state.store.authorize_order(&user, order_id).await?;
+    Ok(state)
+}
+
+/// The order for the wizard, for a user allowed to manage it.
+#[server(endpoint = "service/load")]
+pub async fn load_service(order_id: String) -> Result<ServiceView, AppError> {
+    let state = authorized(&order_id).await?;
+    state.store.service_view(&order_id).await
+}
+
+/// Saves the calling settings.
+#[server(endpoint = "service/calling")]
+pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), AppError> {
+    let settings = input.validate().map_err(AppError::Invalid)?;
+    let state = authorized(&order_id).await?;
+    state.store.save_calling(&order_id, &settings, state.clock.now()).await
+}
+
+/// Whether a subdomain could be reserved now.
+#[server(endpoint = "service/subdomain")]
+pub async fn check_subdomain(name: String) -> Result<Availability, AppError> {
+    let subdomain = match Subdomain::parse(&name) {
+        Ok(s) => s,
+        Err(e) => return Ok(Availability::Invalid(e)),
+    };
+    let state = crate::server::state::app_state()?;
+    crate::server::auth::require_user(&state).await?;
+    Ok(if state.store.subdomain_taken(subdomain.as_str()).await.map_err(AppError::unexpected)? {
+        Availability::Taken
+    } else {
+        Availability::Available { site_url: subdomain.site_url(), subdomain: subdomain.as_str().to_string() }
+    })
+}
+
+/// Reserves the meeting site's subdomain for the order.
+#[server(endpoint = "service/reserve")]
+pub async fn reserve_subdomain(order_id: String, name: String) -> Result<String, AppError> {
+    let subdomain = Subdomain::parse(&name).map_err(|e| AppError::field("subdomain", e))?;
+    let state = authorized(&order_id).await?;
+    state.store.reserve_subdomain(&order_id, &subdomain, state.clock.now()).await?;
+    Ok(subdomain.site_url())
+}
+
+/// Provisions every purchased service and starts billing, once.
+#[server(endpoint = "service/provision")]
+pub async fn provision(order_id: String) -> Result<String, AppError> {
+    let state = authorized(&order_id).await?;
+    let user = crate::server::auth::require_user(&state).await?;
+    let date = state.store.provision(&order_id, &user.email, state.clock.now()).await?;
+    state.outbox_signal.notify_one();
+    Ok(date)
+}

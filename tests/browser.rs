@@ -1,0 +1,175 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the wizard's steps
+//! check their input in the browser with the shared domain rules before any
+//! request is made.
+#![cfg(all(target_arch = "wasm32", feature = "hydrate"))]
+
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use setup_now::i18n::I18nContextProvider;
+use setup_now::wizard::machine::{Audience, OrgView, SetupContext};
+use setup_now::wizard::page::{PasswordForm, Wizard};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn context() -> SetupContext {
+    SetupContext {
+        audience: Audience::Partner,
+        link_email: "contact@partner.example".into(),
+        order_number: "CCW-TEST-1".into(),
+        offer: "A-WX".into(),
+        subscription_id: "Sub-1".into(),
+        requested_start_date: "2026-12-01".into(),
+        services: vec![("meetings".into(), "A-WX-MTG-ENT".into(), 10)],
+        partner_org: None,
+        order_partner: OrgView { name: "Partner s.r.o.".into(), country: "CZ".into(), address: None },
+        order_customer: OrgView {
+            name: "Zakaznik a.s.".into(),
+            country: "CZ".into(),
+            address: Some("Vinohradska 1, Praha".into()),
+        },
+        customer_org: None,
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn find(selector: &str) -> Option<HtmlElement> {
+    document().query_selector(selector).unwrap().map(|e| e.unchecked_into())
+}
+
+fn alerts() -> Vec<String> {
+    let list = document().query_selector_all("[role=alert]").unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
+}
+
+fn heading() -> String {
+    find("form h2").and_then(|h| h.text_content()).unwrap_or_default()
+}
+
+fn click(selector: &str) {
+    find(selector).unwrap_or_else(|| panic!("{selector} missing")).click();
+}
+
+fn type_into(selector: &str, value: &str) {
+    let input: HtmlInputElement = find(selector).unwrap().unchecked_into();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+}
+
+async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(30).await;
+}
+
+fn clear_body() {
+    document().body().unwrap().set_inner_html("");
+}
+
+fn mount_wizard() -> impl Drop {
+    clear_body();
+    leptos::mount::mount_to_body(|| {
+        view! {
+            <I18nContextProvider>
+                <Router>
+                    <Wizard token="test-token".to_string() ctx=context() />
+                </Router>
+            </I18nContextProvider>
+        }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn next_without_a_role_shows_an_error_and_stays_on_step_one() {
+    let _app = mount_wizard();
+    settle().await;
+    assert_eq!(heading(), "Your role");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(alerts(), ["This field is required."]);
+    assert_eq!(heading(), "Your role");
+}
+
+#[wasm_bindgen_test]
+async fn a_new_partner_organization_with_an_unknown_country_does_not_advance() {
+    let _app = mount_wizard();
+    settle().await;
+    click("input[name=role]");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(heading(), "Who does the setup");
+    click("input[name=who]");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(heading(), "Partner organization");
+    let name: HtmlInputElement = find("#partner_name").unwrap().unchecked_into();
+    assert_eq!(name.value(), "Partner s.r.o.", "prefilled from the order");
+    type_into("#partner_country", "Czechia");
+    type_into("#partner_name", "   ");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(heading(), "Partner organization");
+    let errors = alerts();
+    assert!(errors.iter().any(|e| e.contains("two-letter country code")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("1 to 100 characters")), "{errors:?}");
+    let country = find("#partner_country").unwrap();
+    assert_eq!(country.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(country.get_attribute("aria-describedby").as_deref(), Some("partner_country-error"));
+    assert!(find("#partner_country-error").is_some(), "the message is linked to its field");
+    // Corrected, it advances; Back keeps what was typed.
+    type_into("#partner_country", "cz");
+    type_into("#partner_name", "Partner Nový s.r.o.");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(heading(), "Customer administrator");
+    click("button.secondary");
+    settle().await;
+    let name: HtmlInputElement = find("#partner_name").unwrap().unchecked_into();
+    assert_eq!(name.value(), "Partner Nový s.r.o.");
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_colleague_address_is_refused_in_the_browser() {
+    let _app = mount_wizard();
+    settle().await;
+    click("input[name=role]");
+    click("button[type=submit]");
+    settle().await;
+    let radios = document().query_selector_all("input[name=who]").unwrap();
+    radios.item(1).unwrap().unchecked_into::<HtmlElement>().click();
+    settle().await;
+    type_into("#colleague_email", "colleague-at-partner");
+    click("button[type=submit]");
+    settle().await;
+    assert!(alerts().iter().any(|e| e.contains("valid email address")), "{:?}", alerts());
+    assert_eq!(heading(), "Who does the setup");
+}
+
+#[wasm_bindgen_test]
+async fn a_short_or_mismatched_password_is_refused_before_any_request() {
+    clear_body();
+    let _app = leptos::mount::mount_to_body(|| {
+        view! {
+            <I18nContextProvider>
+                <Router>
+                    <PasswordForm token="test-token".to_string() />
+                </Router>
+            </I18nContextProvider>
+        }
+    });
+    settle().await;
+    type_into("#password", "short");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(alerts(), ["Use at least 12 characters."]);
+    type_into("#password", "a much longer passphrase");
+    type_into("#confirmation", "a much longer passphrasE");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(alerts(), ["The passwords do not match."]);
+}
