@@ -3,7 +3,9 @@
 
 use crate::commerce::CommercePage;
 use crate::components::LanguageSwitch;
+use crate::hub::HubPage;
 use crate::mailbox::MailboxPage;
+use crate::service::page::ServicePage;
 use crate::wizard::page::SetupPage;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -49,6 +51,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("") view=Home />
                         <Route path=StaticSegment("mailbox") view=MailboxPage />
                         <Route path=StaticSegment("commerce") view=CommercePage />
+                        <Route path=StaticSegment("hub") view=HubPage />
+                        <Route path=(StaticSegment("service"), ParamSegment("order_id")) view=ServicePage />
                         <Route
                             path=(StaticSegment("setup"), ParamSegment("token"))
                             view=SetupPage

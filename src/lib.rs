@@ -10,8 +10,10 @@ pub mod commerce;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod hub;
 pub mod mailbox;
 pub mod orders;
+pub mod service;
 pub mod wizard;
 
 /// Translations (`locales/en.json`, `locales/cs.json`), checked at compile time.

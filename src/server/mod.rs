@@ -82,7 +82,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .with_context(|| format!("binding {}", state.config.addr))?;
     let addr = listener.local_addr()?;
     let app = router(state.clone());
-    let handle = tokio::spawn(async move { axum::serve(listener, app).await.context("serving") });
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .context("serving")
+    });
     Ok(Running { addr, state, handle })
 }
 

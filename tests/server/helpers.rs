@@ -1,6 +1,6 @@
 //! Starts the whole server on port 0 with a fresh SQLite file, as production
 //! would run it, and talks to it over HTTP.
-#![allow(dead_code)]
+
 
 use serde_json::{Value, json};
 use setup_now::server::{self, config::Config, state::AppState};

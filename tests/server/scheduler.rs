@@ -1,10 +1,10 @@
 //! The scheduler: invitations on the date, one escalation a day later, each email
 //! exactly once however passes are repeated, overlapped or interrupted.
-#![cfg(feature = "ssr")]
 
-mod common;
+
+
 use chrono::{DateTime, Utc};
-use common::*;
+use crate::helpers::*;
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()

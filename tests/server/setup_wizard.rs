@@ -1,10 +1,10 @@
 //! The setup wizard's server side: opening links, the commit (all or nothing,
 //! idempotent, racing), delegation, customer setup and the first password.
-#![cfg(feature = "ssr")]
 
-mod common;
+
+
 use chrono::{DateTime, Utc};
-use common::*;
+use crate::helpers::*;
 use setup_now::error::{AppError, Refusal};
 use setup_now::wizard::machine::{AdminLookup, Audience, Draft, Role, SetupContext, WhoSetsUp};
 
@@ -120,10 +120,8 @@ async fn two_orders_racing_for_one_administrator_address_one_wins_and_nothing_ha
     let second = invited(&app, "RACE-B").await;
     let (ctx_a, ctx_b) = (open(&app, &first).await, open(&app, &second).await);
     let admin = "shared-admin@customer.example";
-    let (a, b) = tokio::join!(
-        commit(&app, &first, &self_setup(&ctx_a, admin)),
-        commit(&app, &second, &self_setup(&ctx_b, admin))
-    );
+    let (draft_a, draft_b) = (self_setup(&ctx_a, admin), self_setup(&ctx_b, admin));
+    let (a, b) = tokio::join!(commit(&app, &first, &draft_a), commit(&app, &second, &draft_b));
     let (winner, loser) = match (a, b) {
         (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
         other => panic!("exactly one commit must win: {other:?}"),

@@ -1,8 +1,8 @@
 //! Delivery of the outbox over SMTP, against a real SMTP server on loopback.
-#![cfg(feature = "ssr")]
 
-mod common;
-use common::*;
+
+
+use crate::helpers::*;
 use setup_now::server::{mail::SmtpSender, scheduler::deliver_due};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};

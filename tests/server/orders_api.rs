@@ -1,8 +1,8 @@
 //! The commerce system's view: `POST /api/orders` and the development hooks.
-#![cfg(feature = "ssr")]
 
-mod common;
-use common::*;
+
+
+use crate::helpers::*;
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -1,0 +1,422 @@
+//! `/service/{order_id}`: the service setup wizard.
+
+use super::{Availability, CallingInput, ServiceView, check_subdomain, load_service, provision, reserve_subdomain, save_calling};
+use crate::components::{FieldMessage, StepIndicator, app_error_text, domain_error_text, sleep_ms};
+use crate::domain::{AnnouncementLanguage, PstnConnection, Subdomain, TimeZone};
+use crate::error::{AppError, FieldError};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ServiceStep {
+    Subscription,
+    Calling,
+    Meetings,
+    Provision,
+}
+
+fn steps_for(view: &ServiceView) -> Vec<ServiceStep> {
+    let mut steps = vec![ServiceStep::Subscription];
+    if view.needs_calling() {
+        steps.push(ServiceStep::Calling);
+    }
+    if view.needs_meetings() {
+        steps.push(ServiceStep::Meetings);
+    }
+    steps.push(ServiceStep::Provision);
+    steps
+}
+
+/// Where a returning user resumes: the first step not done yet.
+fn resume_at(view: &ServiceView) -> usize {
+    let steps = steps_for(view);
+    if view.billing_start_date.is_some() {
+        return steps.len() - 1;
+    }
+    steps
+        .iter()
+        .position(|s| match s {
+            ServiceStep::Calling => !view.calling_saved,
+            ServiceStep::Meetings => view.subdomain.is_none(),
+            _ => false,
+        })
+        .unwrap_or(0)
+}
+
+fn title(i18n: leptos_i18n::I18nContext<Locale>, step: ServiceStep) -> String {
+    match step {
+        ServiceStep::Subscription => t_string!(i18n, service.step_subscription).to_string(),
+        ServiceStep::Calling => t_string!(i18n, service.step_calling).to_string(),
+        ServiceStep::Meetings => t_string!(i18n, service.step_meetings).to_string(),
+        ServiceStep::Provision => t_string!(i18n, service.step_provision).to_string(),
+    }
+}
+
+/// `/service/{order_id}`.
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let order_id = move || params.read().get("order_id").unwrap_or_default();
+    let view_data = Resource::new(order_id, load_service);
+    view! {
+        <section class="page">
+            <h1>{t!(i18n, service.title)}</h1>
+            <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match view_data.await {
+                        Ok(data) => view! { <ServiceWizard data /> }.into_any(),
+                        Err(AppError::Unauthorized) => view! {
+                            <p>{t!(i18n, service.sign_in_needed)}</p>
+                            <a class="button" href="/hub">{t!(i18n, hub.sign_in)}</a>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &error)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ServiceWizard(data: ServiceView) -> impl IntoView {
+    let i18n = use_i18n();
+    let steps = steps_for(&data);
+    let index = RwSignal::new(resume_at(&data));
+    let data = RwSignal::new(data);
+    let steps = StoredValue::new(steps);
+    let current = Memo::new(move |_| steps.with_value(|s| s[index.get().min(s.len() - 1)]));
+    let titles = Signal::derive(move || steps.with_value(|s| s.iter().map(|st| title(i18n, *st)).collect::<Vec<_>>()));
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |previous: Option<ServiceStep>| {
+        let step = current.get();
+        if previous.is_some_and(|p| p != step)
+            && let Some(h) = heading.get()
+        {
+            let _ = h.focus();
+        }
+        step
+    });
+    let go = move |delta: isize| {
+        index.update(|i| *i = (*i as isize + delta).clamp(0, steps.with_value(|s| s.len() as isize - 1)) as usize)
+    };
+    view! {
+        <StepIndicator steps=titles current=Signal::derive(move || index.get()) />
+        <h2 node_ref=heading tabindex="-1">{move || title(i18n, current.get())}</h2>
+        {move || match current.get() {
+            ServiceStep::Subscription => view! { <SubscriptionStep data on_next=move || go(1) /> }.into_any(),
+            ServiceStep::Calling => view! { <CallingStep data on_next=move || go(1) on_back=move || go(-1) /> }.into_any(),
+            ServiceStep::Meetings => view! { <MeetingStep data on_next=move || go(1) on_back=move || go(-1) /> }.into_any(),
+            ServiceStep::Provision => view! { <ProvisionStep data on_back=move || go(-1) /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SubscriptionStep(data: RwSignal<ServiceView>, on_next: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let d = data.get_untracked();
+    view! {
+        <dl class="details">
+            <dt>{t!(i18n, service.offer)}</dt>
+            <dd>{d.offer.clone()}</dd>
+            <dt>{t!(i18n, service.subscription_id)}</dt>
+            <dd>{d.subscription_id.clone()}</dd>
+            <dt>{t!(i18n, service.customer)}</dt>
+            <dd>{d.customer_name.clone()}</dd>
+            <dt>{t!(i18n, service.start_date)}</dt>
+            <dd>{d.requested_start_date.clone()}</dd>
+        </dl>
+        <table>
+            <thead>
+                <tr>
+                    <th>{t!(i18n, service.services)}</th>
+                    <th>"SKU"</th>
+                    <th>{t!(i18n, service.quantity)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {d.services.iter().map(|(kind, sku, quantity)| view! {
+                    <tr>
+                        <td>{kind.clone()}</td>
+                        <td>{sku.clone()}</td>
+                        <td>{*quantity}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <div class="actions">
+            <button type="button" on:click=move |_| on_next()>{t!(i18n, service.next)}</button>
+        </div>
+    }
+}
+
+#[component]
+fn CallingStep(
+    data: RwSignal<ServiceView>,
+    on_next: impl Fn() + Copy + Send + Sync + 'static,
+    on_back: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let input = RwSignal::new(data.get_untracked().calling);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let banner = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let message = move |field: &'static str| {
+        Signal::derive(move || errors.with(|e| e.iter().find(|e| e.field == field).map(|e| domain_error_text(i18n, &e.error))))
+    };
+    let text = move |field: &'static str, label: AnyView, get: fn(&CallingInput) -> String, set: fn(&mut CallingInput, String)| {
+        let error_id = format!("{field}-error");
+        view! {
+            <div class="field">
+                <label for=field>{label}</label>
+                <input id=field type="text" prop:value=move || input.with(get)
+                    on:input=move |ev| { let v = event_target_value(&ev); input.update(|i| set(i, v)) }
+                    aria-describedby=error_id.clone() />
+                <FieldMessage id=error_id message=message(field) />
+            </div>
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = input.get_untracked();
+        // The same rules the server applies.
+        if let Err(found) = value.validate() {
+            errors.set(found);
+            return;
+        }
+        errors.set(Vec::new());
+        busy.set(true);
+        spawn_local(async move {
+            match save_calling(data.with_untracked(|d| d.order_id.clone()), value.clone()).await {
+                Ok(()) => {
+                    data.update(|d| {
+                        d.calling = value;
+                        d.calling_saved = true;
+                    });
+                    on_next();
+                }
+                Err(AppError::Invalid(found)) => errors.set(found),
+                Err(error) => banner.set(Some(error)),
+            }
+            busy.set(false);
+        });
+    };
+    let pstn = move |code: &'static str, label: AnyView| {
+        view! {
+            <label class="choice">
+                <input type="radio" name="pstn" value=code prop:checked=move || input.with(|i| i.pstn == code)
+                    on:change=move |_| input.update(|i| i.pstn = code.to_string()) />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <p>{t!(i18n, service.calling_intro)}</p>
+        <form novalidate on:submit=submit>
+            {text("location_name", t!(i18n, service.location_name).into_any(), |i| i.location_name.clone(), |i, v| i.location_name = v)}
+            {text("address", t!(i18n, service.address).into_any(), |i| i.address.clone(), |i, v| i.address = v)}
+            {text("country", t!(i18n, service.country).into_any(), |i| i.country.clone(), |i, v| i.country = v)}
+            <div class="field">
+                <label for="time_zone">{t!(i18n, service.time_zone)}</label>
+                <select id="time_zone" aria-describedby="time_zone-error" on:change=move |ev| { let v = event_target_value(&ev); input.update(|i| i.time_zone = v) }>
+                    {TimeZone::ALL.iter().map(|z| view! {
+                        <option value=*z selected=move || input.with(|i| i.time_zone == *z)>{*z}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage id="time_zone-error" message=message("time_zone") />
+            </div>
+            <div class="field">
+                <label for="language">{t!(i18n, service.language)}</label>
+                <select id="language" aria-describedby="language-error" on:change=move |ev| { let v = event_target_value(&ev); input.update(|i| i.language = v) }>
+                    {AnnouncementLanguage::ALL.iter().map(|l| view! {
+                        <option value=l.code() selected=move || input.with(|i| i.language == l.code())>{l.english_name()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage id="language-error" message=message("language") />
+            </div>
+            <fieldset aria-describedby="pstn-error">
+                <legend>{t!(i18n, service.pstn)}</legend>
+                {pstn(PstnConnection::CiscoPstn.code(), t!(i18n, service.pstn_cisco).into_any())}
+                {pstn(PstnConnection::CloudConnected.code(), t!(i18n, service.pstn_cloud).into_any())}
+                {pstn(PstnConnection::PremisesBased.code(), t!(i18n, service.pstn_premises).into_any())}
+            </fieldset>
+            <FieldMessage id="pstn-error" message=message("pstn") />
+            <Show when=move || banner.with(Option::is_some)>
+                <p class="notice warn" role="alert">{move || banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}</p>
+            </Show>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
+                <button type="submit" disabled=move || busy.get()>{t!(i18n, service.next)}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn MeetingStep(
+    data: RwSignal<ServiceView>,
+    on_next: impl Fn() + Copy + Send + Sync + 'static,
+    on_back: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(data.get_untracked().subdomain.unwrap_or_default());
+    let answer = RwSignal::new(None::<Availability>);
+    let checking = RwSignal::new(false);
+    let banner = RwSignal::new(None::<AppError>);
+    let generation = StoredValue::new(0u64);
+    let saved = Memo::new(move |_| data.with(|d| d.subdomain.clone()));
+    // Checks the name as typed now; an answer for an older name is dropped.
+    let check = move || {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let typed = name.get_untracked();
+        if let Err(e) = Subdomain::parse(&typed) {
+            answer.set(Some(Availability::Invalid(e)));
+            return;
+        }
+        checking.set(true);
+        spawn_local(async move {
+            let result = check_subdomain(typed).await;
+            if generation.get_value() == mine {
+                checking.set(false);
+                match result {
+                    Ok(a) => answer.set(Some(a)),
+                    Err(e) => banner.set(Some(e)),
+                }
+            }
+        });
+    };
+    let on_input = move |ev| {
+        name.set(event_target_value(&ev));
+        answer.set(None);
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        spawn_local(async move {
+            sleep_ms(400).await;
+            if generation.get_value() == mine && !name.get_untracked().trim().is_empty() {
+                check();
+            }
+        });
+    };
+    let save = move |_| {
+        banner.set(None);
+        let typed = name.get_untracked();
+        if let Err(e) = Subdomain::parse(&typed) {
+            answer.set(Some(Availability::Invalid(e)));
+            return;
+        }
+        let order_id = data.with_untracked(|d| d.order_id.clone());
+        spawn_local(async move {
+            match reserve_subdomain(order_id, typed.clone()).await {
+                Ok(_) => {
+                    let subdomain = Subdomain::parse(&typed).map(|s| s.as_str().to_string()).unwrap_or(typed);
+                    data.update(|d| d.subdomain = Some(subdomain));
+                }
+                Err(AppError::Refused(crate::error::Refusal::SubdomainTaken)) => answer.set(Some(Availability::Taken)),
+                Err(AppError::Invalid(errors)) => {
+                    if let Some(e) = errors.first() {
+                        answer.set(Some(Availability::Invalid(e.error.clone())));
+                    }
+                }
+                Err(e) => banner.set(Some(e)),
+            }
+        });
+    };
+    let shown_name = move || Subdomain::parse(&name.get()).map(|s| s.as_str().to_string()).unwrap_or_else(|_| name.get());
+    view! {
+        <p>{t!(i18n, service.meetings_intro)}</p>
+        <div class="field">
+            <label for="subdomain">{t!(i18n, service.subdomain)}</label>
+            <p class="hint">{t!(i18n, service.subdomain_hint)}</p>
+            <input id="subdomain" type="text" autocomplete="off" prop:value=move || name.get() on:input=on_input
+                aria-describedby="subdomain-result" />
+            <p id="subdomain-result" aria-live="polite">
+                {move || {
+                    if checking.get() {
+                        return t!(i18n, service.checking).into_any();
+                    }
+                    match answer.get() {
+                        Some(Availability::Available { site_url, .. }) => {
+                            let n = shown_name();
+                            view! {
+                                <span class="ok">{t!(i18n, service.available, name = move || n.clone())}</span>
+                                " · " {site_url}
+                            }.into_any()
+                        }
+                        Some(Availability::Taken) => {
+                            let n = shown_name();
+                            view! { <span class="error" role="alert">{t!(i18n, service.not_available, name = move || n.clone())} " " {t!(i18n, err.subdomain_taken)}</span> }.into_any()
+                        }
+                        Some(Availability::Invalid(e)) => {
+                            let n = shown_name();
+                            let reason = domain_error_text(i18n, &e);
+                            view! { <span class="error" role="alert">{t!(i18n, service.not_available, name = move || n.clone())} " " {reason}</span> }.into_any()
+                        }
+                        None => ().into_any(),
+                    }
+                }}
+            </p>
+        </div>
+        <div class="actions">
+            <button type="button" class="secondary" on:click=move |_| check()>{t!(i18n, service.check)}</button>
+            <button type="button" on:click=save>{t!(i18n, service.save)}</button>
+        </div>
+        {move || saved.get().map(|s| {
+            let url = Subdomain::parse(&s).map(|s| s.site_url()).unwrap_or_default();
+            view! { <p class="notice" role="status">{t!(i18n, service.saved, url = move || url.clone())}</p> }
+        })}
+        <Show when=move || banner.with(Option::is_some)>
+            <p class="notice warn" role="alert">{move || banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}</p>
+        </Show>
+        <div class="actions">
+            <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
+            <button type="button" disabled=move || saved.with(Option::is_none) on:click=move |_| on_next()>
+                {t!(i18n, service.next)}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn ProvisionStep(data: RwSignal<ServiceView>, on_back: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let banner = RwSignal::new(None::<AppError>);
+    let billing = Memo::new(move |_| data.with(|d| d.billing_start_date.clone()));
+    let press = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        banner.set(None);
+        let order_id = data.with_untracked(|d| d.order_id.clone());
+        spawn_local(async move {
+            match provision(order_id).await {
+                Ok(date) => data.update(|d| d.billing_start_date = Some(date)),
+                Err(e) => banner.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <p>{t!(i18n, service.provision_intro)}</p>
+        {move || match billing.get() {
+            Some(date) => view! {
+                <p class="notice" role="status">{t!(i18n, service.billing_started, date = move || date.clone())}</p>
+            }.into_any(),
+            None => view! {
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
+                    <button type="button" on:click=press disabled=move || busy.get()>{t!(i18n, service.provision)}</button>
+                </div>
+            }.into_any(),
+        }}
+        <Show when=move || banner.with(Option::is_some)>
+            <p class="notice warn" role="alert">{move || banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}</p>
+        </Show>
+    }
+}

@@ -1,0 +1,10 @@
+//! Server tests: the whole app started on port 0 with a fresh SQLite file.
+//! One test binary (not one per file): each links the whole app, and Leptos'
+//! view types make that large.
+#![cfg(feature = "ssr")]
+
+mod helpers;
+mod orders_api;
+mod outbox_smtp;
+mod scheduler;
+mod setup_wizard;
