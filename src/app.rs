@@ -4,10 +4,10 @@
 use crate::commerce::CommercePage;
 use crate::components::LanguageSwitch;
 use crate::hub::HubPage;
+use crate::i18n::*;
 use crate::mailbox::MailboxPage;
 use crate::service::page::ServicePage;
 use crate::wizard::page::SetupPage;
-use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{

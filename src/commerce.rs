@@ -24,14 +24,22 @@ pub enum Placed {
 #[cfg(feature = "ssr")]
 fn commerce_state() -> Result<crate::server::state::AppState, AppError> {
     let state = crate::server::state::app_state()?;
-    if state.config.dev_hooks { Ok(state) } else { Err(AppError::NotFound) }
+    if state.config.dev_hooks {
+        Ok(state)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// The newest orders.
 #[server(endpoint = "commerce/orders")]
 pub async fn commerce_orders() -> Result<Vec<OrderSummary>, AppError> {
     let state = commerce_state()?;
-    state.store.list_orders(200).await.map_err(AppError::unexpected)
+    state
+        .store
+        .list_orders(200)
+        .await
+        .map_err(AppError::unexpected)
 }
 
 /// Places an order typed on the page.
@@ -40,24 +48,42 @@ pub async fn commerce_place(input: OrderInput) -> Result<Placed, AppError> {
     let state = commerce_state()?;
     let order = input.validate().map_err(AppError::Invalid)?;
     use crate::server::store::PlaceOutcome;
-    Ok(match state.store.place_order(&order, state.clock.now()).await.map_err(AppError::unexpected)? {
-        PlaceOutcome::Created(id) => Placed::Created(id),
-        PlaceOutcome::Replayed(id) => Placed::Replayed(id),
-        PlaceOutcome::Conflict => Placed::Conflict,
-    })
+    Ok(
+        match state
+            .store
+            .place_order(&order, state.clock.now())
+            .await
+            .map_err(AppError::unexpected)?
+        {
+            PlaceOutcome::Created(id) => Placed::Created(id),
+            PlaceOutcome::Replayed(id) => Placed::Replayed(id),
+            PlaceOutcome::Conflict => Placed::Conflict,
+        },
+    )
 }
 
 /// Resends the invitation, to a new provisioning contact if one is given.
 #[server(endpoint = "commerce/resend")]
-pub async fn commerce_resend(order_id: String, new_contact: Option<String>) -> Result<(), AppError> {
+pub async fn commerce_resend(
+    order_id: String,
+    new_contact: Option<String>,
+) -> Result<(), AppError> {
     let state = commerce_state()?;
     let contact = match new_contact.filter(|c| !c.trim().is_empty()) {
-        Some(c) => Some(crate::domain::EmailAddress::parse(&c).map_err(|e| AppError::field("new_contact", e))?),
+        Some(c) => Some(
+            crate::domain::EmailAddress::parse(&c)
+                .map_err(|e| AppError::field("new_contact", e))?,
+        ),
         None => None,
     };
     state
         .store
-        .resend_invitation(&order_id, contact.as_ref(), state.clock.now(), &state.config.public_url)
+        .resend_invitation(
+            &order_id,
+            contact.as_ref(),
+            state.clock.now(),
+            &state.config.public_url,
+        )
         .await?;
     state.outbox_signal.notify_one();
     Ok(())
@@ -133,9 +159,15 @@ pub fn CommercePage() -> impl IntoView {
 }
 
 #[component]
-fn OrderRow(order: OrderSummary, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn OrderRow(
+    order: OrderSummary,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let open = matches!(order.status, OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated);
+    let open = matches!(
+        order.status,
+        OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated
+    );
     let id = StoredValue::new(order.id.clone());
     let contact = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<Result<(), AppError>>);
@@ -150,7 +182,11 @@ fn OrderRow(order: OrderSummary, on_change: impl Fn() + Copy + Send + Sync + 'st
         });
     };
     let input_id = format!("contact-{}", order.id);
-    let label = format!("{} {}", t_string!(i18n, commerce.new_contact), order.order_number);
+    let label = format!(
+        "{} {}",
+        t_string!(i18n, commerce.new_contact),
+        order.order_number
+    );
     view! {
         <tr>
             <td>{order.order_number.clone()}</td>
@@ -197,7 +233,11 @@ fn OrderForm(on_placed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
     let busy = RwSignal::new(false);
     let message = move |field: String| {
         Signal::derive(move || {
-            errors.with(|e| e.iter().find(|e| e.field == field).map(|e| domain_error_text(i18n, &e.error)))
+            errors.with(|e| {
+                e.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| domain_error_text(i18n, &e.error))
+            })
         })
     };
     let field = move |name: &'static str,

@@ -113,7 +113,9 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "email_belongs_to_other_org" => t_string!(i18n, err.email_belongs_to_other_org).to_string(),
         "subdomain_taken" => t_string!(i18n, err.subdomain_taken).to_string(),
         "order_already_set_up" => t_string!(i18n, err.order_already_set_up).to_string(),
-        "organization_not_recognized" => t_string!(i18n, err.organization_not_recognized).to_string(),
+        "organization_not_recognized" => {
+            t_string!(i18n, err.organization_not_recognized).to_string()
+        }
         "managed_by_customer" => t_string!(i18n, err.managed_by_customer).to_string(),
         "step_incomplete" => t_string!(i18n, err.step_incomplete).to_string(),
         "not_found" => t_string!(i18n, err.not_found).to_string(),

@@ -38,16 +38,31 @@ pub async fn load_hub() -> Result<Option<HubView>, AppError> {
     let Some(user) = crate::server::auth::current_user(&state).await? else {
         return Ok(None);
     };
-    let rows = state.store.hub_orders(&user).await.map_err(AppError::unexpected)?;
+    let rows = state
+        .store
+        .hub_orders(&user)
+        .await
+        .map_err(AppError::unexpected)?;
     let mut organizations: Vec<HubOrg> = Vec::new();
     for (name, order) in rows {
         let managed_by_customer = order.managed_by_customer;
-        match organizations.iter_mut().find(|o| o.name == name && o.managed_by_customer == managed_by_customer) {
+        match organizations
+            .iter_mut()
+            .find(|o| o.name == name && o.managed_by_customer == managed_by_customer)
+        {
             Some(org) => org.orders.push(order),
-            None => organizations.push(HubOrg { name, managed_by_customer, orders: vec![order] }),
+            None => organizations.push(HubOrg {
+                name,
+                managed_by_customer,
+                orders: vec![order],
+            }),
         }
     }
-    Ok(Some(HubView { email: user.email, is_partner: user.partner_org_id.is_some(), organizations }))
+    Ok(Some(HubView {
+        email: user.email,
+        is_partner: user.partner_org_id.is_some(),
+        organizations,
+    }))
 }
 
 /// Signs in with email and password. Failures are counted per account and per
@@ -59,17 +74,31 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let now = state.clock.now();
     let window = chrono::Duration::minutes(15);
     let address = use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
+        .and_then(|p| {
+            p.extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".into());
     let (account_key, address_key) = (format!("account:{email}"), format!("address:{address}"));
     let store = &state.store;
-    let account_failures = store.recent_failures(&account_key, now, window).await.map_err(AppError::unexpected)?;
-    let address_failures = store.recent_failures(&address_key, now, window).await.map_err(AppError::unexpected)?;
-    if account_failures >= MAX_FAILURES_PER_ACCOUNT || address_failures >= MAX_FAILURES_PER_ADDRESS {
+    let account_failures = store
+        .recent_failures(&account_key, now, window)
+        .await
+        .map_err(AppError::unexpected)?;
+    let address_failures = store
+        .recent_failures(&address_key, now, window)
+        .await
+        .map_err(AppError::unexpected)?;
+    if account_failures >= MAX_FAILURES_PER_ACCOUNT || address_failures >= MAX_FAILURES_PER_ADDRESS
+    {
         return Err(AppError::TooManyAttempts);
     }
-    let found = store.password_of(&email).await.map_err(AppError::unexpected)?;
+    let found = store
+        .password_of(&email)
+        .await
+        .map_err(AppError::unexpected)?;
     let (user_id, hash) = match found {
         Some((id, hash)) => (Some(id), hash),
         None => (None, None),
@@ -77,12 +106,21 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let valid = crate::server::auth::verify_password(password, hash).await?;
     match (valid, user_id) {
         (true, Some(user_id)) => {
-            store.clear_failures(&account_key).await.map_err(AppError::unexpected)?;
+            store
+                .clear_failures(&account_key)
+                .await
+                .map_err(AppError::unexpected)?;
             crate::server::auth::sign_in(&state, &user_id).await
         }
         _ => {
-            store.record_failure(&account_key, now, window).await.map_err(AppError::unexpected)?;
-            store.record_failure(&address_key, now, window).await.map_err(AppError::unexpected)?;
+            store
+                .record_failure(&account_key, now, window)
+                .await
+                .map_err(AppError::unexpected)?;
+            store
+                .record_failure(&address_key, now, window)
+                .await
+                .map_err(AppError::unexpected)?;
             Err(AppError::Unauthorized)
         }
     }
@@ -100,7 +138,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let user = crate::server::auth::require_user(&state).await?;
-    if !state.store.is_partner_of_order(&user, &order_id).await.map_err(AppError::unexpected)? {
+    if !state
+        .store
+        .is_partner_of_order(&user, &order_id)
+        .await
+        .map_err(AppError::unexpected)?
+    {
         return Err(AppError::Forbidden);
     }
     state

@@ -31,7 +31,11 @@ pub async fn load_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
     if !state.config.dev_hooks {
         return Err(AppError::NotFound);
     }
-    state.store.mailbox(None, 200).await.map_err(AppError::unexpected)
+    state
+        .store
+        .mailbox(None, 200)
+        .await
+        .map_err(AppError::unexpected)
 }
 
 /// `/mailbox`: the messages, newest last, each with its links.

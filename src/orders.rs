@@ -121,13 +121,22 @@ impl OrderInput {
         let mut c = Checker::default();
         let order_number = c.check("order_number", OrderNumber::parse(&self.order_number));
         let offer = c.check("offer", Offer::parse(&self.offer));
-        let subscription_id = c.check("subscription_id", SubscriptionId::parse(&self.subscription_id));
-        let requested_start_date = c.check("requested_start_date", Date::parse(&self.requested_start_date));
+        let subscription_id = c.check(
+            "subscription_id",
+            SubscriptionId::parse(&self.subscription_id),
+        );
+        let requested_start_date = c.check(
+            "requested_start_date",
+            Date::parse(&self.requested_start_date),
+        );
         let provisioning_contact_email = c.check(
             "provisioning_contact_email",
             EmailAddress::parse(&self.provisioning_contact_email),
         );
-        let account_rep_email = c.check("account_rep_email", EmailAddress::parse(&self.account_rep_email));
+        let account_rep_email = c.check(
+            "account_rep_email",
+            EmailAddress::parse(&self.account_rep_email),
+        );
         let partner_id = c.check("partner.party_id", PartyId::parse(&self.partner.party_id));
         let partner_name = c.check("partner.name", OrgName::parse(&self.partner.name));
         let partner_country = c.check("partner.country", Country::parse(&self.partner.country));
@@ -144,9 +153,16 @@ impl OrderInput {
         for (i, s) in self.services.iter().enumerate() {
             let kind = c.check(&format!("services[{i}].kind"), ServiceKind::parse(&s.kind));
             let sku = c.check(&format!("services[{i}].sku"), Sku::parse(&s.sku));
-            let quantity = c.check(&format!("services[{i}].quantity"), Quantity::parse(&s.quantity));
+            let quantity = c.check(
+                &format!("services[{i}].quantity"),
+                Quantity::parse(&s.quantity),
+            );
             if let (Some(kind), Some(sku), Some(quantity)) = (kind, sku, quantity) {
-                services.push(Service { kind, sku, quantity });
+                services.push(Service {
+                    kind,
+                    sku,
+                    quantity,
+                });
             }
         }
         match (
@@ -210,20 +226,21 @@ impl OrderInput {
                 error: DomainError::Required,
             }]);
         };
-        let mut text = |object: Option<&serde_json::Map<String, Value>>, key: &str, field: &str| -> String {
-            match object.and_then(|o| o.get(key)) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                Some(_) => {
-                    errors.push(FieldError {
-                        field: field.into(),
-                        error: DomainError::Required,
-                    });
-                    String::new()
+        let mut text =
+            |object: Option<&serde_json::Map<String, Value>>, key: &str, field: &str| -> String {
+                match object.and_then(|o| o.get(key)) {
+                    None | Some(Value::Null) => String::new(),
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Number(n)) => n.to_string(),
+                    Some(_) => {
+                        errors.push(FieldError {
+                            field: field.into(),
+                            error: DomainError::Required,
+                        });
+                        String::new()
+                    }
                 }
-            }
-        };
+            };
         let partner = root.get("partner").and_then(Value::as_object);
         let customer = root.get("customer").and_then(Value::as_object);
         let mut input = OrderInput {
@@ -268,7 +285,11 @@ impl OrderInput {
         }
         // A quantity must be a JSON integer or integer text; 2.5 is refused by
         // Quantity::parse, true by the type check above.
-        if errors.is_empty() { Ok(input) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -342,7 +363,10 @@ mod tests {
 
     #[test]
     fn the_contract_example_is_a_valid_order() {
-        let order = OrderInput::from_json(&sample()).unwrap().validate().unwrap();
+        let order = OrderInput::from_json(&sample())
+            .unwrap()
+            .validate()
+            .unwrap();
         assert_eq!(order.order_number.as_str(), "CCW-2026-000123");
         assert_eq!(order.services.len(), 2);
         assert!(order.has(ServiceKind::Calling));
@@ -356,11 +380,19 @@ mod tests {
         body["offer"] = json!("A-FLEX");
         body["partner"]["country"] = json!("Czechia");
         body["services"][1]["quantity"] = json!(0);
-        let errors = OrderInput::from_json(&body).unwrap().validate().unwrap_err();
+        let errors = OrderInput::from_json(&body)
+            .unwrap()
+            .validate()
+            .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["offer", "requested_start_date", "partner.country", "services[1].quantity"]
+            [
+                "offer",
+                "requested_start_date",
+                "partner.country",
+                "services[1].quantity"
+            ]
         );
     }
 
@@ -368,7 +400,10 @@ mod tests {
     fn an_order_without_services_is_refused() {
         let mut body = sample();
         body["services"] = json!([]);
-        let errors = OrderInput::from_json(&body).unwrap().validate().unwrap_err();
+        let errors = OrderInput::from_json(&body)
+            .unwrap()
+            .validate()
+            .unwrap_err();
         assert_eq!(errors[0].field, "services");
     }
 

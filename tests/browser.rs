@@ -24,7 +24,11 @@ fn context() -> SetupContext {
         requested_start_date: "2026-12-01".into(),
         services: vec![("meetings".into(), "A-WX-MTG-ENT".into(), 10)],
         partner_org: None,
-        order_partner: OrgView { name: "Partner s.r.o.".into(), country: "CZ".into(), address: None },
+        order_partner: OrgView {
+            name: "Partner s.r.o.".into(),
+            country: "CZ".into(),
+            address: None,
+        },
         order_customer: OrgView {
             name: "Zakaznik a.s.".into(),
             country: "CZ".into(),
@@ -39,20 +43,30 @@ fn document() -> web_sys::Document {
 }
 
 fn find(selector: &str) -> Option<HtmlElement> {
-    document().query_selector(selector).unwrap().map(|e| e.unchecked_into())
+    document()
+        .query_selector(selector)
+        .unwrap()
+        .map(|e| e.unchecked_into())
 }
 
 fn alerts() -> Vec<String> {
     let list = document().query_selector_all("[role=alert]").unwrap();
-    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.text_content())
+        .collect()
 }
 
 fn heading() -> String {
-    find("form h2").and_then(|h| h.text_content()).unwrap_or_default()
+    find("form h2")
+        .and_then(|h| h.text_content())
+        .unwrap_or_default()
 }
 
 fn click(selector: &str) {
-    find(selector).unwrap_or_else(|| panic!("{selector} missing")).click();
+    find(selector)
+        .unwrap_or_else(|| panic!("{selector} missing"))
+        .click();
 }
 
 fn type_into(selector: &str, value: &str) {
@@ -60,7 +74,9 @@ fn type_into(selector: &str, value: &str) {
     input.set_value(value);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
 }
 
 async fn settle() {
@@ -115,12 +131,27 @@ async fn a_new_partner_organization_with_an_unknown_country_does_not_advance() {
     settle().await;
     assert_eq!(heading(), "Partner organization");
     let errors = alerts();
-    assert!(errors.iter().any(|e| e.contains("two-letter country code")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("1 to 100 characters")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("two-letter country code")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("1 to 100 characters")),
+        "{errors:?}"
+    );
     let country = find("#partner_country").unwrap();
-    assert_eq!(country.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(country.get_attribute("aria-describedby").as_deref(), Some("partner_country-error"));
-    assert!(find("#partner_country-error").is_some(), "the message is linked to its field");
+    assert_eq!(
+        country.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        country.get_attribute("aria-describedby").as_deref(),
+        Some("partner_country-error")
+    );
+    assert!(
+        find("#partner_country-error").is_some(),
+        "the message is linked to its field"
+    );
     // Corrected, it advances; Back keeps what was typed.
     type_into("#partner_country", "cz");
     type_into("#partner_name", "Partner Nový s.r.o.");
@@ -141,12 +172,20 @@ async fn an_invalid_colleague_address_is_refused_in_the_browser() {
     click("button[type=submit]");
     settle().await;
     let radios = document().query_selector_all("input[name=who]").unwrap();
-    radios.item(1).unwrap().unchecked_into::<HtmlElement>().click();
+    radios
+        .item(1)
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
     settle().await;
     type_into("#colleague_email", "colleague-at-partner");
     click("button[type=submit]");
     settle().await;
-    assert!(alerts().iter().any(|e| e.contains("valid email address")), "{:?}", alerts());
+    assert!(
+        alerts().iter().any(|e| e.contains("valid email address")),
+        "{:?}",
+        alerts()
+    );
     assert_eq!(heading(), "Who does the setup");
 }
 

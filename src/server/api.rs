@@ -20,7 +20,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
     if state.config.dev_hooks {
         router
             .route("/api/dev/mailbox", get(dev_mailbox))
-            .route("/api/dev/clock", post(dev_set_clock).delete(dev_reset_clock))
+            .route(
+                "/api/dev/clock",
+                post(dev_set_clock).delete(dev_reset_clock),
+            )
             .route("/api/dev/scheduler/run", post(dev_run_scheduler))
     } else {
         router
@@ -29,7 +32,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
 
 fn unexpected(err: anyhow::Error) -> Response {
     tracing::error!(error = format!("{err:#}"), "request failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": "unexpected server error"}))).into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({"error": "unexpected server error"})),
+    )
+        .into_response()
 }
 
 fn unprocessable(errors: Vec<FieldError>) -> Response {
@@ -37,7 +44,11 @@ fn unprocessable(errors: Vec<FieldError>) -> Response {
         .into_iter()
         .map(|e| json!({"field": e.field, "message": e.error.to_string()}))
         .collect();
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "errors": errors }))).into_response()
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({ "errors": errors })),
+    )
+        .into_response()
 }
 
 /// Compares in time independent of where the first difference is.
@@ -50,7 +61,12 @@ async fn place_order(State(state): State<AppState>, headers: HeaderMap, body: By
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|token| same_secret(token.trim().as_bytes(), state.config.commerce_token.as_bytes()));
+        .is_some_and(|token| {
+            same_secret(
+                token.trim().as_bytes(),
+                state.config.commerce_token.as_bytes(),
+            )
+        });
     if !authorized {
         return (
             StatusCode::UNAUTHORIZED,
@@ -74,9 +90,11 @@ async fn place_order(State(state): State<AppState>, headers: HeaderMap, body: By
         Err(errors) => return unprocessable(errors),
     };
     match state.store.place_order(&order, state.clock.now()).await {
-        Ok(super::store::PlaceOutcome::Created(id)) => {
-            (StatusCode::CREATED, Json(json!({"order_id": id, "status": "scheduled"}))).into_response()
-        }
+        Ok(super::store::PlaceOutcome::Created(id)) => (
+            StatusCode::CREATED,
+            Json(json!({"order_id": id, "status": "scheduled"})),
+        )
+            .into_response(),
         Ok(super::store::PlaceOutcome::Replayed(id)) => {
             let status = state
                 .store
@@ -86,7 +104,11 @@ async fn place_order(State(state): State<AppState>, headers: HeaderMap, body: By
                 .flatten()
                 .map(|o| o.status.key())
                 .unwrap_or("scheduled");
-            (StatusCode::OK, Json(json!({"order_id": id, "status": status}))).into_response()
+            (
+                StatusCode::OK,
+                Json(json!({"order_id": id, "status": status})),
+            )
+                .into_response()
         }
         Ok(super::store::PlaceOutcome::Conflict) => (
             StatusCode::CONFLICT,
@@ -135,8 +157,10 @@ async fn dev_reset_clock(State(state): State<AppState>) -> Response {
 
 async fn dev_run_scheduler(State(state): State<AppState>) -> Response {
     match super::scheduler::run_pass(&state).await {
-        Ok(report) => Json(json!({"invitations": report.invitations, "escalations": report.escalations}))
-            .into_response(),
+        Ok(report) => {
+            Json(json!({"invitations": report.invitations, "escalations": report.escalations}))
+                .into_response()
+        }
         Err(err) => unexpected(err),
     }
 }

@@ -3,7 +3,10 @@
 use super::state::AppState;
 use super::store::SessionUser;
 use crate::error::AppError;
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version, password_hash::SaltString};
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+    password_hash::SaltString,
+};
 use axum::http::{HeaderValue, header};
 
 /// The session cookie's name.
@@ -49,7 +52,11 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
     .map_err(|()| AppError::unexpected(anyhow::anyhow!("stored password hash unreadable")))
 }
 
-fn cookie_header(state: &AppState, value: &str, max_age: time_secs::Secs) -> Result<HeaderValue, AppError> {
+fn cookie_header(
+    state: &AppState,
+    value: &str,
+    max_age: time_secs::Secs,
+) -> Result<HeaderValue, AppError> {
     let secure = state.config.public_url.starts_with("https://");
     let cookie = cookie::Cookie::build((SESSION_COOKIE, value.to_string()))
         .path("/")
@@ -72,7 +79,11 @@ pub async fn sign_in(state: &AppState, user_id: &str) -> Result<(), AppError> {
         .create_session(user_id, state.clock.now())
         .await
         .map_err(AppError::unexpected)?;
-    let header_value = cookie_header(state, &token, time_secs::Secs(super::store::SESSION_DAYS * 86_400))?;
+    let header_value = cookie_header(
+        state,
+        &token,
+        time_secs::Secs(super::store::SESSION_DAYS * 86_400),
+    )?;
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.append_header(header::SET_COOKIE, header_value);
     }
@@ -113,7 +124,11 @@ pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
 /// Ends this request's session and clears the cookie.
 pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
     if let Some(token) = session_token() {
-        state.store.delete_session(&token).await.map_err(AppError::unexpected)?;
+        state
+            .store
+            .delete_session(&token)
+            .await
+            .map_err(AppError::unexpected)?;
     }
     let header_value = cookie_header(state, "", time_secs::Secs(0))?;
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

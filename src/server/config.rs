@@ -144,8 +144,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -173,6 +175,12 @@ mod tests {
 
     #[test]
     fn a_relative_public_url_is_refused() {
-        assert!(config(&[("SETUP_NOW_MODE", "development"), ("SETUP_NOW_PUBLIC_URL", "/x")]).is_err());
+        assert!(
+            config(&[
+                ("SETUP_NOW_MODE", "development"),
+                ("SETUP_NOW_PUBLIC_URL", "/x")
+            ])
+            .is_err()
+        );
     }
 }

@@ -52,7 +52,10 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             "new-partner@partner.example",
             ("P-DEMO-NEW", "Nový Partner s.r.o."),
             "Zákazník Calling a.s.",
-            vec![service("calling", "A-WX-CALL-PRO", 100), service("meetings", "A-WX-MTG-ENT", 250)],
+            vec![
+                service("calling", "A-WX-CALL-PRO", 100),
+                service("meetings", "A-WX-MTG-ENT", 250),
+            ],
             &today,
         ),
         demo_order(
@@ -75,9 +78,9 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         ),
     ];
     for input in &orders {
-        let order = input
-            .validate()
-            .map_err(|errors| anyhow::anyhow!("demo order {} invalid: {errors:?}", input.order_number))?;
+        let order = input.validate().map_err(|errors| {
+            anyhow::anyhow!("demo order {} invalid: {errors:?}", input.order_number)
+        })?;
         state.store.place_order(&order, state.clock.now()).await?;
     }
     super::scheduler::run_pass(state).await?;

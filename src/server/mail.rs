@@ -36,7 +36,9 @@ pub fn invitation(to: &str, order_number: &str, offer: &str, customer: &str, url
     Email {
         kind: "invitation",
         to: to.into(),
-        subject: format!("Set Up Now: Webex order {order_number} / Nastavit nyní: objednávka {order_number}"),
+        subject: format!(
+            "Set Up Now: Webex order {order_number} / Nastavit nyní: objednávka {order_number}"
+        ),
         text: format!(
             "Your {offer} order {order_number} for {customer} is ready to be set up.\n\
              Open Set Up Now: {url}\n\
@@ -54,7 +56,9 @@ pub fn delegation(to: &str, order_number: &str, from: &str, url: &str) -> Email 
     Email {
         kind: "delegation",
         to: to.into(),
-        subject: format!("Set Up Now: Webex order {order_number} / Nastavit nyní: objednávka {order_number}"),
+        subject: format!(
+            "Set Up Now: Webex order {order_number} / Nastavit nyní: objednávka {order_number}"
+        ),
         text: format!(
             "{from} asked you to set up Webex order {order_number}.\nOpen Set Up Now: {url}\n\n\
              {from} vás požádal o nastavení objednávky Webex {order_number}.\nOtevřete Nastavit nyní: {url}\n"
@@ -68,7 +72,9 @@ pub fn customer_invitation(to: &str, order_number: &str, partner: &str, url: &st
     Email {
         kind: "customer_invitation",
         to: to.into(),
-        subject: format!("Set Up Now: your Webex services ({order_number}) / Nastavit nyní: vaše služby Webex"),
+        subject: format!(
+            "Set Up Now: your Webex services ({order_number}) / Nastavit nyní: vaše služby Webex"
+        ),
         text: format!(
             "{partner} ordered Webex services for you (order {order_number}) and chose that you set them up yourself.\n\
              Open Set Up Now: {url}\n\n\
@@ -130,7 +136,13 @@ impl SmtpSender {
 
     /// Sends one message; `message_id` is stable for the row, so a receiver can
     /// recognise a retry of the same email.
-    pub async fn send(&self, message_id: &str, to: &str, subject: &str, text: &str) -> anyhow::Result<()> {
+    pub async fn send(
+        &self,
+        message_id: &str,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> anyhow::Result<()> {
         use anyhow::Context;
         use lettre::AsyncTransport;
         let message = lettre::Message::builder()
@@ -141,7 +153,10 @@ impl SmtpSender {
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .body(text.to_string())
             .context("building the message")?;
-        self.transport.send(message).await.context("SMTP delivery")?;
+        self.transport
+            .send(message)
+            .await
+            .context("SMTP delivery")?;
         Ok(())
     }
 }

@@ -26,13 +26,18 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use state::{AppState, Clock};
 use std::{net::SocketAddr, sync::Arc};
 use store::Store;
-use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+};
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 /// Reads the environment, then serves until the process is stopped.
@@ -83,11 +88,18 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let app = router(state.clone());
     let handle = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .context("serving")
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .context("serving")
     });
-    Ok(Running { addr, state, handle })
+    Ok(Running {
+        addr,
+        state,
+        handle,
+    })
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -103,7 +115,10 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let pkg_dir = format!("{}/{}", state.leptos_options.site_root, state.leptos_options.site_pkg_dir);
+    let pkg_dir = format!(
+        "{}/{}",
+        state.leptos_options.site_root, state.leptos_options.site_pkg_dir
+    );
     let pkg = Router::new()
         .nest_service("/pkg", ServeDir::new(pkg_dir))
         .layer(SetResponseHeaderLayer::overriding(

@@ -43,19 +43,32 @@ pub fn backoff(attempts: i64) -> chrono::Duration {
 /// Returns how many were sent.
 pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Result<usize> {
     let lease = chrono::Duration::minutes(5);
-    let items = state.store.claim_outbox(state.clock.now(), lease, 20).await?;
+    let items = state
+        .store
+        .claim_outbox(state.clock.now(), lease, 20)
+        .await?;
     let mut sent = 0;
     for item in items {
         let message_id = format!("<{}@setup-now>", item.dedupe_key.replace([':', ' '], "."));
-        match sender.send(&message_id, &item.recipient, &item.subject, &item.text).await {
+        match sender
+            .send(&message_id, &item.recipient, &item.subject, &item.text)
+            .await
+        {
             Ok(()) => {
                 state.store.outbox_sent(item.id, state.clock.now()).await?;
                 sent += 1;
             }
             Err(err) => {
                 let retry_at = state.clock.now() + backoff(item.attempts);
-                tracing::warn!(id = item.id, error = format!("{err:#}"), "email delivery failed");
-                state.store.outbox_failed(item.id, &format!("{err:#}"), retry_at).await?;
+                tracing::warn!(
+                    id = item.id,
+                    error = format!("{err:#}"),
+                    "email delivery failed"
+                );
+                state
+                    .store
+                    .outbox_failed(item.id, &format!("{err:#}"), retry_at)
+                    .await?;
             }
         }
     }
@@ -71,7 +84,8 @@ pub fn spawn_outbox_worker(state: AppState, sender: SmtpSender) {
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = format!("{err:#}"), "outbox delivery failed"),
             }
-            let _ = tokio::time::timeout(Duration::from_secs(15), state.outbox_signal.notified()).await;
+            let _ =
+                tokio::time::timeout(Duration::from_secs(15), state.outbox_signal.notified()).await;
         }
     });
 }

@@ -54,6 +54,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The state inside a server function.
 pub fn app_state() -> Result<AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<AppState>()
-        .ok_or_else(|| crate::error::AppError::unexpected(anyhow::anyhow!("AppState missing from context")))
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        crate::error::AppError::unexpected(anyhow::anyhow!("AppState missing from context"))
+    })
 }

@@ -24,7 +24,10 @@ pub fn hash_token(token: &str) -> String {
 
 /// Hex SHA-256 of arbitrary bytes (order body digests).
 pub fn digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

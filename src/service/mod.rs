@@ -6,7 +6,8 @@
 pub mod page;
 
 use crate::domain::{
-    Address, AnnouncementLanguage, Country, DomainError, LocationName, PstnConnection, ServiceKind, Subdomain, TimeZone,
+    Address, AnnouncementLanguage, Country, DomainError, LocationName, PstnConnection, ServiceKind,
+    TimeZone,
 };
 use crate::error::{AppError, FieldError};
 use leptos::prelude::*;
@@ -38,17 +39,46 @@ impl CallingInput {
     /// Checks every field; names each invalid one.
     pub fn validate(&self) -> Result<CallingSettings, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut check = |field: &str, e: DomainError| errors.push(FieldError { field: field.into(), error: e });
-        let location_name = LocationName::parse(&self.location_name).map_err(|e| check("location_name", e)).ok();
-        let address = Address::parse(&self.address).map_err(|e| check("address", e)).ok();
-        let country = Country::parse(&self.country).map_err(|e| check("country", e)).ok();
-        let time_zone = TimeZone::parse(&self.time_zone).map_err(|e| check("time_zone", e)).ok();
-        let language = AnnouncementLanguage::parse(&self.language).map_err(|e| check("language", e)).ok();
-        let pstn = PstnConnection::parse(&self.pstn).map_err(|e| check("pstn", e)).ok();
+        let mut check = |field: &str, e: DomainError| {
+            errors.push(FieldError {
+                field: field.into(),
+                error: e,
+            })
+        };
+        let location_name = LocationName::parse(&self.location_name)
+            .map_err(|e| check("location_name", e))
+            .ok();
+        let address = Address::parse(&self.address)
+            .map_err(|e| check("address", e))
+            .ok();
+        let country = Country::parse(&self.country)
+            .map_err(|e| check("country", e))
+            .ok();
+        let time_zone = TimeZone::parse(&self.time_zone)
+            .map_err(|e| check("time_zone", e))
+            .ok();
+        let language = AnnouncementLanguage::parse(&self.language)
+            .map_err(|e| check("language", e))
+            .ok();
+        let pstn = PstnConnection::parse(&self.pstn)
+            .map_err(|e| check("pstn", e))
+            .ok();
         match (location_name, address, country, time_zone, language, pstn) {
-            (Some(location_name), Some(address), Some(country), Some(time_zone), Some(language), Some(pstn)) => {
-                Ok(CallingSettings { location_name, address, country, time_zone, language, pstn })
-            }
+            (
+                Some(location_name),
+                Some(address),
+                Some(country),
+                Some(time_zone),
+                Some(language),
+                Some(pstn),
+            ) => Ok(CallingSettings {
+                location_name,
+                address,
+                country,
+                time_zone,
+                language,
+                pstn,
+            }),
             _ => Err(errors),
         }
     }
@@ -116,31 +146,49 @@ pub async fn load_service(order_id: String) -> Result<ServiceView, AppError> {
 pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), AppError> {
     let settings = input.validate().map_err(AppError::Invalid)?;
     let state = authorized(&order_id).await?;
-    state.store.save_calling(&order_id, &settings, state.clock.now()).await
+    state
+        .store
+        .save_calling(&order_id, &settings, state.clock.now())
+        .await
 }
 
 /// Whether a subdomain could be reserved now.
 #[server(endpoint = "service/subdomain")]
 pub async fn check_subdomain(name: String) -> Result<Availability, AppError> {
+    use crate::domain::Subdomain;
     let subdomain = match Subdomain::parse(&name) {
         Ok(s) => s,
         Err(e) => return Ok(Availability::Invalid(e)),
     };
     let state = crate::server::state::app_state()?;
     crate::server::auth::require_user(&state).await?;
-    Ok(if state.store.subdomain_taken(subdomain.as_str()).await.map_err(AppError::unexpected)? {
-        Availability::Taken
-    } else {
-        Availability::Available { site_url: subdomain.site_url(), subdomain: subdomain.as_str().to_string() }
-    })
+    Ok(
+        if state
+            .store
+            .subdomain_taken(subdomain.as_str())
+            .await
+            .map_err(AppError::unexpected)?
+        {
+            Availability::Taken
+        } else {
+            Availability::Available {
+                site_url: subdomain.site_url(),
+                subdomain: subdomain.as_str().to_string(),
+            }
+        },
+    )
 }
 
 /// Reserves the meeting site's subdomain for the order.
 #[server(endpoint = "service/reserve")]
 pub async fn reserve_subdomain(order_id: String, name: String) -> Result<String, AppError> {
+    use crate::domain::Subdomain;
     let subdomain = Subdomain::parse(&name).map_err(|e| AppError::field("subdomain", e))?;
     let state = authorized(&order_id).await?;
-    state.store.reserve_subdomain(&order_id, &subdomain, state.clock.now()).await?;
+    state
+        .store
+        .reserve_subdomain(&order_id, &subdomain, state.clock.now())
+        .await?;
     Ok(subdomain.site_url())
 }
 
@@ -149,7 +197,10 @@ pub async fn reserve_subdomain(order_id: String, name: String) -> Result<String,
 pub async fn provision(order_id: String) -> Result<String, AppError> {
     let state = authorized(&order_id).await?;
     let user = crate::server::auth::require_user(&state).await?;
-    let date = state.store.provision(&order_id, &user.email, state.clock.now()).await?;
+    let date = state
+        .store
+        .provision(&order_id, &user.email, state.clock.now())
+        .await?;
     state.outbox_signal.notify_one();
     Ok(date)
 }

@@ -1,6 +1,9 @@
 //! `/service/{order_id}`: the service setup wizard.
 
-use super::{Availability, CallingInput, ServiceView, check_subdomain, load_service, provision, reserve_subdomain, save_calling};
+use super::{
+    Availability, CallingInput, ServiceView, check_subdomain, load_service, provision,
+    reserve_subdomain, save_calling,
+};
 use crate::components::{FieldMessage, StepIndicator, app_error_text, domain_error_text, sleep_ms};
 use crate::domain::{AnnouncementLanguage, PstnConnection, Subdomain, TimeZone};
 use crate::error::{AppError, FieldError};
@@ -89,7 +92,9 @@ fn ServiceWizard(data: ServiceView) -> impl IntoView {
     let data = RwSignal::new(data);
     let steps = StoredValue::new(steps);
     let current = Memo::new(move |_| steps.with_value(|s| s[index.get().min(s.len() - 1)]));
-    let titles = Signal::derive(move || steps.with_value(|s| s.iter().map(|st| title(i18n, *st)).collect::<Vec<_>>()));
+    let titles = Signal::derive(move || {
+        steps.with_value(|s| s.iter().map(|st| title(i18n, *st)).collect::<Vec<_>>())
+    });
     let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |previous: Option<ServiceStep>| {
         let step = current.get();
@@ -101,7 +106,9 @@ fn ServiceWizard(data: ServiceView) -> impl IntoView {
         step
     });
     let go = move |delta: isize| {
-        index.update(|i| *i = (*i as isize + delta).clamp(0, steps.with_value(|s| s.len() as isize - 1)) as usize)
+        index.update(|i| {
+            *i = (*i as isize + delta).clamp(0, steps.with_value(|s| s.len() as isize - 1)) as usize
+        })
     };
     view! {
         <StepIndicator steps=titles current=Signal::derive(move || index.get()) />
@@ -116,7 +123,10 @@ fn ServiceWizard(data: ServiceView) -> impl IntoView {
 }
 
 #[component]
-fn SubscriptionStep(data: RwSignal<ServiceView>, on_next: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn SubscriptionStep(
+    data: RwSignal<ServiceView>,
+    on_next: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let d = data.get_untracked();
     view! {
@@ -166,9 +176,18 @@ fn CallingStep(
     let banner = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let message = move |field: &'static str| {
-        Signal::derive(move || errors.with(|e| e.iter().find(|e| e.field == field).map(|e| domain_error_text(i18n, &e.error))))
+        Signal::derive(move || {
+            errors.with(|e| {
+                e.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| domain_error_text(i18n, &e.error))
+            })
+        })
     };
-    let text = move |field: &'static str, label: AnyView, get: fn(&CallingInput) -> String, set: fn(&mut CallingInput, String)| {
+    let text = move |field: &'static str,
+                     label: AnyView,
+                     get: fn(&CallingInput) -> String,
+                     set: fn(&mut CallingInput, String)| {
         let error_id = format!("{field}-error");
         view! {
             <div class="field">
@@ -313,10 +332,14 @@ fn MeetingStep(
         spawn_local(async move {
             match reserve_subdomain(order_id, typed.clone()).await {
                 Ok(_) => {
-                    let subdomain = Subdomain::parse(&typed).map(|s| s.as_str().to_string()).unwrap_or(typed);
+                    let subdomain = Subdomain::parse(&typed)
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or(typed);
                     data.update(|d| d.subdomain = Some(subdomain));
                 }
-                Err(AppError::Refused(crate::error::Refusal::SubdomainTaken)) => answer.set(Some(Availability::Taken)),
+                Err(AppError::Refused(crate::error::Refusal::SubdomainTaken)) => {
+                    answer.set(Some(Availability::Taken))
+                }
                 Err(AppError::Invalid(errors)) => {
                     if let Some(e) = errors.first() {
                         answer.set(Some(Availability::Invalid(e.error.clone())));
@@ -326,7 +349,11 @@ fn MeetingStep(
             }
         });
     };
-    let shown_name = move || Subdomain::parse(&name.get()).map(|s| s.as_str().to_string()).unwrap_or_else(|_| name.get());
+    let shown_name = move || {
+        Subdomain::parse(&name.get())
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|_| name.get())
+    };
     view! {
         <p>{t!(i18n, service.meetings_intro)}</p>
         <div class="field">
@@ -382,7 +409,10 @@ fn MeetingStep(
 }
 
 #[component]
-fn ProvisionStep(data: RwSignal<ServiceView>, on_back: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ProvisionStep(
+    data: RwSignal<ServiceView>,
+    on_back: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
     let banner = RwSignal::new(None::<AppError>);

@@ -150,14 +150,19 @@ impl Draft {
     /// Whether the customer organization already exists (so it is verified, not typed).
     pub fn customer_org_exists(&self, ctx: &SetupContext) -> bool {
         ctx.customer_org.is_some()
-            || matches!(self.lookup_for_current_admin(ctx), Some(AdminLookup::ExistingCustomer(_)))
+            || matches!(
+                self.lookup_for_current_admin(ctx),
+                Some(AdminLookup::ExistingCustomer(_))
+            )
     }
 }
 
 /// The steps this draft goes through, in order.
 pub fn steps(draft: &Draft, ctx: &SetupContext) -> Vec<Step> {
     match (ctx.audience, draft.role) {
-        (Audience::Customer, _) | (_, Some(Role::Customer)) => vec![Step::Role, Step::CustomerOrg, Step::Review],
+        (Audience::Customer, _) | (_, Some(Role::Customer)) => {
+            vec![Step::Role, Step::CustomerOrg, Step::Review]
+        }
         (_, _) => match draft.who {
             Some(WhoSetsUp::Colleague) => vec![Step::Role, Step::WhoSetsUp],
             _ => vec![
@@ -180,7 +185,11 @@ fn err(field: &str, error: DomainError) -> FieldError {
 }
 
 fn collect(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// What "Next" checks on `step`.
@@ -242,7 +251,11 @@ pub fn check_step(step: Step, draft: &Draft, ctx: &SetupContext) -> Result<(), V
 }
 
 /// The step after `step`, once it checks out; `None` after the last.
-pub fn next(step: Step, draft: &Draft, ctx: &SetupContext) -> Result<Option<Step>, Vec<FieldError>> {
+pub fn next(
+    step: Step,
+    draft: &Draft,
+    ctx: &SetupContext,
+) -> Result<Option<Step>, Vec<FieldError>> {
     check_step(step, draft, ctx)?;
     let list = steps(draft, ctx);
     let at = list.iter().position(|s| *s == step).unwrap_or(0);
@@ -340,7 +353,14 @@ mod tests {
         }
         assert_eq!(
             seen,
-            [Step::Role, Step::WhoSetsUp, Step::PartnerOrg, Step::CustomerAdmin, Step::CustomerOrg, Step::Review]
+            [
+                Step::Role,
+                Step::WhoSetsUp,
+                Step::PartnerOrg,
+                Step::CustomerAdmin,
+                Step::CustomerOrg,
+                Step::Review
+            ]
         );
         assert_eq!(back(Step::CustomerOrg, &d, &c), Some(Step::CustomerAdmin));
         assert_eq!(back(Step::Role, &d, &c), None);
@@ -357,7 +377,10 @@ mod tests {
         assert_eq!(fields(next(Step::WhoSetsUp, &d, &c)), ["colleague_email"]);
         d.colleague_email = "colleague@partner.example".into();
         assert_eq!(next(Step::WhoSetsUp, &d, &c).unwrap(), None);
-        assert!(check_all(&d, &c).is_err(), "a delegation is never committed");
+        assert!(
+            check_all(&d, &c).is_err(),
+            "a delegation is never committed"
+        );
     }
 
     #[test]
@@ -366,7 +389,10 @@ mod tests {
         let mut d = Draft::prefilled(&c);
         d.partner_name = "  ".into();
         d.partner_country = "Czechia".into();
-        assert_eq!(fields(check_step(Step::PartnerOrg, &d, &c)), ["partner_name", "partner_country"]);
+        assert_eq!(
+            fields(check_step(Step::PartnerOrg, &d, &c)),
+            ["partner_name", "partner_country"]
+        );
     }
 
     #[test]
@@ -374,9 +400,15 @@ mod tests {
         let c = ctx(true);
         let mut d = Draft::prefilled(&c);
         d.partner_name.clear();
-        assert!(check_step(Step::PartnerOrg, &d, &c).is_ok(), "existing org needs no typing");
+        assert!(
+            check_step(Step::PartnerOrg, &d, &c).is_ok(),
+            "existing org needs no typing"
+        );
         d.not_recognized = true;
-        assert_eq!(fields(check_step(Step::PartnerOrg, &d, &c)), ["not_recognized"]);
+        assert_eq!(
+            fields(check_step(Step::PartnerOrg, &d, &c)),
+            ["not_recognized"]
+        );
     }
 
     #[test]
@@ -385,7 +417,10 @@ mod tests {
         let mut d = Draft::prefilled(&c);
         d.admin_email = "Someone@Partner.example".into();
         assert!(check_step(Step::CustomerAdmin, &d, &c).is_ok());
-        d.admin_lookup = Some(("someone@partner.example".into(), AdminLookup::BelongsToPartner));
+        d.admin_lookup = Some((
+            "someone@partner.example".into(),
+            AdminLookup::BelongsToPartner,
+        ));
         let errors = check_step(Step::CustomerAdmin, &d, &c).unwrap_err();
         assert_eq!(errors[0].error, DomainError::EmailBelongsToPartner);
         // An answer for another address does not count.
@@ -427,6 +462,9 @@ mod tests {
         customer_ctx.audience = Audience::Customer;
         let d = Draft::prefilled(&customer_ctx);
         assert_eq!(d.role, Some(Role::Customer));
-        assert_eq!(steps(&d, &customer_ctx), [Step::Role, Step::CustomerOrg, Step::Review]);
+        assert_eq!(
+            steps(&d, &customer_ctx),
+            [Step::Role, Step::CustomerOrg, Step::Review]
+        );
     }
 }

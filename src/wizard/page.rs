@@ -97,13 +97,22 @@ impl WizardState {
     fn message(self, field: &'static str) -> Signal<Option<String>> {
         let i18n = use_i18n();
         Signal::derive(move || {
-            self.errors
-                .with(|e| e.iter().find(|e| e.field == field).map(|e| domain_error_text(i18n, &e.error)))
+            self.errors.with(|e| {
+                e.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| domain_error_text(i18n, &e.error))
+            })
         })
     }
 
     fn invalid(self, field: &'static str) -> impl Fn() -> &'static str + Copy {
-        move || if self.errors.with(|e| e.iter().any(|e| e.field == field)) { "true" } else { "false" }
+        move || {
+            if self.errors.with(|e| e.iter().any(|e| e.field == field)) {
+                "true"
+            } else {
+                "false"
+            }
+        }
     }
 
     fn clear(self, field: &'static str) {
@@ -119,7 +128,9 @@ impl WizardState {
             return;
         }
         loop {
-            let email = self.draft.with_untracked(|d| d.admin_email.trim().to_lowercase());
+            let email = self
+                .draft
+                .with_untracked(|d| d.admin_email.trim().to_lowercase());
             if EmailAddress::parse(&email).is_err() {
                 break;
             }
@@ -127,7 +138,9 @@ impl WizardState {
             let answer = check_admin(self.token.get_value(), email.clone()).await;
             self.checking.set(false);
             match answer {
-                Ok(lookup) => self.draft.update(|d| d.admin_lookup = Some((email, lookup))),
+                Ok(lookup) => self
+                    .draft
+                    .update(|d| d.admin_lookup = Some((email, lookup))),
                 Err(error) => self.banner.set(Some(error)),
             }
             if !self.check_pending.get_value() {
@@ -171,13 +184,30 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
     // The step lives in the address (`?step=N`), so the browser's back button
     // moves between steps; it can never point past the furthest step reached.
     let reached = RwSignal::new(0usize);
-    let steps = Memo::new(move |_| state.ctx.with_value(|c| state.draft.with(|d| machine::steps(d, c))));
-    let index = Memo::new(move |_| {
-        let wanted = query.read().get("step").and_then(|s| s.parse::<usize>().ok()).unwrap_or(0);
-        wanted.min(reached.get()).min(steps.with(Vec::len).saturating_sub(1))
+    let steps = Memo::new(move |_| {
+        state
+            .ctx
+            .with_value(|c| state.draft.with(|d| machine::steps(d, c)))
     });
-    let current = Memo::new(move |_| steps.with(|s| s.get(index.get()).copied().unwrap_or(Step::Role)));
-    let titles = Signal::derive(move || steps.get().into_iter().map(|s| step_title(i18n, s)).collect::<Vec<_>>());
+    let index = Memo::new(move |_| {
+        let wanted = query
+            .read()
+            .get("step")
+            .and_then(|s| s.parse::<usize>().ok())
+            .unwrap_or(0);
+        wanted
+            .min(reached.get())
+            .min(steps.with(Vec::len).saturating_sub(1))
+    });
+    let current =
+        Memo::new(move |_| steps.with(|s| s.get(index.get()).copied().unwrap_or(Step::Role)));
+    let titles = Signal::derive(move || {
+        steps
+            .get()
+            .into_iter()
+            .map(|s| step_title(i18n, s))
+            .collect::<Vec<_>>()
+    });
 
     let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |previous: Option<Step>| {
@@ -194,14 +224,22 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
         let navigate = navigate.clone();
         move |i: usize| {
             let path = state.token.with_value(|t| format!("/setup/{t}?step={i}"));
-            navigate(&path, NavigateOptions { scroll: false, ..Default::default() });
+            navigate(
+                &path,
+                NavigateOptions {
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
         }
     });
 
     let advance = {
         move || {
             let step = current.get_untracked();
-            let result = state.ctx.with_value(|c| state.draft.with_untracked(|d| machine::next(step, d, c)));
+            let result = state
+                .ctx
+                .with_value(|c| state.draft.with_untracked(|d| machine::next(step, d, c)));
             match result {
                 Ok(Some(_)) => {
                     let i = index.get_untracked() + 1;
@@ -216,7 +254,6 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
     };
 
     let on_next = {
-        let advance = advance.clone();
         move || {
             if state.busy.get_untracked() {
                 return;
@@ -224,10 +261,12 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
             state.banner.set(None);
             let step = current.get_untracked();
             let draft = state.draft.get_untracked();
-            let advance = advance.clone();
             match step {
                 Step::WhoSetsUp if draft.who == Some(WhoSetsUp::Colleague) => {
-                    if let Err(errors) = state.ctx.with_value(|c| machine::check_step(step, &draft, c)) {
+                    if let Err(errors) = state
+                        .ctx
+                        .with_value(|c| machine::check_step(step, &draft, c))
+                    {
                         state.errors.set(errors);
                         return;
                     }
@@ -246,7 +285,8 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
                     state.busy.set(true);
                     spawn_local(async move {
                         let needs_answer = state.ctx.with_value(|c| {
-                            EmailAddress::parse(&draft.admin_email).is_ok() && draft.lookup_for_current_admin(c).is_none()
+                            EmailAddress::parse(&draft.admin_email).is_ok()
+                                && draft.lookup_for_current_admin(c).is_none()
                         });
                         if needs_answer {
                             state.look_up_admin().await;
@@ -309,12 +349,9 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
                 <StepIndicator steps=titles current=Signal::derive(move || index.get()) />
                 <form
                     novalidate
-                    on:submit={
-                        let on_next = on_next.clone();
-                        move |ev| {
-                            ev.prevent_default();
-                            on_next();
-                        }
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        on_next();
                     }
                 >
                     <h2 node_ref=heading tabindex="-1">
@@ -511,13 +548,18 @@ fn partner_step(state: WizardState) -> impl IntoView {
 fn admin_step(state: WizardState) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = "admin_email-error";
-    let lookup = move || state.ctx.with_value(|c| state.draft.with(|d| d.lookup_for_current_admin(c).cloned()));
+    let lookup = move || {
+        state
+            .ctx
+            .with_value(|c| state.draft.with(|d| d.lookup_for_current_admin(c).cloned()))
+    };
     let refused = move || matches!(lookup(), Some(AdminLookup::BelongsToPartner));
     let message = Signal::derive(move || {
-        state
-            .message("admin_email")
-            .get()
-            .or_else(|| refused().then(|| domain_error_text(i18n, &crate::domain::DomainError::EmailBelongsToPartner)))
+        state.message("admin_email").get().or_else(|| {
+            refused().then(|| {
+                domain_error_text(i18n, &crate::domain::DomainError::EmailBelongsToPartner)
+            })
+        })
     });
     view! {
         <p class="hint">{t!(i18n, wizard.admin_hint)}</p>
@@ -562,10 +604,12 @@ fn admin_step(state: WizardState) -> impl IntoView {
 fn customer_step(state: WizardState) -> impl IntoView {
     let i18n = use_i18n();
     let existing = state.ctx.with_value(|c| {
-        state.draft.with_untracked(|d| match d.lookup_for_current_admin(c) {
-            Some(AdminLookup::ExistingCustomer(org)) => Some(org.clone()),
-            _ => c.customer_org.clone(),
-        })
+        state
+            .draft
+            .with_untracked(|d| match d.lookup_for_current_admin(c) {
+                Some(AdminLookup::ExistingCustomer(org)) => Some(org.clone()),
+                _ => c.customer_org.clone(),
+            })
     });
     let customer_link = state.ctx.with_value(|c| c.audience == Audience::Customer);
     match existing {
@@ -627,7 +671,9 @@ fn review_step(state: WizardState) -> impl IntoView {
     });
     let partner_is_new = ctx.partner_org.is_none();
     let customer = match draft.lookup_for_current_admin(&ctx) {
-        Some(AdminLookup::ExistingCustomer(org)) if ctx.audience == Audience::Partner => org.clone(),
+        Some(AdminLookup::ExistingCustomer(org)) if ctx.audience == Audience::Partner => {
+            org.clone()
+        }
         _ => OrgView {
             name: draft.customer_name.trim().to_string(),
             country: draft.customer_country.trim().to_uppercase(),
@@ -730,7 +776,11 @@ pub fn PasswordForm(token: String) -> impl IntoView {
     let token = StoredValue::new(token);
     let message = move |field: &'static str| {
         Signal::derive(move || {
-            errors.with(|e| e.iter().find(|e| e.field == field).map(|e| domain_error_text(i18n, &e.error)))
+            errors.with(|e| {
+                e.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| domain_error_text(i18n, &e.error))
+            })
         })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -742,9 +792,15 @@ pub fn PasswordForm(token: String) -> impl IntoView {
         // The same rules the server applies, first here for instant feedback.
         let mut found = Vec::new();
         if let Err(error) = check_password(&p) {
-            found.push(FieldError { field: "password".into(), error });
+            found.push(FieldError {
+                field: "password".into(),
+                error,
+            });
         } else if let Err(error) = Password::parse(&p, &c) {
-            found.push(FieldError { field: "confirmation".into(), error });
+            found.push(FieldError {
+                field: "confirmation".into(),
+                error,
+            });
         }
         errors.set(found.clone());
         if !found.is_empty() {

@@ -1,7 +1,6 @@
 //! Starts the whole server on port 0 with a fresh SQLite file, as production
 //! would run it, and talks to it over HTTP.
 
-
 use serde_json::{Value, json};
 use setup_now::server::{self, config::Config, state::AppState};
 use sqlx::SqlitePool;
@@ -81,7 +80,10 @@ impl TestApp {
     pub async fn place(&self, number: &str, start: &str) -> String {
         let response = self.post_order(&order_body(number, start)).await;
         assert_eq!(response.status(), 201, "placing {number}");
-        response.json::<Value>().await.unwrap()["order_id"].as_str().unwrap().to_string()
+        response.json::<Value>().await.unwrap()["order_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn set_clock(&self, now: &str) {

@@ -1,21 +1,26 @@
 //! The commerce system's view: `POST /api/orders` and the development hooks.
 
-
-
 use crate::helpers::*;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn health_answers_once_the_database_is_migrated() {
     let app = spawn_app().await;
-    let r = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    let r = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]
 async fn a_new_order_is_created_and_scheduled() {
     let app = spawn_app().await;
-    let r = app.post_order(&order_body("CCW-2026-000123", "2026-12-01")).await;
+    let r = app
+        .post_order(&order_body("CCW-2026-000123", "2026-12-01"))
+        .await;
     assert_eq!(r.status(), 201);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["status"], "scheduled");
@@ -62,7 +67,14 @@ async fn a_missing_or_wrong_token_is_refused_with_401() {
     let url = format!("{}/api/orders", app.base);
     let body = order_body("CCW-3", "2026-12-01");
     let none = app.client.post(&url).json(&body).send().await.unwrap();
-    let wrong = app.client.post(&url).bearer_auth("nope").json(&body).send().await.unwrap();
+    let wrong = app
+        .client
+        .post(&url)
+        .bearer_auth("nope")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(none.status(), 401);
     assert_eq!(wrong.status(), 401);
     assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
@@ -96,7 +108,10 @@ async fn invalid_fields_are_all_named_and_nothing_is_stored() {
         "services[1].kind",
         "services[0].quantity",
     ] {
-        assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
+        assert!(
+            fields.contains(&expected),
+            "{expected} missing from {fields:?}"
+        );
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM order_services").await, 0);
@@ -125,7 +140,10 @@ async fn the_invitation_goes_out_on_the_start_date_and_not_before() {
     app.place("CCW-5", "2026-12-01").await;
     let contact = "contact-ccw-5@partner.example";
     app.set_clock("2026-11-30T23:59:00Z").await;
-    assert_eq!(app.run_scheduler().await, json!({"invitations": 0, "escalations": 0}));
+    assert_eq!(
+        app.run_scheduler().await,
+        json!({"invitations": 0, "escalations": 0})
+    );
     assert!(app.mailbox(contact).await.is_empty());
     app.set_clock("2026-12-01T00:00:01Z").await;
     assert_eq!(app.run_scheduler().await["invitations"], 1);
@@ -142,7 +160,13 @@ async fn the_invitation_goes_out_on_the_start_date_and_not_before() {
         .expect("Set Up Now link");
     let href = link["href"].as_str().unwrap();
     assert!(href.starts_with(&format!("{PUBLIC_URL}/setup/")), "{href}");
-    assert!(mail["links"].as_array().unwrap().iter().any(|l| l["text"] == "Nastavit nyní"));
+    assert!(
+        mail["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["text"] == "Nastavit nyní")
+    );
     assert!(mail["created_at"].as_str().is_some() && mail["id"].is_number());
     // Only the hash of the link's secret is stored.
     let token = href.rsplit('/').next().unwrap();
@@ -158,10 +182,20 @@ async fn the_invitation_goes_out_on_the_start_date_and_not_before() {
 async fn development_hooks_answer_404_when_switched_off() {
     let app = spawn_app_with(&[("SETUP_NOW_DEV_HOOKS", "0")]).await;
     for path in ["/api/dev/mailbox?to=a@b.example", "/api/dev/clock"] {
-        let r = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let r = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 404, "{path}");
     }
-    let r = app.client.post(format!("{}/api/dev/scheduler/run", app.base)).send().await.unwrap();
+    let r = app
+        .client
+        .post(format!("{}/api/dev/scheduler/run", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }
 
@@ -169,8 +203,16 @@ async fn development_hooks_answer_404_when_switched_off() {
 async fn the_clock_hook_freezes_and_releases_the_clock() {
     let app = spawn_app().await;
     app.set_clock("2030-01-01T09:00:00Z").await;
-    assert_eq!(app.state.clock.now().to_rfc3339(), "2030-01-01T09:00:00+00:00");
-    let r = app.client.delete(format!("{}/api/dev/clock", app.base)).send().await.unwrap();
+    assert_eq!(
+        app.state.clock.now().to_rfc3339(),
+        "2030-01-01T09:00:00+00:00"
+    );
+    let r = app
+        .client
+        .delete(format!("{}/api/dev/clock", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert!(app.state.clock.now().timestamp() < 1_893_456_000);
 }

@@ -1,7 +1,5 @@
 //! Delivery of the outbox over SMTP, against a real SMTP server on loopback.
 
-
-
 use crate::helpers::*;
 use setup_now::server::{mail::SmtpSender, scheduler::deliver_due};
 use std::sync::{Arc, Mutex};
@@ -17,7 +15,9 @@ async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
     let store = received.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((socket, _)) = listener.accept().await else { return };
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
             let store = store.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
@@ -62,7 +62,11 @@ async fn an_email_claimed_before_a_crash_is_sent_once_after_its_lease_runs_out()
     app.set_clock("2026-12-01T08:00:00Z").await;
     app.run_scheduler().await;
     let (port, received) = smtp_sink().await;
-    let sender = SmtpSender::new(&format!("smtp://127.0.0.1:{port}"), "Set Up Now <no-reply@setup-now.test>").unwrap();
+    let sender = SmtpSender::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Set Up Now <no-reply@setup-now.test>",
+    )
+    .unwrap();
 
     // A worker claims the email and dies before sending it.
     let claimed = app
@@ -99,9 +103,16 @@ async fn a_failed_delivery_is_recorded_and_retried_later() {
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let sender = SmtpSender::new(&format!("smtp://127.0.0.1:{port}"), "no-reply@setup-now.test").unwrap();
+    let sender = SmtpSender::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "no-reply@setup-now.test",
+    )
+    .unwrap();
     assert_eq!(deliver_due(&app.state, &sender).await.unwrap(), 0);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM outbox").fetch_one(&app.db).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM outbox")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     let (attempts, sent, error) = app.state.store.outbox_state(id).await.unwrap();
     assert_eq!((attempts, sent), (1, false));
     assert!(error.is_some());
@@ -110,7 +121,11 @@ async fn a_failed_delivery_is_recorded_and_retried_later() {
     assert_eq!(app.state.store.outbox_state(id).await.unwrap().0, 1);
     // ...and delivered when a server answers after it.
     let (port, received) = smtp_sink().await;
-    let sender = SmtpSender::new(&format!("smtp://127.0.0.1:{port}"), "no-reply@setup-now.test").unwrap();
+    let sender = SmtpSender::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "no-reply@setup-now.test",
+    )
+    .unwrap();
     app.set_clock("2026-12-01T08:01:00Z").await;
     assert_eq!(deliver_due(&app.state, &sender).await.unwrap(), 1);
     assert_eq!(received.lock().unwrap().len(), 1);

@@ -1,10 +1,8 @@
 //! The scheduler: invitations on the date, one escalation a day later, each email
 //! exactly once however passes are repeated, overlapped or interrupted.
 
-
-
-use chrono::{DateTime, Utc};
 use crate::helpers::*;
+use chrono::{DateTime, Utc};
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
@@ -36,7 +34,11 @@ async fn an_order_whose_link_was_opened_is_not_escalated() {
     app.set_clock("2026-12-01T08:00:00Z").await;
     app.run_scheduler().await;
     let token = app.setup_token("contact-esc-2@partner.example").await;
-    app.state.store.open_setup(&token, at("2026-12-01T10:00:00Z")).await.unwrap();
+    app.state
+        .store
+        .open_setup(&token, at("2026-12-01T10:00:00Z"))
+        .await
+        .unwrap();
     app.set_clock("2026-12-05T00:00:00Z").await;
     assert_eq!(app.run_scheduler().await["escalations"], 0);
     assert!(app.mailbox("rep@cisco.example").await.is_empty());
@@ -51,7 +53,11 @@ async fn repeated_passes_send_each_invitation_once() {
     app.set_clock("2026-12-01T08:00:00Z").await;
     assert_eq!(app.run_scheduler().await["invitations"], 5);
     assert_eq!(app.run_scheduler().await["invitations"], 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").await, 5);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'")
+            .await,
+        5
+    );
 }
 
 #[tokio::test]
@@ -64,13 +70,21 @@ async fn concurrent_passes_send_each_email_exactly_once() {
     let store = &app.state.store;
     let passes = futures_join(store, now).await;
     assert_eq!(passes.iter().map(|p| p.invitations).sum::<u64>(), 40);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").await, 40);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'")
+            .await,
+        40
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM setup_links").await, 40);
 
     let later = at("2026-12-03T08:00:00Z");
     let passes = futures_join(store, later).await;
     assert_eq!(passes.iter().map(|p| p.escalations).sum::<u64>(), 40);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'escalation'").await, 40);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'escalation'")
+            .await,
+        40
+    );
 }
 
 async fn futures_join(
@@ -98,7 +112,12 @@ async fn an_order_not_set_up_within_thirty_days_is_closed_and_its_link_stops_wor
         .run_scheduler_pass(at("2026-12-31T08:00:01Z"), PUBLIC_URL)
         .await
         .unwrap();
-    let err = app.state.store.open_setup(&token, at("2026-12-31T09:00:00Z")).await.unwrap_err();
+    let err = app
+        .state
+        .store
+        .open_setup(&token, at("2026-12-31T09:00:00Z"))
+        .await
+        .unwrap_err();
     assert_eq!(err, setup_now::error::AppError::Gone);
     let orders = app.state.store.list_orders(10).await.unwrap();
     assert_eq!(orders[0].status, setup_now::orders::OrderStatus::Closed);

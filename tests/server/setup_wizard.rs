@@ -1,10 +1,8 @@
 //! The setup wizard's server side: opening links, the commit (all or nothing,
 //! idempotent, racing), delegation, customer setup and the first password.
 
-
-
-use chrono::{DateTime, Utc};
 use crate::helpers::*;
+use chrono::{DateTime, Utc};
 use setup_now::error::{AppError, Refusal};
 use setup_now::wizard::machine::{AdminLookup, Audience, Draft, Role, SetupContext, WhoSetsUp};
 
@@ -19,11 +17,19 @@ async fn invited(app: &TestApp, number: &str) -> String {
     app.place(number, "2026-12-01").await;
     app.set_clock(NOW).await;
     app.run_scheduler().await;
-    app.setup_token(&format!("contact-{}@partner.example", number.to_lowercase())).await
+    app.setup_token(&format!(
+        "contact-{}@partner.example",
+        number.to_lowercase()
+    ))
+    .await
 }
 
 async fn open(app: &TestApp, token: &str) -> SetupContext {
-    app.state.store.open_setup(token, at(NOW)).await.expect("link opens")
+    app.state
+        .store
+        .open_setup(token, at(NOW))
+        .await
+        .expect("link opens")
 }
 
 fn self_setup(ctx: &SetupContext, admin: &str) -> Draft {
@@ -34,17 +40,34 @@ fn self_setup(ctx: &SetupContext, admin: &str) -> Draft {
     d
 }
 
-async fn commit(app: &TestApp, token: &str, draft: &Draft) -> Result<setup_now::wizard::machine::CommitResult, AppError> {
-    app.state.store.commit_setup(token, draft, at(NOW), PUBLIC_URL).await
+async fn commit(
+    app: &TestApp,
+    token: &str,
+    draft: &Draft,
+) -> Result<setup_now::wizard::machine::CommitResult, AppError> {
+    app.state
+        .store
+        .commit_setup(token, draft, at(NOW), PUBLIC_URL)
+        .await
 }
 
 #[tokio::test]
 async fn an_unknown_link_is_not_found_and_an_expired_one_is_gone() {
     let app = spawn_app().await;
-    assert_eq!(app.state.store.open_setup("no-such-token", at(NOW)).await.unwrap_err(), AppError::NotFound);
+    assert_eq!(
+        app.state
+            .store
+            .open_setup("no-such-token", at(NOW))
+            .await
+            .unwrap_err(),
+        AppError::NotFound
+    );
     let token = invited(&app, "EXP-1").await;
     let late = at("2027-01-15T00:00:00Z");
-    assert_eq!(app.state.store.open_setup(&token, late).await.unwrap_err(), AppError::Gone);
+    assert_eq!(
+        app.state.store.open_setup(&token, late).await.unwrap_err(),
+        AppError::Gone
+    );
 }
 
 #[tokio::test]
@@ -52,8 +75,15 @@ async fn opening_a_link_records_the_first_opening_only() {
     let app = spawn_app().await;
     let token = invited(&app, "OPEN-1").await;
     open(&app, &token).await;
-    app.state.store.open_setup(&token, at("2026-12-01T09:00:00Z")).await.unwrap();
-    let started: String = sqlx::query_scalar("SELECT started_at FROM orders").fetch_one(&app.db).await.unwrap();
+    app.state
+        .store
+        .open_setup(&token, at("2026-12-01T09:00:00Z"))
+        .await
+        .unwrap();
+    let started: String = sqlx::query_scalar("SELECT started_at FROM orders")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert!(started.starts_with("2026-12-01T08:00:00"), "{started}");
 }
 
@@ -64,11 +94,21 @@ async fn a_self_setup_commit_creates_both_organizations_and_their_administrators
     let ctx = open(&app, &token).await;
     assert_eq!(ctx.audience, Audience::Partner);
     assert!(ctx.partner_org.is_none(), "first order of this partner");
-    let result = commit(&app, &token, &self_setup(&ctx, "admin@customer-self1.example")).await.unwrap();
+    let result = commit(
+        &app,
+        &token,
+        &self_setup(&ctx, "admin@customer-self1.example"),
+    )
+    .await
+    .unwrap();
     assert!(result.needs_password);
     assert_eq!(result.customer_invited, None);
     assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM customer_orgs WHERE managed_by_partner_id IS NOT NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customer_orgs WHERE managed_by_partner_id IS NOT NULL")
+            .await,
+        1
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM users WHERE email = 'contact-self-1@partner.example' AND partner_org_id IS NOT NULL")
             .await,
@@ -79,10 +119,27 @@ async fn a_self_setup_commit_creates_both_organizations_and_their_administrators
             .await,
         1
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL AND setup_mode = 'partner'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit WHERE action = 'order_set_up'").await, 1);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL AND setup_mode = 'partner'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit WHERE action = 'order_set_up'")
+            .await,
+        1
+    );
     // The link is spent: opening it again shows the "not valid" page.
-    assert_eq!(app.state.store.open_setup(&token, at(NOW)).await.unwrap_err(), AppError::Gone);
+    assert_eq!(
+        app.state
+            .store
+            .open_setup(&token, at(NOW))
+            .await
+            .unwrap_err(),
+        AppError::Gone
+    );
 }
 
 #[tokio::test]
@@ -104,13 +161,21 @@ async fn concurrent_commits_of_one_link_make_one_set_of_records() {
     let token = invited(&app, "TABS-1").await;
     let ctx = open(&app, &token).await;
     let draft = self_setup(&ctx, "admin@tabs.example");
-    let (a, b, c) = tokio::join!(commit(&app, &token, &draft), commit(&app, &token, &draft), commit(&app, &token, &draft));
+    let (a, b, c) = tokio::join!(
+        commit(&app, &token, &draft),
+        commit(&app, &token, &draft),
+        commit(&app, &token, &draft)
+    );
     let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
     assert_eq!(a, b);
     assert_eq!(b, c);
     assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM customer_orgs").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit WHERE action = 'order_set_up'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit WHERE action = 'order_set_up'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -121,7 +186,10 @@ async fn two_orders_racing_for_one_administrator_address_one_wins_and_nothing_ha
     let (ctx_a, ctx_b) = (open(&app, &first).await, open(&app, &second).await);
     let admin = "shared-admin@customer.example";
     let (draft_a, draft_b) = (self_setup(&ctx_a, admin), self_setup(&ctx_b, admin));
-    let (a, b) = tokio::join!(commit(&app, &first, &draft_a), commit(&app, &second, &draft_b));
+    let (a, b) = tokio::join!(
+        commit(&app, &first, &draft_a),
+        commit(&app, &second, &draft_b)
+    );
     let (winner, loser) = match (a, b) {
         (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
         other => panic!("exactly one commit must win: {other:?}"),
@@ -132,8 +200,16 @@ async fn two_orders_racing_for_one_administrator_address_one_wins_and_nothing_ha
     assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM customer_orgs").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
-    assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM setup_links WHERE spent_at IS NOT NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM setup_links WHERE spent_at IS NOT NULL")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -141,17 +217,33 @@ async fn an_address_of_a_partner_organization_is_refused_as_customer_administrat
     let app = spawn_app().await;
     let token = invited(&app, "PART-1").await;
     let ctx = open(&app, &token).await;
-    commit(&app, &token, &self_setup(&ctx, "admin@part1.example")).await.unwrap();
+    commit(&app, &token, &self_setup(&ctx, "admin@part1.example"))
+        .await
+        .unwrap();
     // The first order's provisioning contact is now a partner user.
     let partner_user = "contact-part-1@partner.example";
     let other = invited(&app, "PART-2").await;
-    let lookup = app.state.store.check_admin_email(&other, partner_user, at(NOW)).await.unwrap();
+    let lookup = app
+        .state
+        .store
+        .check_admin_email(&other, partner_user, at(NOW))
+        .await
+        .unwrap();
     assert_eq!(lookup, AdminLookup::BelongsToPartner);
     let ctx = open(&app, &other).await;
-    let refused = commit(&app, &other, &self_setup(&ctx, partner_user)).await.unwrap_err();
+    let refused = commit(&app, &other, &self_setup(&ctx, partner_user))
+        .await
+        .unwrap_err();
     assert_eq!(refused, AppError::Refused(Refusal::EmailBelongsToPartner));
-    assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL").await, 1);
-    assert!(open(&app, &other).await.order_number == "PART-2", "the refused link still works");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL")
+            .await,
+        1
+    );
+    assert!(
+        open(&app, &other).await.order_number == "PART-2",
+        "the refused link still works"
+    );
 }
 
 #[tokio::test]
@@ -159,16 +251,29 @@ async fn an_existing_customer_organization_is_reused_after_verification() {
     let app = spawn_app().await;
     let token = invited(&app, "CUST-1").await;
     let ctx = open(&app, &token).await;
-    commit(&app, &token, &self_setup(&ctx, "admin@cust.example")).await.unwrap();
+    commit(&app, &token, &self_setup(&ctx, "admin@cust.example"))
+        .await
+        .unwrap();
     let second = invited(&app, "CUST-2").await;
-    let lookup = app.state.store.check_admin_email(&second, "admin@cust.example", at(NOW)).await.unwrap();
-    assert!(matches!(lookup, AdminLookup::ExistingCustomer(ref org) if org.name == "Zakaznik a.s."));
+    let lookup = app
+        .state
+        .store
+        .check_admin_email(&second, "admin@cust.example", at(NOW))
+        .await
+        .unwrap();
+    assert!(
+        matches!(lookup, AdminLookup::ExistingCustomer(ref org) if org.name == "Zakaznik a.s.")
+    );
     let ctx = open(&app, &second).await;
     let mut draft = self_setup(&ctx, "admin@cust.example");
     draft.admin_lookup = Some(("admin@cust.example".into(), lookup));
     commit(&app, &second, &draft).await.unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM customer_orgs").await, 1);
-    assert_eq!(app.count("SELECT COUNT(DISTINCT customer_org_id) FROM orders").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT customer_org_id) FROM orders")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -176,7 +281,9 @@ async fn an_existing_partner_organization_is_shown_and_not_created_again() {
     let app = spawn_app().await;
     let token = invited(&app, "EXIST-1").await;
     let ctx = open(&app, &token).await;
-    commit(&app, &token, &self_setup(&ctx, "admin@exist1.example")).await.unwrap();
+    commit(&app, &token, &self_setup(&ctx, "admin@exist1.example"))
+        .await
+        .unwrap();
     // A second order of the same partner (same party id).
     let mut body = order_body("EXIST-2", "2026-12-01");
     body["partner"]["party_id"] = "P-EXIST-1".into();
@@ -184,11 +291,19 @@ async fn an_existing_partner_organization_is_shown_and_not_created_again() {
     app.run_scheduler().await;
     let second = app.setup_token("contact-exist-2@partner.example").await;
     let ctx = open(&app, &second).await;
-    assert_eq!(ctx.partner_org.as_ref().map(|o| o.name.as_str()), Some("Partner s.r.o."));
+    assert_eq!(
+        ctx.partner_org.as_ref().map(|o| o.name.as_str()),
+        Some("Partner s.r.o.")
+    );
     let mut not_mine = self_setup(&ctx, "admin@exist2.example");
     not_mine.not_recognized = true;
-    assert!(matches!(commit(&app, &second, &not_mine).await, Err(AppError::Invalid(_))));
-    let result = commit(&app, &second, &self_setup(&ctx, "admin@exist2.example")).await.unwrap();
+    assert!(matches!(
+        commit(&app, &second, &not_mine).await,
+        Err(AppError::Invalid(_))
+    ));
+    let result = commit(&app, &second, &self_setup(&ctx, "admin@exist2.example"))
+        .await
+        .unwrap();
     assert!(!result.needs_password);
     assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 1);
 }
@@ -199,13 +314,29 @@ async fn delegating_sends_a_new_link_and_the_first_stops_working() {
     let token = invited(&app, "DEL-1").await;
     open(&app, &token).await;
     let colleague = setup_now::domain::EmailAddress::parse("Colleague@Partner.example").unwrap();
-    app.state.store.delegate_setup(&token, &colleague, at(NOW), PUBLIC_URL).await.unwrap();
-    assert_eq!(app.state.store.open_setup(&token, at(NOW)).await.unwrap_err(), AppError::Gone);
+    app.state
+        .store
+        .delegate_setup(&token, &colleague, at(NOW), PUBLIC_URL)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.state
+            .store
+            .open_setup(&token, at(NOW))
+            .await
+            .unwrap_err(),
+        AppError::Gone
+    );
     let new_token = app.setup_token("colleague@partner.example").await;
     let ctx = open(&app, &new_token).await;
     assert_eq!(ctx.link_email, "colleague@partner.example");
-    let result = commit(&app, &new_token, &self_setup(&ctx, "admin@del1.example")).await.unwrap();
-    assert!(result.needs_password, "the colleague becomes the first administrator");
+    let result = commit(&app, &new_token, &self_setup(&ctx, "admin@del1.example"))
+        .await
+        .unwrap();
+    assert!(
+        result.needs_password,
+        "the colleague becomes the first administrator"
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM users WHERE email = 'colleague@partner.example' AND partner_org_id IS NOT NULL")
             .await,
@@ -221,20 +352,42 @@ async fn customer_setup_invites_the_customer_and_leaves_the_partner_without_acce
     let mut draft = self_setup(&ctx, "admin@cs1.example");
     draft.who = Some(WhoSetsUp::Customer);
     let result = commit(&app, &token, &draft).await.unwrap();
-    assert_eq!(result.customer_invited.as_deref(), Some("admin@cs1.example"));
+    assert_eq!(
+        result.customer_invited.as_deref(),
+        Some("admin@cs1.example")
+    );
     assert!(result.managed_by_customer);
-    assert_eq!(app.count("SELECT COUNT(*) FROM customer_orgs WHERE managed_by_partner_id IS NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customer_orgs WHERE managed_by_partner_id IS NULL")
+            .await,
+        1
+    );
     let customer_token = app.setup_token("admin@cs1.example").await;
     let customer_ctx = open(&app, &customer_token).await;
     assert_eq!(customer_ctx.audience, Audience::Customer);
-    assert_eq!(customer_ctx.customer_org.as_ref().map(|o| o.name.as_str()), Some("Zakaznik a.s."));
-    let customer_draft = Draft::prefilled(&customer_ctx);
-    let confirmed = commit(&app, &customer_token, &customer_draft).await.unwrap();
-    assert!(confirmed.needs_password);
-    let hash = setup_now::server::auth::hash_password("a long enough secret".into()).await.unwrap();
-    app.state.store.set_first_password(&customer_token, &hash, at(NOW)).await.unwrap();
     assert_eq!(
-        app.state.store.set_first_password(&customer_token, &hash, at(NOW)).await.unwrap_err(),
+        customer_ctx.customer_org.as_ref().map(|o| o.name.as_str()),
+        Some("Zakaznik a.s.")
+    );
+    let customer_draft = Draft::prefilled(&customer_ctx);
+    let confirmed = commit(&app, &customer_token, &customer_draft)
+        .await
+        .unwrap();
+    assert!(confirmed.needs_password);
+    let hash = setup_now::server::auth::hash_password("a long enough secret".into())
+        .await
+        .unwrap();
+    app.state
+        .store
+        .set_first_password(&customer_token, &hash, at(NOW))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.state
+            .store
+            .set_first_password(&customer_token, &hash, at(NOW))
+            .await
+            .unwrap_err(),
         AppError::Gone,
         "a password is created once"
     );
@@ -254,5 +407,9 @@ async fn a_provisioning_contact_who_is_the_customer_sets_the_order_up_as_custome
             .await,
         1
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM customer_orgs WHERE managed_by_partner_id IS NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customer_orgs WHERE managed_by_partner_id IS NULL")
+            .await,
+        1
+    );
 }

@@ -92,15 +92,17 @@ impl Store {
         order_id: Option<&str>,
         detail: &str,
     ) -> anyhow::Result<()> {
-        sqlx::query("INSERT INTO audit (at, actor, action, order_id, detail) VALUES (?, ?, ?, ?, ?)")
-            .bind(ts(at))
-            .bind(actor)
-            .bind(action)
-            .bind(order_id)
-            .bind(detail)
-            .execute(&mut *tx)
-            .await
-            .context("writing audit entry")?;
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, order_id, detail) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(ts(at))
+        .bind(actor)
+        .bind(action)
+        .bind(order_id)
+        .bind(detail)
+        .execute(&mut *tx)
+        .await
+        .context("writing audit entry")?;
         Ok(())
     }
 }

@@ -35,7 +35,9 @@ pub(crate) const SUMMARY_COLUMNS: &str = "o.id, o.order_number, o.offer, o.subsc
      (o.setup_mode = 'customer') AS managed_by_customer";
 
 pub(crate) fn summary_from_row(row: &SqliteRow) -> anyhow::Result<OrderSummary> {
-    let set = |col: &str| -> anyhow::Result<bool> { Ok(row.try_get::<Option<String>, _>(col)?.is_some()) };
+    let set = |col: &str| -> anyhow::Result<bool> {
+        Ok(row.try_get::<Option<String>, _>(col)?.is_some())
+    };
     let status = if set("closed_at")? {
         OrderStatus::Closed
     } else if set("provisioned_at")? {
@@ -59,17 +61,26 @@ pub(crate) fn summary_from_row(row: &SqliteRow) -> anyhow::Result<OrderSummary> 
         partner_name: row.try_get("partner_name")?,
         customer_name: row.try_get("customer_name")?,
         status,
-        managed_by_customer: row.try_get::<Option<bool>, _>("managed_by_customer")?.unwrap_or(false),
+        managed_by_customer: row
+            .try_get::<Option<bool>, _>("managed_by_customer")?
+            .unwrap_or(false),
         billing_start_date: row.try_get("billing_start_date")?,
     })
 }
 
 impl Store {
     /// Stores a checked order, idempotently by order number.
-    pub async fn place_order(&self, order: &Order, now: DateTime<Utc>) -> anyhow::Result<PlaceOutcome> {
+    pub async fn place_order(
+        &self,
+        order: &Order,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<PlaceOutcome> {
         let body = serde_json::to_vec(order).context("serialising the order")?;
         let digest = tokens::digest(&body);
-        if let Some(outcome) = self.existing_order(order.order_number.as_str(), &digest).await? {
+        if let Some(outcome) = self
+            .existing_order(order.order_number.as_str(), &digest)
+            .await?
+        {
             return Ok(outcome);
         }
         let id = new_id();
@@ -121,12 +132,24 @@ impl Store {
                 .await
                 .context("inserting an order service")?;
         }
-        Store::audit(&mut tx, now, "commerce", "order_placed", Some(&id), order.order_number.as_str()).await?;
+        Store::audit(
+            &mut tx,
+            now,
+            "commerce",
+            "order_placed",
+            Some(&id),
+            order.order_number.as_str(),
+        )
+        .await?;
         tx.commit().await.context("committing the order")?;
         Ok(PlaceOutcome::Created(id))
     }
 
-    async fn existing_order(&self, order_number: &str, digest: &str) -> anyhow::Result<Option<PlaceOutcome>> {
+    async fn existing_order(
+        &self,
+        order_number: &str,
+        digest: &str,
+    ) -> anyhow::Result<Option<PlaceOutcome>> {
         let row = sqlx::query("SELECT id, body_digest FROM orders WHERE order_number = ?")
             .bind(order_number)
             .fetch_optional(&self.pool)
@@ -135,7 +158,11 @@ impl Store {
         Ok(row.map(|row| {
             let id: String = row.get("id");
             let stored: String = row.get("body_digest");
-            if stored == digest { PlaceOutcome::Replayed(id) } else { PlaceOutcome::Conflict }
+            if stored == digest {
+                PlaceOutcome::Replayed(id)
+            } else {
+                PlaceOutcome::Conflict
+            }
         }))
     }
 
@@ -153,11 +180,13 @@ impl Store {
 
     /// One order's summary.
     pub async fn order_summary(&self, order_id: &str) -> anyhow::Result<Option<OrderSummary>> {
-        let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.id = ?"))
-            .bind(order_id)
-            .fetch_optional(&self.pool)
-            .await
-            .context("loading an order")?;
+        let row = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.id = ?"
+        ))
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("loading an order")?;
         row.as_ref().map(summary_from_row).transpose()
     }
 
@@ -165,7 +194,11 @@ impl Store {
     /// Each batch is claimed and its emails written in one transaction, so a pass
     /// repeated, run twice at once, or stopped anywhere never sends an email twice
     /// and never skips one.
-    pub async fn run_scheduler_pass(&self, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<PassReport> {
+    pub async fn run_scheduler_pass(
+        &self,
+        now: DateTime<Utc>,
+        public_url: &str,
+    ) -> anyhow::Result<PassReport> {
         const BATCH: i64 = 500;
         let mut report = PassReport::default();
         loop {
@@ -186,7 +219,12 @@ impl Store {
         Ok(report)
     }
 
-    async fn invite_batch(&self, now: DateTime<Utc>, public_url: &str, batch: i64) -> anyhow::Result<u64> {
+    async fn invite_batch(
+        &self,
+        now: DateTime<Utc>,
+        public_url: &str,
+        batch: i64,
+    ) -> anyhow::Result<u64> {
         let today = now.date_naive().to_string();
         let mut tx = self.pool.begin().await?;
         // The claim is the transaction's first statement and a write, so SQLite
@@ -284,7 +322,15 @@ impl Store {
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
-            Store::audit(&mut tx, now, "scheduler", "closed", Some(&id), "setup not completed in time").await?;
+            Store::audit(
+                &mut tx,
+                now,
+                "scheduler",
+                "closed",
+                Some(&id),
+                "setup not completed in time",
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(closed.len() as u64)
@@ -315,16 +361,27 @@ impl Store {
         .map_err(AppError::unexpected)?;
         let Some(row) = row else {
             drop(tx);
-            return match self.order_summary(order_id).await.map_err(AppError::unexpected)? {
+            return match self
+                .order_summary(order_id)
+                .await
+                .map_err(AppError::unexpected)?
+            {
                 None => Err(AppError::NotFound),
                 Some(_) => Err(AppError::Refused(Refusal::OrderAlreadySetUp)),
             };
         };
         if row.get::<Option<String>, _>("invited_at").is_none() {
             // Not invited yet: the new contact gets the invitation on the start date.
-            Store::audit(&mut tx, now, "commerce", "contact_changed", Some(order_id), "")
-                .await
-                .map_err(AppError::unexpected)?;
+            Store::audit(
+                &mut tx,
+                now,
+                "commerce",
+                "contact_changed",
+                Some(order_id),
+                "",
+            )
+            .await
+            .map_err(AppError::unexpected)?;
             tx.commit().await.map_err(AppError::unexpected)?;
             return Ok(());
         }
@@ -357,10 +414,11 @@ impl Store {
 
     /// Reads an order's stored start date (used by tests and the hub).
     pub async fn order_invited_at(&self, order_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let value: Option<Option<String>> = sqlx::query_scalar("SELECT invited_at FROM orders WHERE id = ?")
-            .bind(order_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let value: Option<Option<String>> =
+            sqlx::query_scalar("SELECT invited_at FROM orders WHERE id = ?")
+                .bind(order_id)
+                .fetch_optional(&self.pool)
+                .await?;
         value.flatten().as_deref().map(parse_ts).transpose()
     }
 }

@@ -51,7 +51,11 @@ pub(crate) async fn enqueue(
 
 impl Store {
     /// The built-in mailbox: messages, oldest first, optionally for one address.
-    pub async fn mailbox(&self, to: Option<&str>, limit: i64) -> anyhow::Result<Vec<MailboxMessage>> {
+    pub async fn mailbox(
+        &self,
+        to: Option<&str>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<MailboxMessage>> {
         let rows = match to {
             Some(to) => sqlx::query(
                 "SELECT id, recipient, subject, body_text, links_json, created_at FROM outbox \
@@ -71,7 +75,8 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let links: Vec<MailboxLink> =
-                    serde_json::from_str(row.get::<&str, _>("links_json")).context("stored links")?;
+                    serde_json::from_str(row.get::<&str, _>("links_json"))
+                        .context("stored links")?;
                 Ok(MailboxMessage {
                     id: row.get("id"),
                     to: row.get("recipient"),
@@ -119,17 +124,24 @@ impl Store {
 
     /// Records a delivered email.
     pub async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?")
-            .bind(ts(now))
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .context("recording a delivery")?;
+        sqlx::query(
+            "UPDATE outbox SET sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .context("recording a delivery")?;
         Ok(())
     }
 
     /// Records a failed attempt and when to try again.
-    pub async fn outbox_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn outbox_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         sqlx::query("UPDATE outbox SET lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?")
             .bind(error)
             .bind(ts(retry_at))

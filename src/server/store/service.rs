@@ -18,7 +18,11 @@ impl Store {
     /// Allows the customer administrator of the order's customer organization,
     /// and users of the partner organization unless the customer manages the
     /// organization itself.
-    pub async fn authorize_order(&self, user: &SessionUser, order_id: &str) -> Result<(), AppError> {
+    pub async fn authorize_order(
+        &self,
+        user: &SessionUser,
+        order_id: &str,
+    ) -> Result<(), AppError> {
         let row = sqlx::query(
             "SELECT o.partner_org_id, o.customer_org_id, c.managed_by_partner_id \
              FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
@@ -37,7 +41,9 @@ impl Store {
         }
         match &user.partner_org_id {
             Some(p) if Some(p) == managed_by.as_ref() => Ok(()),
-            Some(p) if Some(p) == partner_org.as_ref() => Err(AppError::Refused(Refusal::ManagedByCustomer)),
+            Some(p) if Some(p) == partner_org.as_ref() => {
+                Err(AppError::Refused(Refusal::ManagedByCustomer))
+            }
             _ => Err(AppError::Forbidden),
         }
     }
@@ -56,14 +62,22 @@ impl Store {
         .await
         .map_err(unexpected)?
         .ok_or(AppError::NotFound)?;
-        let services = sqlx::query("SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position")
-            .bind(order_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(unexpected)?
-            .iter()
-            .map(|r| (r.get("kind"), r.get("sku"), r.get::<i64, _>("quantity") as u32))
-            .collect();
+        let services = sqlx::query(
+            "SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position",
+        )
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unexpected)?
+        .iter()
+        .map(|r| {
+            (
+                r.get("kind"),
+                r.get("sku"),
+                r.get::<i64, _>("quantity") as u32,
+            )
+        })
+        .collect();
         let saved: Option<String> = row.get("location_name");
         let customer_country: String = row.get("c_country");
         let calling = match saved {
@@ -82,7 +96,11 @@ impl Store {
                     .map(|c| default_time_zone(&c).to_string())
                     .unwrap_or_else(|_| "UTC".into()),
                 country: customer_country,
-                language: if row.get::<&str, _>("c_country") == "CZ" { "cs_CZ".into() } else { "en_US".into() },
+                language: if row.get::<&str, _>("c_country") == "CZ" {
+                    "cs_CZ".into()
+                } else {
+                    "en_US".into()
+                },
                 pstn: String::new(),
             },
         };
@@ -102,7 +120,12 @@ impl Store {
     }
 
     /// Saves (or replaces) the calling settings of an order.
-    pub async fn save_calling(&self, order_id: &str, s: &CallingSettings, now: DateTime<Utc>) -> Result<(), AppError> {
+    pub async fn save_calling(
+        &self,
+        order_id: &str,
+        s: &CallingSettings,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO calling_settings (order_id, location_name, address, country, time_zone, language, pstn, updated_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
@@ -125,22 +148,29 @@ impl Store {
 
     /// Whether a meeting site already has this subdomain.
     pub async fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM meeting_sites WHERE subdomain = ?")
-            .bind(subdomain)
-            .fetch_optional(&self.pool)
-            .await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM meeting_sites WHERE subdomain = ?")
+                .bind(subdomain)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(found.is_some())
     }
 
     /// Reserves `subdomain` for the order's meeting site (replacing its earlier
     /// one); the database's uniqueness decides between two at once.
-    pub async fn reserve_subdomain(&self, order_id: &str, subdomain: &Subdomain, now: DateTime<Utc>) -> Result<(), AppError> {
+    pub async fn reserve_subdomain(
+        &self,
+        order_id: &str,
+        subdomain: &Subdomain,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         let mut tx = self.pool.begin().await.map_err(unexpected)?;
-        let provisioned: Option<Option<String>> = sqlx::query_scalar("SELECT provisioned_at FROM orders WHERE id = ?")
-            .bind(order_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(unexpected)?;
+        let provisioned: Option<Option<String>> =
+            sqlx::query_scalar("SELECT provisioned_at FROM orders WHERE id = ?")
+                .bind(order_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(unexpected)?;
         if matches!(provisioned, Some(Some(_))) {
             return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
         }
@@ -161,24 +191,40 @@ impl Store {
         .await;
         match inserted {
             Ok(_) => {}
-            Err(err) if is_unique_violation(&err) => return Err(AppError::Refused(Refusal::SubdomainTaken)),
+            Err(err) if is_unique_violation(&err) => {
+                return Err(AppError::Refused(Refusal::SubdomainTaken));
+            }
             Err(err) => return Err(unexpected(err)),
         }
-        Store::audit(&mut tx, now, "service", "subdomain_reserved", Some(order_id), subdomain.as_str())
-            .await
-            .map_err(unexpected)?;
+        Store::audit(
+            &mut tx,
+            now,
+            "service",
+            "subdomain_reserved",
+            Some(order_id),
+            subdomain.as_str(),
+        )
+        .await
+        .map_err(unexpected)?;
         tx.commit().await.map_err(unexpected)?;
         Ok(())
     }
 
     /// Provisions the order and starts billing, once: a repeated call answers
     /// with the first billing date and sends no second email.
-    pub async fn provision(&self, order_id: &str, by: &str, now: DateTime<Utc>) -> Result<String, AppError> {
+    pub async fn provision(
+        &self,
+        order_id: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
         let view = self.service_view(order_id).await?;
         if let Some(date) = view.billing_start_date {
             return Ok(date);
         }
-        if (view.needs_calling() && !view.calling_saved) || (view.needs_meetings() && view.subdomain.is_none()) {
+        if (view.needs_calling() && !view.calling_saved)
+            || (view.needs_meetings() && view.subdomain.is_none())
+        {
             return Err(AppError::Refused(Refusal::StepIncomplete));
         }
         let today = now.date_naive().to_string();
@@ -196,11 +242,12 @@ impl Store {
         .map_err(unexpected)?;
         let Some(row) = updated else {
             drop(tx);
-            let date: Option<String> = sqlx::query_scalar("SELECT billing_start_date FROM orders WHERE id = ?")
-                .bind(order_id)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(unexpected)?;
+            let date: Option<String> =
+                sqlx::query_scalar("SELECT billing_start_date FROM orders WHERE id = ?")
+                    .bind(order_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(unexpected)?;
             return date.ok_or(AppError::Unexpected);
         };
         let email = mail::billing_started(
@@ -209,9 +256,15 @@ impl Store {
             row.get::<&str, _>("subscription_id"),
             &today,
         );
-        super::enqueue(&mut tx, &format!("billing_started:{order_id}"), Some(order_id), &email, now)
-            .await
-            .map_err(unexpected)?;
+        super::enqueue(
+            &mut tx,
+            &format!("billing_started:{order_id}"),
+            Some(order_id),
+            &email,
+            now,
+        )
+        .await
+        .map_err(unexpected)?;
         Store::audit(&mut tx, now, by, "billing_started", Some(order_id), &today)
             .await
             .map_err(unexpected)?;

@@ -4,7 +4,9 @@
 use super::{Store, insert_link, is_unique_violation, new_id, parse_ts, ts};
 use crate::error::{AppError, Refusal};
 use crate::server::{mail, tokens};
-use crate::wizard::machine::{AdminLookup, Audience, CommitResult, Draft, OrgView, Role, SetupContext, WhoSetsUp};
+use crate::wizard::machine::{
+    AdminLookup, Audience, CommitResult, Draft, OrgView, Role, SetupContext, WhoSetsUp,
+};
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqliteConnection};
 
@@ -21,7 +23,11 @@ fn unexpected<E: Into<anyhow::Error>>(err: E) -> AppError {
 }
 
 fn audience(text: &str) -> Audience {
-    if text == "customer" { Audience::Customer } else { Audience::Partner }
+    if text == "customer" {
+        Audience::Customer
+    } else {
+        Audience::Partner
+    }
 }
 
 /// Looks a link up and says whether it may be used now.
@@ -53,7 +59,10 @@ async fn usable_link(
     })
 }
 
-async fn org_of_party(conn: &mut SqliteConnection, party_id: &str) -> Result<Option<(String, OrgView)>, AppError> {
+async fn org_of_party(
+    conn: &mut SqliteConnection,
+    party_id: &str,
+) -> Result<Option<(String, OrgView)>, AppError> {
     let row = sqlx::query("SELECT id, name, country FROM partner_orgs WHERE party_id = ?")
         .bind(party_id)
         .fetch_optional(&mut *conn)
@@ -71,7 +80,10 @@ async fn org_of_party(conn: &mut SqliteConnection, party_id: &str) -> Result<Opt
     }))
 }
 
-async fn lookup_admin(conn: &mut SqliteConnection, email: &str) -> Result<(AdminLookup, Option<String>), AppError> {
+async fn lookup_admin(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> Result<(AdminLookup, Option<String>), AppError> {
     let row = sqlx::query(
         "SELECT u.partner_org_id, c.id AS customer_id, c.name, c.country, c.address \
          FROM users u LEFT JOIN customer_orgs c ON c.id = u.customer_org_id WHERE u.email = ?",
@@ -82,7 +94,9 @@ async fn lookup_admin(conn: &mut SqliteConnection, email: &str) -> Result<(Admin
     .map_err(unexpected)?;
     Ok(match row {
         None => (AdminLookup::New, None),
-        Some(r) if r.get::<Option<String>, _>("partner_org_id").is_some() => (AdminLookup::BelongsToPartner, None),
+        Some(r) if r.get::<Option<String>, _>("partner_org_id").is_some() => {
+            (AdminLookup::BelongsToPartner, None)
+        }
         Some(r) => (
             AdminLookup::ExistingCustomer(OrgView {
                 name: r.get("name"),
@@ -98,7 +112,11 @@ impl Store {
     /// Opens a link: refuses unknown, used and expired ones, records the first
     /// opening (what the escalation calls "started"), and returns what the wizard
     /// needs to show.
-    pub async fn open_setup(&self, token: &str, now: DateTime<Utc>) -> Result<SetupContext, AppError> {
+    pub async fn open_setup(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SetupContext, AppError> {
         let hash = tokens::hash_token(token);
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
         let link = usable_link(&mut conn, &hash, now).await?;
@@ -122,21 +140,33 @@ impl Store {
         .fetch_one(&mut *conn)
         .await
         .map_err(unexpected)?;
-        let services = sqlx::query("SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position")
-            .bind(&link.order_id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(unexpected)?
-            .iter()
-            .map(|r| (r.get("kind"), r.get("sku"), r.get::<i64, _>("quantity") as u32))
-            .collect();
-        let partner_org = org_of_party(&mut conn, order.get("partner_party_id")).await?.map(|(_, v)| v);
+        let services = sqlx::query(
+            "SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position",
+        )
+        .bind(&link.order_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(unexpected)?
+        .iter()
+        .map(|r| {
+            (
+                r.get("kind"),
+                r.get("sku"),
+                r.get::<i64, _>("quantity") as u32,
+            )
+        })
+        .collect();
+        let partner_org = org_of_party(&mut conn, order.get("partner_party_id"))
+            .await?
+            .map(|(_, v)| v);
         let customer_org = match link.audience {
-            Audience::Customer => order.get::<Option<String>, _>("c_name").map(|name| OrgView {
-                name,
-                country: order.get("c_country"),
-                address: order.get("c_address"),
-            }),
+            Audience::Customer => order
+                .get::<Option<String>, _>("c_name")
+                .map(|name| OrgView {
+                    name,
+                    country: order.get("c_country"),
+                    address: order.get("c_address"),
+                }),
             Audience::Partner => None,
         };
         Ok(SetupContext {
@@ -164,7 +194,12 @@ impl Store {
 
     /// Which organization, if any, an address belongs to; only for holders of a
     /// usable link.
-    pub async fn check_admin_email(&self, token: &str, email: &str, now: DateTime<Utc>) -> Result<AdminLookup, AppError> {
+    pub async fn check_admin_email(
+        &self,
+        token: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AdminLookup, AppError> {
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
         usable_link(&mut conn, &tokens::hash_token(token), now).await?;
         Ok(lookup_admin(&mut conn, email).await?.0)
@@ -199,11 +234,12 @@ impl Store {
         let order_id: String = row.get("order_id");
         let from: String = row.get("email");
         let expires = parse_ts(row.get("expires_at")).map_err(unexpected)?;
-        let order = sqlx::query("SELECT order_number, closed_at, setup_at FROM orders WHERE id = ?")
-            .bind(&order_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(unexpected)?;
+        let order =
+            sqlx::query("SELECT order_number, closed_at, setup_at FROM orders WHERE id = ?")
+                .bind(&order_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(unexpected)?;
         if order.get::<Option<String>, _>("closed_at").is_some() {
             return Err(AppError::Gone);
         }
@@ -211,21 +247,42 @@ impl Store {
             return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
         }
         let (new_token, new_hash) = tokens::new_token().map_err(unexpected)?;
-        insert_link(&mut tx, &new_hash, &order_id, colleague.as_str(), "partner", now, expires)
-            .await
-            .map_err(unexpected)?;
+        insert_link(
+            &mut tx,
+            &new_hash,
+            &order_id,
+            colleague.as_str(),
+            "partner",
+            now,
+            expires,
+        )
+        .await
+        .map_err(unexpected)?;
         let email = mail::delegation(
             colleague.as_str(),
             order.get::<&str, _>("order_number"),
             &from,
             &mail::setup_url(public_url, &new_token),
         );
-        super::enqueue(&mut tx, &format!("delegation:{order_id}:{new_hash}"), Some(&order_id), &email, now)
-            .await
-            .map_err(unexpected)?;
-        Store::audit(&mut tx, now, &from, "setup_delegated", Some(&order_id), colleague.as_str())
-            .await
-            .map_err(unexpected)?;
+        super::enqueue(
+            &mut tx,
+            &format!("delegation:{order_id}:{new_hash}"),
+            Some(&order_id),
+            &email,
+            now,
+        )
+        .await
+        .map_err(unexpected)?;
+        Store::audit(
+            &mut tx,
+            now,
+            &from,
+            "setup_delegated",
+            Some(&order_id),
+            colleague.as_str(),
+        )
+        .await
+        .map_err(unexpected)?;
         tx.commit().await.map_err(unexpected)?;
         Ok(())
     }
@@ -272,11 +329,25 @@ impl Store {
         let order_id: String = link.get("order_id");
         let link_email: String = link.get("email");
         let result = match (ctx.audience, draft.role) {
-            (Audience::Customer, _) => self::customer_confirms(&mut tx, &order_id, &link_email, draft, now).await?,
-            (Audience::Partner, Some(Role::Customer)) => {
-                partner_link_customer_setup(&mut tx, &order_id, &link_email, draft, &ctx, now).await?
+            (Audience::Customer, _) => {
+                self::customer_confirms(&mut tx, &order_id, &link_email, draft, now).await?
             }
-            (Audience::Partner, _) => partner_setup(&mut tx, &order_id, &link_email, draft, &ctx, now, public_url).await?,
+            (Audience::Partner, Some(Role::Customer)) => {
+                partner_link_customer_setup(&mut tx, &order_id, &link_email, draft, &ctx, now)
+                    .await?
+            }
+            (Audience::Partner, _) => {
+                partner_setup(
+                    &mut tx,
+                    &order_id,
+                    &link_email,
+                    draft,
+                    &ctx,
+                    now,
+                    public_url,
+                )
+                .await?
+            }
         };
         tx.commit().await.map_err(unexpected)?;
         Ok(result)
@@ -315,12 +386,17 @@ impl Store {
         .await
         .map_err(unexpected)?;
         Ok(row.map(|r| {
-            let customer_mode = r.get::<Option<String>, _>("setup_mode").as_deref() == Some("customer");
+            let customer_mode =
+                r.get::<Option<String>, _>("setup_mode").as_deref() == Some("customer");
             let partner_link = r.get::<&str, _>("audience") == "partner";
             CommitResult {
                 order_id: r.get("order_id"),
                 needs_password: r.get::<Option<bool>, _>("needs_password").unwrap_or(false),
-                customer_invited: if customer_mode && partner_link { r.get("customer_email") } else { None },
+                customer_invited: if customer_mode && partner_link {
+                    r.get("customer_email")
+                } else {
+                    None
+                },
                 managed_by_customer: customer_mode,
             }
         }))
@@ -328,7 +404,12 @@ impl Store {
 
     /// Sets the first password of the user who committed with this link, once.
     /// Returns the user's id.
-    pub async fn set_first_password(&self, token: &str, password_hash: &str, now: DateTime<Utc>) -> Result<String, AppError> {
+    pub async fn set_first_password(
+        &self,
+        token: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
         let hash = tokens::hash_token(token);
         let row = sqlx::query(
             "UPDATE users SET password_hash = ? WHERE password_hash IS NULL AND email = \
@@ -345,7 +426,10 @@ impl Store {
     }
 }
 
-async fn order_row(tx: &mut SqliteConnection, order_id: &str) -> Result<sqlx::sqlite::SqliteRow, AppError> {
+async fn order_row(
+    tx: &mut SqliteConnection,
+    order_id: &str,
+) -> Result<sqlx::sqlite::SqliteRow, AppError> {
     sqlx::query("SELECT * FROM orders WHERE id = ?")
         .bind(order_id)
         .fetch_one(&mut *tx)
@@ -416,12 +500,24 @@ async fn customer_org_for(
 ) -> Result<String, AppError> {
     let (lookup, existing_id) = lookup_admin(tx, admin).await?;
     match (lookup, existing_id) {
-        (AdminLookup::BelongsToPartner, _) => Err(AppError::Refused(Refusal::EmailBelongsToPartner)),
+        (AdminLookup::BelongsToPartner, _) => {
+            Err(AppError::Refused(Refusal::EmailBelongsToPartner))
+        }
         (AdminLookup::ExistingCustomer(_), Some(id)) if draft.customer_org_exists(ctx) => Ok(id),
-        (AdminLookup::ExistingCustomer(_), _) => Err(AppError::Refused(Refusal::EmailBelongsToOtherOrg)),
+        (AdminLookup::ExistingCustomer(_), _) => {
+            Err(AppError::Refused(Refusal::EmailBelongsToOtherOrg))
+        }
         (AdminLookup::New, _) => {
             let org = insert_customer_org(tx, draft, managed_by, now).await?;
-            insert_user(tx, admin, None, Some(&org), now, Refusal::EmailBelongsToOtherOrg).await?;
+            insert_user(
+                tx,
+                admin,
+                None,
+                Some(&org),
+                now,
+                Refusal::EmailBelongsToOtherOrg,
+            )
+            .await?;
             Ok(org)
         }
     }
@@ -458,11 +554,12 @@ async fn mark_set_up(
 }
 
 async fn needs_password(tx: &mut SqliteConnection, email: &str) -> Result<bool, AppError> {
-    let value: Option<Option<String>> = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = ?")
-        .bind(email)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unexpected)?;
+    let value: Option<Option<String>> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(unexpected)?;
     Ok(matches!(value, Some(None)))
 }
 
@@ -497,7 +594,15 @@ async fn partner_setup(
                 .await
                 .map_err(unexpected)?;
             // Whoever sets up a new partner organization is its first administrator.
-            insert_user(tx, link_email, Some(&id), None, now, Refusal::EmailBelongsToOtherOrg).await?;
+            insert_user(
+                tx,
+                link_email,
+                Some(&id),
+                None,
+                now,
+                Refusal::EmailBelongsToOtherOrg,
+            )
+            .await?;
             id
         }
     };
@@ -505,8 +610,21 @@ async fn partner_setup(
     let admin = draft.effective_admin_email(ctx);
     let managed_by = (!customer_setup).then_some(partner_org.as_str());
     let customer_org = customer_org_for(tx, &admin, draft, ctx, managed_by, now).await?;
-    let mode = if customer_setup { "customer" } else { "partner" };
-    mark_set_up(tx, order_id, mode, link_email, &partner_org, &customer_org, now).await?;
+    let mode = if customer_setup {
+        "customer"
+    } else {
+        "partner"
+    };
+    mark_set_up(
+        tx,
+        order_id,
+        mode,
+        link_email,
+        &partner_org,
+        &customer_org,
+        now,
+    )
+    .await?;
     let mut customer_invited = None;
     if customer_setup {
         let (token, hash) = tokens::new_token().map_err(unexpected)?;
@@ -520,9 +638,15 @@ async fn partner_setup(
             order.get::<&str, _>("partner_name"),
             &mail::setup_url(public_url, &token),
         );
-        super::enqueue(tx, &format!("customer_invitation:{order_id}"), Some(order_id), &email, now)
-            .await
-            .map_err(unexpected)?;
+        super::enqueue(
+            tx,
+            &format!("customer_invitation:{order_id}"),
+            Some(order_id),
+            &email,
+            now,
+        )
+        .await
+        .map_err(unexpected)?;
         customer_invited = Some(admin.clone());
     }
     Store::audit(tx, now, link_email, "order_set_up", Some(order_id), mode)
@@ -564,10 +688,26 @@ async fn partner_link_customer_setup(
         }
     };
     let customer_org = customer_org_for(tx, link_email, draft, ctx, None, now).await?;
-    mark_set_up(tx, order_id, "customer", link_email, &partner_org, &customer_org, now).await?;
-    Store::audit(tx, now, link_email, "order_set_up", Some(order_id), "customer")
-        .await
-        .map_err(unexpected)?;
+    mark_set_up(
+        tx,
+        order_id,
+        "customer",
+        link_email,
+        &partner_org,
+        &customer_org,
+        now,
+    )
+    .await?;
+    Store::audit(
+        tx,
+        now,
+        link_email,
+        "order_set_up",
+        Some(order_id),
+        "customer",
+    )
+    .await
+    .map_err(unexpected)?;
     Ok(CommitResult {
         order_id: order_id.into(),
         needs_password: needs_password(tx, link_email).await?,
@@ -599,9 +739,16 @@ async fn customer_confirms(
         .execute(&mut *tx)
         .await
         .map_err(unexpected)?;
-    Store::audit(tx, now, link_email, "customer_confirmed", Some(order_id), "")
-        .await
-        .map_err(unexpected)?;
+    Store::audit(
+        tx,
+        now,
+        link_email,
+        "customer_confirmed",
+        Some(order_id),
+        "",
+    )
+    .await
+    .map_err(unexpected)?;
     Ok(CommitResult {
         order_id: order_id.into(),
         needs_password: needs_password(tx, link_email).await?,
@@ -613,9 +760,11 @@ async fn customer_confirms(
 impl Store {
     /// The order a spent link belongs to.
     pub async fn order_of_spent_link(&self, token: &str) -> anyhow::Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT order_id FROM setup_links WHERE token_hash = ? AND spent_at IS NOT NULL")
-            .bind(tokens::hash_token(token))
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT order_id FROM setup_links WHERE token_hash = ? AND spent_at IS NOT NULL",
+        )
+        .bind(tokens::hash_token(token))
+        .fetch_optional(&self.pool)
+        .await?)
     }
 }

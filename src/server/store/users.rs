@@ -20,7 +20,11 @@ pub struct SessionUser {
 
 impl Store {
     /// Starts a session; returns the secret for the cookie.
-    pub async fn create_session(&self, user_id: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
+    pub async fn create_session(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
         let (token, hash) = tokens::new_token()?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .bind(&hash)
@@ -34,7 +38,11 @@ impl Store {
     }
 
     /// The user of a session that has not expired.
-    pub async fn session_user(&self, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<SessionUser>> {
+    pub async fn session_user(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<SessionUser>> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.partner_org_id, u.customer_org_id FROM sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?",
@@ -63,7 +71,10 @@ impl Store {
     }
 
     /// The id and password hash of the user with this address, if any.
-    pub async fn password_of(&self, email: &str) -> anyhow::Result<Option<(String, Option<String>)>> {
+    pub async fn password_of(
+        &self,
+        email: &str,
+    ) -> anyhow::Result<Option<(String, Option<String>)>> {
         let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = ?")
             .bind(email)
             .fetch_optional(&self.pool)
@@ -73,7 +84,12 @@ impl Store {
     }
 
     /// Failed sign-ins under `key` within `window` before `now`.
-    pub async fn recent_failures(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration) -> anyhow::Result<i64> {
+    pub async fn recent_failures(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> anyhow::Result<i64> {
         let row = sqlx::query("SELECT failures, last_failure FROM sign_in_failures WHERE key = ?")
             .bind(key)
             .fetch_optional(&self.pool)
@@ -85,7 +101,12 @@ impl Store {
     }
 
     /// Counts a failed sign-in under `key` (a fresh count once the window passed).
-    pub async fn record_failure(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration) -> anyhow::Result<()> {
+    pub async fn record_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO sign_in_failures (key, failures, last_failure) VALUES (?, 1, ?) \
              ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_failure > ? THEN failures + 1 ELSE 1 END, \
@@ -114,7 +135,10 @@ impl Store {
     /// Orders the user may see in the hub: a partner user sees every order of
     /// its partner (by party id); a customer administrator those of its
     /// organization. Each with its customer organization's name.
-    pub async fn hub_orders(&self, user: &SessionUser) -> anyhow::Result<Vec<(String, crate::orders::OrderSummary)>> {
+    pub async fn hub_orders(
+        &self,
+        user: &SessionUser,
+    ) -> anyhow::Result<Vec<(String, crate::orders::OrderSummary)>> {
         let columns = super::orders::SUMMARY_COLUMNS;
         let rows = match (&user.partner_org_id, &user.customer_org_id) {
             (Some(partner), _) => {
@@ -140,13 +164,24 @@ impl Store {
             (None, None) => Vec::new(),
         };
         rows.iter()
-            .map(|row| Ok((row.try_get("org_name")?, super::orders::summary_from_row(row)?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("org_name")?,
+                    super::orders::summary_from_row(row)?,
+                ))
+            })
             .collect()
     }
 
     /// Whether the user is a partner user of the partner that placed the order.
-    pub async fn is_partner_of_order(&self, user: &SessionUser, order_id: &str) -> anyhow::Result<bool> {
-        let Some(partner) = &user.partner_org_id else { return Ok(false) };
+    pub async fn is_partner_of_order(
+        &self,
+        user: &SessionUser,
+        order_id: &str,
+    ) -> anyhow::Result<bool> {
+        let Some(partner) = &user.partner_org_id else {
+            return Ok(false);
+        };
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM orders o JOIN partner_orgs p ON p.party_id = o.partner_party_id WHERE o.id = ? AND p.id = ?",
         )
