@@ -119,12 +119,18 @@ pub fn CommercePage() -> impl IntoView {
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
     let orders = Resource::new(move || refresh.get(), |_| commerce_orders());
+    // Kept here, not in the row: a successful action reloads the rows.
+    let notice = RwSignal::new(None::<Result<(), AppError>>);
     view! {
         <section class="page">
             <h1>{t!(i18n, commerce.title)}</h1>
             <p class="lead">{t!(i18n, commerce.intro)}</p>
             <OrderForm on_placed=move || refresh.update(|n| *n += 1) />
             <h2>{t!(i18n, commerce.orders_title)}</h2>
+            {move || notice.get().map(|r| match r {
+                Ok(()) => view! { <p class="notice" role="status">{t!(i18n, commerce.resent)}</p> }.into_any(),
+                Err(e) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),
+            })}
             <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match orders.await {
@@ -145,7 +151,7 @@ pub fn CommercePage() -> impl IntoView {
                                 <tbody>
                                     {list
                                         .into_iter()
-                                        .map(|o| view! { <OrderRow order=o on_change=move || refresh.update(|n| *n += 1) /> })
+                                        .map(|o| view! { <OrderRow order=o notice on_change=move || refresh.update(|n| *n += 1) /> })
                                         .collect_view()}
                                 </tbody>
                             </table>
@@ -161,6 +167,7 @@ pub fn CommercePage() -> impl IntoView {
 #[component]
 fn OrderRow(
     order: OrderSummary,
+    notice: RwSignal<Option<Result<(), AppError>>>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -170,7 +177,6 @@ fn OrderRow(
     );
     let id = StoredValue::new(order.id.clone());
     let contact = RwSignal::new(String::new());
-    let notice = RwSignal::new(None::<Result<(), AppError>>);
     let send = move |new_contact: Option<String>| {
         spawn_local(async move {
             let result = commerce_resend(id.get_value(), new_contact).await;
@@ -214,10 +220,6 @@ fn OrderRow(
                             {t!(i18n, commerce.change_contact)}
                         </button>
                     </div>
-                })}
-                {move || notice.get().map(|r| match r {
-                    Ok(()) => view! { <p class="ok" role="status">{t!(i18n, commerce.resent)}</p> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),
                 })}
             </td>
         </tr>

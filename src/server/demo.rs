@@ -1,4 +1,5 @@
-//! Demo orders for `make run`: one of each branch of the wizard, due today.
+//! Demo orders for `make run`: one for each branch of the wizard (new partner,
+//! existing partner, meetings only, calling only), due today.
 
 use super::state::AppState;
 use crate::orders::{CustomerInput, OrderInput, PartyInput, ServiceInput};
@@ -76,7 +77,30 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             vec![service("calling", "A-SPK-CALL-STD", 40)],
             &today,
         ),
+        demo_order(
+            "DEMO-0004",
+            "A-WX",
+            "existing@partner.example",
+            ("P-DEMO-EXISTING", "Stávající Partner s.r.o."),
+            "Zákazník Existující a.s.",
+            vec![
+                service("meetings", "A-WX-MTG-ENT", 20),
+                service("webinars", "A-WX-WEB", 1),
+            ],
+            &today,
+        ),
     ];
+    // The fourth order's partner already has an organization: its wizard shows
+    // it for review ("I don't recognize this organization").
+    state
+        .store
+        .ensure_partner_org(
+            "P-DEMO-EXISTING",
+            "Stávající Partner s.r.o.",
+            "CZ",
+            state.clock.now(),
+        )
+        .await?;
     for input in &orders {
         let order = input.validate().map_err(|errors| {
             anyhow::anyhow!("demo order {} invalid: {errors:?}", input.order_number)

@@ -152,7 +152,7 @@ pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), A
         .await
 }
 
-/// Whether a subdomain could be reserved now.
+/// Whether a subdomain could be reserved now (the live check).
 #[server(endpoint = "service/subdomain")]
 pub async fn check_subdomain(name: String) -> Result<Availability, AppError> {
     use crate::domain::Subdomain;

@@ -32,11 +32,16 @@ fn steps_for(view: &ServiceView) -> Vec<ServiceStep> {
     steps
 }
 
-/// Where a returning user resumes: the first step not done yet.
+/// Where a returning user resumes: the first step not done yet (the start,
+/// when nothing was saved).
 fn resume_at(view: &ServiceView) -> usize {
     let steps = steps_for(view);
     if view.billing_start_date.is_some() {
         return steps.len() - 1;
+    }
+    if !view.calling_saved && view.subdomain.is_none() {
+        // Nothing saved yet: start with the subscription details.
+        return 0;
     }
     steps
         .iter()

@@ -7,4 +7,5 @@ mod helpers;
 mod orders_api;
 mod outbox_smtp;
 mod scheduler;
+mod service;
 mod setup_wizard;

@@ -77,6 +77,15 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// A transaction that writes: SQLite takes its write lock at BEGIN, so two
+    /// writers queue (busy timeout) instead of one failing when it upgrades a
+    /// read to a write.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -84,7 +84,7 @@ impl Store {
             return Ok(outcome);
         }
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let inserted = sqlx::query(
             "INSERT INTO orders (id, order_number, body_digest, offer, subscription_id, requested_start_date, \
              provisioning_contact_email, account_rep_email, partner_party_id, partner_name, partner_country, \
@@ -226,7 +226,7 @@ impl Store {
         batch: i64,
     ) -> anyhow::Result<u64> {
         let today = now.date_naive().to_string();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         // The claim is the transaction's first statement and a write, so SQLite
         // takes the write lock at once and concurrent passes queue behind it.
         let due = sqlx::query(
@@ -270,7 +270,7 @@ impl Store {
             .unwrap_or(NaiveDate::MIN)
             .to_string();
         let invited_before = ts(now - chrono::Duration::days(1));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let due = sqlx::query(
             "UPDATE orders SET escalated_at = ? WHERE id IN (SELECT id FROM orders \
              WHERE invited_at IS NOT NULL AND started_at IS NULL AND escalated_at IS NULL \
@@ -305,7 +305,7 @@ impl Store {
     /// invitation; their links stop working.
     async fn close_stale(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
         let before = ts(now - chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let closed = sqlx::query(
             "UPDATE orders SET closed_at = ? WHERE invited_at IS NOT NULL AND setup_at IS NULL \
              AND closed_at IS NULL AND invited_at <= ? RETURNING id",
@@ -346,7 +346,7 @@ impl Store {
         public_url: &str,
     ) -> Result<(), crate::error::AppError> {
         use crate::error::{AppError, Refusal};
-        let mut tx = self.pool.begin().await.map_err(AppError::unexpected)?;
+        let mut tx = self.write_tx().await.map_err(AppError::unexpected)?;
         let row = sqlx::query(
             "UPDATE orders SET provisioning_contact_email = COALESCE(?, provisioning_contact_email), \
              invited_at = CASE WHEN invited_at IS NULL THEN NULL ELSE ? END \

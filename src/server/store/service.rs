@@ -164,7 +164,7 @@ impl Store {
         subdomain: &Subdomain,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let mut tx = self.pool.begin().await.map_err(unexpected)?;
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
         let provisioned: Option<Option<String>> =
             sqlx::query_scalar("SELECT provisioned_at FROM orders WHERE id = ?")
                 .bind(order_id)
@@ -228,7 +228,7 @@ impl Store {
             return Err(AppError::Refused(Refusal::StepIncomplete));
         }
         let today = now.date_naive().to_string();
-        let mut tx = self.pool.begin().await.map_err(unexpected)?;
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
         let updated = sqlx::query(
             "UPDATE orders SET provisioned_at = ?, billing_start_date = ?, provisioned_by_email = ? \
              WHERE id = ? AND provisioned_at IS NULL RETURNING order_number, subscription_id",

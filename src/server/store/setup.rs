@@ -16,6 +16,8 @@ pub struct OpenLink {
     pub order_id: String,
     pub audience: Audience,
     pub email: String,
+    /// Whether the link was opened before.
+    pub opened: bool,
 }
 
 fn unexpected<E: Into<anyhow::Error>>(err: E) -> AppError {
@@ -37,7 +39,7 @@ async fn usable_link(
     now: DateTime<Utc>,
 ) -> Result<OpenLink, AppError> {
     let row = sqlx::query(
-        "SELECT l.order_id, l.email, l.audience, l.expires_at, l.revoked_at, l.spent_at, o.closed_at \
+        "SELECT l.order_id, l.email, l.audience, l.expires_at, l.revoked_at, l.spent_at, l.first_opened_at, o.closed_at \
          FROM setup_links l JOIN orders o ON o.id = l.order_id WHERE l.token_hash = ?",
     )
     .bind(token_hash)
@@ -56,6 +58,7 @@ async fn usable_link(
         order_id: row.get("order_id"),
         audience: audience(row.get("audience")),
         email: row.get("email"),
+        opened: row.get::<Option<String>, _>("first_opened_at").is_some(),
     })
 }
 
@@ -120,18 +123,23 @@ impl Store {
         let hash = tokens::hash_token(token);
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
         let link = usable_link(&mut conn, &hash, now).await?;
-        sqlx::query("UPDATE setup_links SET first_opened_at = ? WHERE token_hash = ? AND first_opened_at IS NULL")
-            .bind(ts(now))
-            .bind(&hash)
-            .execute(&mut *conn)
-            .await
-            .map_err(unexpected)?;
-        sqlx::query("UPDATE orders SET started_at = ? WHERE id = ? AND started_at IS NULL")
-            .bind(ts(now))
-            .bind(&link.order_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(unexpected)?;
+        if !link.opened {
+            // Only the first opening writes, so reopening a link stays a read.
+            let mut tx = self.write_tx().await.map_err(unexpected)?;
+            sqlx::query("UPDATE setup_links SET first_opened_at = ? WHERE token_hash = ? AND first_opened_at IS NULL")
+                .bind(ts(now))
+                .bind(&hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(unexpected)?;
+            sqlx::query("UPDATE orders SET started_at = ? WHERE id = ? AND started_at IS NULL")
+                .bind(ts(now))
+                .bind(&link.order_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(unexpected)?;
+            tx.commit().await.map_err(unexpected)?;
+        }
         let order = sqlx::query(
             "SELECT o.*, c.name AS c_name, c.country AS c_country, c.address AS c_address \
              FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id WHERE o.id = ?",
@@ -214,7 +222,7 @@ impl Store {
         public_url: &str,
     ) -> Result<(), AppError> {
         let hash = tokens::hash_token(token);
-        let mut tx = self.pool.begin().await.map_err(unexpected)?;
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
         let revoked = sqlx::query(
             "UPDATE setup_links SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL AND spent_at IS NULL \
              AND audience = 'partner' AND expires_at > ? RETURNING order_id, email, expires_at",
@@ -306,7 +314,7 @@ impl Store {
         };
         crate::wizard::machine::check_all(draft, &ctx).map_err(AppError::Invalid)?;
         let hash = tokens::hash_token(token);
-        let mut tx = self.pool.begin().await.map_err(unexpected)?;
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
         // First statement, a write: takes SQLite's write lock, so concurrent
         // commits of one link queue here and the second finds the link spent.
         let spent = sqlx::query(
@@ -766,5 +774,29 @@ impl Store {
         .bind(tokens::hash_token(token))
         .fetch_optional(&self.pool)
         .await?)
+    }
+}
+
+impl Store {
+    /// Makes sure a partner organization exists for `party_id` (demo data).
+    pub async fn ensure_partner_org(
+        &self,
+        party_id: &str,
+        name: &str,
+        country: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (party_id) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(party_id)
+        .bind(name)
+        .bind(country)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

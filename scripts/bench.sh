@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Prints setup-now's performance figures against its budgets. Measures, never
+# fails on a number: download sizes of the first wizard step, server-rendered
+# wizard page and live availability check latency under load (wrk, 64
+# connections, loopback), and one scheduler pass over 10k due orders among 1M.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SITE="${LEPTOS_SITE_ROOT:-target/site}"
+BIN="${CARGO_TARGET_DIR:-target}/release/setup-now"
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  else
+    echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1
+  fi
+fi
+
+WORK=$(mktemp -d)
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+BASE="http://127.0.0.1:${PORT}"
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+SETUP_NOW_MODE=development SETUP_NOW_ADDR="127.0.0.1:${PORT}" SETUP_NOW_PUBLIC_URL="$BASE" \
+SETUP_NOW_DATABASE_URL="sqlite://${WORK}/bench.db" SETUP_NOW_DEMO_DATA=0 RUST_LOG=error \
+LEPTOS_SITE_ROOT="$SITE" "$BIN" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+curl -fsS -X POST "$BASE/api/orders" -H "Authorization: Bearer dev-commerce-token" -H 'content-type: application/json' -d '{
+ "order_number":"BENCH-1","offer":"A-WX","subscription_id":"Sub-B1","requested_start_date":"2026-12-01",
+ "provisioning_contact_email":"bench@partner.example","account_rep_email":"rep@cisco.example",
+ "partner":{"party_id":"P-B","name":"Partner","country":"CZ"},
+ "customer":{"name":"Customer","country":"CZ","address":"Street 1"},
+ "services":[{"kind":"meetings","sku":"A-WX-MTG","quantity":5}]}' >/dev/null
+curl -fsS -X POST "$BASE/api/dev/clock" -H 'content-type: application/json' -d '{"now":"2026-12-01T09:00:00Z"}' >/dev/null
+curl -fsS -X POST "$BASE/api/dev/scheduler/run" >/dev/null
+LINK=$(curl -fsS "$BASE/api/dev/mailbox?to=bench@partner.example" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);console.log(m[0].links[0].href)})')
+
+echo "== Download of the first wizard step (budget: 150 KB brotli in all)"
+curl -fsS "$LINK" -o "$WORK/page.html"
+node - "$WORK/page.html" "$SITE/pkg" <<'JS'
+const fs = require("fs"), zlib = require("zlib"), path = require("path");
+const [page, pkg] = process.argv.slice(2);
+const files = [page, ...fs.readdirSync(pkg).filter(f => /\.(js|wasm|css)$/.test(f)).map(f => path.join(pkg, f))];
+let total = { raw: 0, gz: 0, br: 0 };
+for (const f of files) {
+  const b = fs.readFileSync(f);
+  const gz = zlib.gzipSync(b, { level: 9 }).length;
+  const br = zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  total.raw += b.length; total.gz += gz; total.br += br;
+  console.log(`${path.basename(f).padEnd(24)} raw ${String(b.length).padStart(9)}  gzip ${String(gz).padStart(8)}  brotli ${String(br).padStart(8)}`);
+}
+console.log(`${"total".padEnd(24)} raw ${String(total.raw).padStart(9)}  gzip ${String(total.gz).padStart(8)}  brotli ${String(total.br).padStart(8)}  (${(total.br / 1024).toFixed(1)} KiB brotli)`);
+JS
+
+echo "== Server-rendered wizard page, 64 connections, 10 s (budget: p99 <= 10 ms)"
+wrk -t2 -c64 -d10s --latency "$LINK" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+
+echo "== Live availability check, 64 connections, 10 s (budget: p99 <= 5 ms)"
+cat > "$WORK/check.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = "name=bench-site"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+wrk -t2 -c64 -d10s --latency -s "$WORK/check.lua" "$BASE/api/service/subdomain" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+
+echo "== Scheduler pass (budget: <= 2 s for 10k due among 1M)"
+cargo bench --features ssr --bench scheduler 2>/dev/null

@@ -1,0 +1,289 @@
+//! The service setup wizard's server side: subdomain reservations, billing once,
+//! who may manage an order, and sign-in throttling.
+
+use crate::helpers::*;
+use chrono::{DateTime, Utc};
+use setup_now::domain::Subdomain;
+use setup_now::error::{AppError, Refusal};
+use setup_now::server::store::SessionUser;
+use setup_now::service::{CallingInput, CallingSettings};
+use setup_now::wizard::machine::{Draft, Role, WhoSetsUp};
+
+const NOW: &str = "2026-12-01T08:00:00Z";
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+/// An order set up by its provisioning contact (self setup or customer setup).
+/// Returns the order id and the contact's and the administrator's users.
+async fn set_up(app: &TestApp, number: &str, who: WhoSetsUp) -> (String, SessionUser, SessionUser) {
+    app.place(number, "2026-12-01").await;
+    app.set_clock(NOW).await;
+    app.run_scheduler().await;
+    let contact = format!("contact-{}@partner.example", number.to_lowercase());
+    let admin = format!("admin-{}@customer.example", number.to_lowercase());
+    let token = app.setup_token(&contact).await;
+    let ctx = app.state.store.open_setup(&token, at(NOW)).await.unwrap();
+    let mut draft = Draft::prefilled(&ctx);
+    draft.role = Some(Role::Partner);
+    draft.who = Some(who);
+    draft.admin_email = admin.clone();
+    let result = app
+        .state
+        .store
+        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL)
+        .await
+        .unwrap();
+    (
+        result.order_id,
+        user(app, &contact).await,
+        user(app, &admin).await,
+    )
+}
+
+async fn user(app: &TestApp, email: &str) -> SessionUser {
+    let (id, _) = app
+        .state
+        .store
+        .password_of(email)
+        .await
+        .unwrap()
+        .expect("user exists");
+    let token = app.state.store.create_session(&id, at(NOW)).await.unwrap();
+    app.state
+        .store
+        .session_user(&token, at(NOW))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn calling() -> CallingSettings {
+    CallingInput {
+        location_name: "Praha HQ".into(),
+        address: "Vinohradska 1, Praha".into(),
+        country: "CZ".into(),
+        time_zone: "Europe/Prague".into(),
+        language: "cs_CZ".into(),
+        pstn: "cisco".into(),
+    }
+    .validate()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn two_reservations_of_one_subdomain_one_wins() {
+    let app = spawn_app().await;
+    let (a, _, _) = set_up(&app, "SUB-A", WhoSetsUp::Myself).await;
+    let (b, _, _) = set_up(&app, "SUB-B", WhoSetsUp::Myself).await;
+    let name = Subdomain::parse("Acme-Site").unwrap();
+    let store = &app.state.store;
+    let (ra, rb) = tokio::join!(
+        store.reserve_subdomain(&a, &name, at(NOW)),
+        store.reserve_subdomain(&b, &name, at(NOW))
+    );
+    let results = [ra, rb];
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results.contains(&Err(AppError::Refused(Refusal::SubdomainTaken))));
+    assert!(store.subdomain_taken("acme-site").await.unwrap());
+    assert_eq!(app.count("SELECT COUNT(*) FROM meeting_sites").await, 1);
+}
+
+#[tokio::test]
+async fn an_order_can_change_its_own_subdomain_before_provisioning() {
+    let app = spawn_app().await;
+    let (a, _, _) = set_up(&app, "SUB-C", WhoSetsUp::Myself).await;
+    let store = &app.state.store;
+    store
+        .reserve_subdomain(&a, &Subdomain::parse("first-name").unwrap(), at(NOW))
+        .await
+        .unwrap();
+    store
+        .reserve_subdomain(&a, &Subdomain::parse("second-name").unwrap(), at(NOW))
+        .await
+        .unwrap();
+    assert!(
+        !store.subdomain_taken("first-name").await.unwrap(),
+        "the old name is released"
+    );
+    assert_eq!(
+        store.service_view(&a).await.unwrap().subdomain.as_deref(),
+        Some("second-name")
+    );
+}
+
+#[tokio::test]
+async fn provisioning_needs_the_settings_of_what_was_bought() {
+    let app = spawn_app().await;
+    let (a, contact, _) = set_up(&app, "PROV-A", WhoSetsUp::Myself).await;
+    let store = &app.state.store;
+    assert_eq!(
+        store
+            .provision(&a, &contact.email, at(NOW))
+            .await
+            .unwrap_err(),
+        AppError::Refused(Refusal::StepIncomplete)
+    );
+    store.save_calling(&a, &calling(), at(NOW)).await.unwrap();
+    assert!(
+        store.provision(&a, &contact.email, at(NOW)).await.is_err(),
+        "meetings still missing"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'billing_started'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn concurrent_presses_start_billing_once_and_send_one_email() {
+    let app = spawn_app().await;
+    let (a, contact, _) = set_up(&app, "BILL-A", WhoSetsUp::Myself).await;
+    let store = &app.state.store;
+    store.save_calling(&a, &calling(), at(NOW)).await.unwrap();
+    store
+        .reserve_subdomain(&a, &Subdomain::parse("bill-a").unwrap(), at(NOW))
+        .await
+        .unwrap();
+    let later = at("2026-12-02T10:00:00Z");
+    let (x, y, z) = tokio::join!(
+        store.provision(&a, &contact.email, later),
+        store.provision(&a, &contact.email, later),
+        store.provision(&a, &contact.email, later)
+    );
+    assert_eq!(x.unwrap(), "2026-12-02");
+    assert_eq!(y.unwrap(), "2026-12-02");
+    assert_eq!(z.unwrap(), "2026-12-02");
+    assert_eq!(
+        store
+            .provision(&a, &contact.email, at("2026-12-09T10:00:00Z"))
+            .await
+            .unwrap(),
+        "2026-12-02"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'billing_started'")
+            .await,
+        1
+    );
+    let mails = app.mailbox(&contact.email).await;
+    assert!(mails.iter().any(|m| {
+        m["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Billing started")
+    }));
+    assert_eq!(
+        store
+            .reserve_subdomain(&a, &Subdomain::parse("too-late").unwrap(), later)
+            .await
+            .unwrap_err(),
+        AppError::Refused(Refusal::OrderAlreadySetUp)
+    );
+}
+
+#[tokio::test]
+async fn another_partner_may_not_manage_an_order() {
+    let app = spawn_app().await;
+    let (a, _, _) = set_up(&app, "AUTH-A", WhoSetsUp::Myself).await;
+    let (_, other_partner, other_admin) = set_up(&app, "AUTH-B", WhoSetsUp::Myself).await;
+    let store = &app.state.store;
+    assert_eq!(
+        store.authorize_order(&other_partner, &a).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    assert_eq!(
+        store.authorize_order(&other_admin, &a).await.unwrap_err(),
+        AppError::Forbidden
+    );
+}
+
+#[tokio::test]
+async fn a_customer_managed_organization_is_refused_to_its_partner() {
+    let app = spawn_app().await;
+    let (a, partner, admin) = set_up(&app, "MBC-A", WhoSetsUp::Customer).await;
+    let store = &app.state.store;
+    assert_eq!(
+        store.authorize_order(&partner, &a).await.unwrap_err(),
+        AppError::Refused(Refusal::ManagedByCustomer)
+    );
+    store
+        .authorize_order(&admin, &a)
+        .await
+        .expect("the customer administrator manages it");
+    let hub = store.hub_orders(&partner).await.unwrap();
+    assert!(hub.iter().any(|(_, o)| o.id == a && o.managed_by_customer));
+}
+
+#[tokio::test]
+async fn the_partner_manages_the_organizations_it_set_up() {
+    let app = spawn_app().await;
+    let (a, partner, admin) = set_up(&app, "OWN-A", WhoSetsUp::Myself).await;
+    app.state.store.authorize_order(&partner, &a).await.unwrap();
+    app.state.store.authorize_order(&admin, &a).await.unwrap();
+}
+
+#[tokio::test]
+async fn server_functions_refuse_a_request_without_a_session() {
+    let app = spawn_app().await;
+    let (a, _, _) = set_up(&app, "NOSESS-A", WhoSetsUp::Myself).await;
+    let r = app
+        .client
+        .post(format!("{}/api/service/provision", app.base))
+        .form(&[("order_id", a.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.status().is_success());
+    assert!(r.text().await.unwrap().contains("Unauthorized"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM orders WHERE provisioned_at IS NOT NULL")
+            .await,
+        0
+    );
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> (u16, String) {
+    let r = app
+        .client
+        .post(format!("{}/api/hub/sign-in", app.base))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_slowed_down_per_account() {
+    let app = spawn_app().await;
+    let (_, partner, _) = set_up(&app, "THROT-A", WhoSetsUp::Myself).await;
+    let hash = setup_now::server::auth::hash_password("the right password".into())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET password_hash = ? WHERE email = ?")
+        .bind(&hash)
+        .bind(&partner.email)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (status, _) = sign_in(&app, &partner.email, "the right password").await;
+    assert_eq!(status, 200);
+    for _ in 0..5 {
+        let (status, body) = sign_in(&app, &partner.email, "a wrong password").await;
+        assert_ne!(status, 200);
+        assert!(body.contains("Unauthorized"), "{body}");
+    }
+    let (status, body) = sign_in(&app, &partner.email, "the right password").await;
+    assert_ne!(status, 200, "throttled even with the right password");
+    assert!(body.contains("TooManyAttempts"), "{body}");
+    // An unknown account is answered like a wrong password.
+    let (_, body) = sign_in(&app, "nobody@partner.example", "whatever it is").await;
+    assert!(body.contains("Unauthorized"), "{body}");
+}
