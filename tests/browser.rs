@@ -44,17 +44,25 @@ fn document() -> web_sys::Document {
 
 fn find(selector: &str) -> Option<HtmlElement> {
     document()
-        .query_selector(selector)
+        .query_selector(&format!("#test-root {selector}"))
         .unwrap()
         .map(|e| e.unchecked_into())
 }
 
 fn alerts() -> Vec<String> {
-    let list = document().query_selector_all("[role=alert]").unwrap();
+    let list = document()
+        .query_selector_all("#test-root [role=alert]")
+        .unwrap();
     (0..list.length())
         .filter_map(|i| list.item(i))
         .filter_map(|n| n.text_content())
         .collect()
+}
+
+fn text_of(selector: &str) -> String {
+    find(selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
 }
 
 fn heading() -> String {
@@ -83,13 +91,20 @@ async fn settle() {
     gloo_timers::future::TimeoutFuture::new(30).await;
 }
 
-fn clear_body() {
-    document().body().unwrap().set_inner_html("");
+/// A fresh element to mount into. The body itself must stay: the test runner
+/// writes its report there.
+fn fresh_root() -> HtmlElement {
+    if let Some(old) = document().get_element_by_id("test-root") {
+        old.remove();
+    }
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    root.set_id("test-root");
+    document().body().unwrap().append_child(&root).unwrap();
+    root
 }
 
-fn mount_wizard() -> impl Drop {
-    clear_body();
-    leptos::mount::mount_to_body(|| {
+fn mount_wizard() {
+    leptos::mount::mount_to(fresh_root(), || {
         view! {
             <I18nContextProvider>
                 <Router>
@@ -98,11 +113,12 @@ fn mount_wizard() -> impl Drop {
             </I18nContextProvider>
         }
     })
+    .forget()
 }
 
 #[wasm_bindgen_test]
 async fn next_without_a_role_shows_an_error_and_stays_on_step_one() {
-    let _app = mount_wizard();
+    mount_wizard();
     settle().await;
     assert_eq!(heading(), "Your role");
     click("button[type=submit]");
@@ -113,7 +129,7 @@ async fn next_without_a_role_shows_an_error_and_stays_on_step_one() {
 
 #[wasm_bindgen_test]
 async fn a_new_partner_organization_with_an_unknown_country_does_not_advance() {
-    let _app = mount_wizard();
+    mount_wizard();
     settle().await;
     click("input[name=role]");
     click("button[type=submit]");
@@ -130,15 +146,11 @@ async fn a_new_partner_organization_with_an_unknown_country_does_not_advance() {
     click("button[type=submit]");
     settle().await;
     assert_eq!(heading(), "Partner organization");
-    let errors = alerts();
-    assert!(
-        errors.iter().any(|e| e.contains("two-letter country code")),
-        "{errors:?}"
+    assert_eq!(
+        text_of("#partner_country-error"),
+        "Enter a two-letter country code, such as CZ."
     );
-    assert!(
-        errors.iter().any(|e| e.contains("1 to 100 characters")),
-        "{errors:?}"
-    );
+    assert_eq!(text_of("#partner_name-error"), "This field is required.");
     let country = find("#partner_country").unwrap();
     assert_eq!(
         country.get_attribute("aria-invalid").as_deref(),
@@ -166,12 +178,14 @@ async fn a_new_partner_organization_with_an_unknown_country_does_not_advance() {
 
 #[wasm_bindgen_test]
 async fn an_invalid_colleague_address_is_refused_in_the_browser() {
-    let _app = mount_wizard();
+    mount_wizard();
     settle().await;
     click("input[name=role]");
     click("button[type=submit]");
     settle().await;
-    let radios = document().query_selector_all("input[name=who]").unwrap();
+    let radios = document()
+        .query_selector_all("#test-root input[name=who]")
+        .unwrap();
     radios
         .item(1)
         .unwrap()
@@ -191,8 +205,7 @@ async fn an_invalid_colleague_address_is_refused_in_the_browser() {
 
 #[wasm_bindgen_test]
 async fn a_short_or_mismatched_password_is_refused_before_any_request() {
-    clear_body();
-    let _app = leptos::mount::mount_to_body(|| {
+    leptos::mount::mount_to(fresh_root(), || {
         view! {
             <I18nContextProvider>
                 <Router>
@@ -200,7 +213,8 @@ async fn a_short_or_mismatched_password_is_refused_before_any_request() {
                 </Router>
             </I18nContextProvider>
         }
-    });
+    })
+    .forget();
     settle().await;
     type_into("#password", "short");
     click("button[type=submit]");
@@ -211,4 +225,114 @@ async fn a_short_or_mismatched_password_is_refused_before_any_request() {
     click("button[type=submit]");
     settle().await;
     assert_eq!(alerts(), ["The passwords do not match."]);
+}
+
+fn service_view() -> setup_now::service::ServiceView {
+    setup_now::service::ServiceView {
+        order_id: "order-1".into(),
+        order_number: "CCW-TEST-2".into(),
+        offer: "A-WX".into(),
+        subscription_id: "Sub-2".into(),
+        requested_start_date: "2026-12-01".into(),
+        services: vec![
+            ("calling".into(), "A-WX-CALL".into(), 10),
+            ("meetings".into(), "A-WX-MTG".into(), 10),
+        ],
+        customer_name: "Zakaznik a.s.".into(),
+        calling: setup_now::service::CallingInput {
+            address: "Vinohradska 1, Praha".into(),
+            country: "CZ".into(),
+            time_zone: "Europe/Prague".into(),
+            language: "cs_CZ".into(),
+            ..Default::default()
+        },
+        calling_saved: false,
+        subdomain: None,
+        billing_start_date: None,
+    }
+}
+
+fn mount_service(view: setup_now::service::ServiceView) {
+    leptos::mount::mount_to(fresh_root(), move || {
+        let view = view.clone();
+        view! {
+            <I18nContextProvider>
+                <Router>
+                    <setup_now::service::page::ServiceWizard data=view />
+                </Router>
+            </I18nContextProvider>
+        }
+    })
+    .forget()
+}
+
+fn page_heading() -> String {
+    find("h2")
+        .and_then(|h| h.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn calling_settings_need_a_location_name_and_a_pstn_connection() {
+    mount_service(service_view());
+    settle().await;
+    assert_eq!(page_heading(), "Subscription details");
+    click("button");
+    settle().await;
+    assert_eq!(page_heading(), "Calling settings");
+    let address: HtmlInputElement = find("#address").unwrap().unchecked_into();
+    assert_eq!(
+        address.value(),
+        "Vinohradska 1, Praha",
+        "prefilled from the customer organization"
+    );
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(text_of("#location_name-error"), "This field is required.");
+    assert_eq!(text_of("#pstn-error"), "This field is required.");
+    assert_eq!(page_heading(), "Calling settings", "Next does not advance");
+    type_into("#country", "XX");
+    click("button[type=submit]");
+    settle().await;
+    assert_eq!(
+        text_of("#country-error"),
+        "Enter a two-letter country code, such as CZ."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_subdomain_that_breaks_the_rules_is_not_available_without_asking_the_server() {
+    let mut view = service_view();
+    view.calling_saved = true;
+    mount_service(view);
+    settle().await;
+    assert_eq!(
+        page_heading(),
+        "Meeting settings",
+        "resumes at the first step not done"
+    );
+    let check = || {
+        let buttons = document().query_selector_all("#test-root button").unwrap();
+        (0..buttons.length())
+            .filter_map(|i| buttons.item(i))
+            .map(|n| n.unchecked_into::<HtmlElement>())
+            .find(|b| b.text_content().as_deref() == Some("Check availability"))
+            .unwrap()
+            .click()
+    };
+    for (typed, reason) in [
+        ("ab", "at least 3 characters"),
+        ("www", "reserved"),
+        ("-acme", "start or end with a hyphen"),
+        ("acme_site", "letters a-z"),
+    ] {
+        type_into("#subdomain", typed);
+        check();
+        settle().await;
+        let result = find("#subdomain-result")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        assert!(result.contains("is not available"), "{typed}: {result}");
+        assert!(result.contains(reason), "{typed}: {result}");
+    }
 }

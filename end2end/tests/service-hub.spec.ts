@@ -23,7 +23,7 @@ async function meetingStep(page: Page, subdomain: string) {
   await page.getByRole("button", { name: "Check availability" }).click();
   await expect(page.getByText("is available")).toBeVisible();
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText(`https://${subdomain.toLowerCase()}.webex.com`)).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: `https://${subdomain.toLowerCase()}.webex.com` })).toBeVisible();
   await next(page);
 }
 

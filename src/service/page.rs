@@ -89,8 +89,9 @@ pub fn ServicePage() -> impl IntoView {
     }
 }
 
+/// The steps for one order, starting where it stands.
 #[component]
-fn ServiceWizard(data: ServiceView) -> impl IntoView {
+pub fn ServiceWizard(data: ServiceView) -> impl IntoView {
     let i18n = use_i18n();
     let steps = steps_for(&data);
     let index = RwSignal::new(resume_at(&data));
