@@ -169,3 +169,37 @@ pub fn FieldMessage(
         </Show>
     }
 }
+
+/// Moves focus to `heading` whenever `current` changes (not on first render),
+/// so that keyboard and screen reader users land on the new step.
+pub fn focus_on_change<T>(heading: NodeRef<leptos::html::H2>, current: Memo<T>)
+where
+    T: PartialEq + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |previous: Option<T>| {
+        let step = current.get();
+        if previous.is_some_and(|p| p != step)
+            && let Some(h) = heading.get()
+        {
+            let _ = h.focus();
+        }
+        step
+    });
+}
+
+/// An error from the server, announced, while there is one.
+#[component]
+pub fn ErrorBanner(
+    /// The error to show.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || error.with(Option::is_some)>
+            <p class="notice warn" role="alert">
+                {move || error.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}
+            </p>
+        </Show>
+    }
+}

@@ -28,6 +28,9 @@ test("a Czech browser gets Czech pages", async ({ browser, baseURL }) => {
   const context = await browser.newContext({ locale: "cs-CZ", baseURL });
   const page = await context.newPage();
   await page.goto("/");
+  await expect(page.locator("html")).toHaveAttribute("lang", "cs");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  // Still Czech once the client has taken over.
   await expect(page.getByRole("heading", { level: 1, name: "Nastavit nyní" })).toBeVisible();
   await context.close();
 });

@@ -4,7 +4,10 @@ use super::{
     Availability, CallingInput, ServiceView, check_subdomain, load_service, provision,
     reserve_subdomain, save_calling,
 };
-use crate::components::{FieldMessage, StepIndicator, app_error_text, domain_error_text, sleep_ms};
+use crate::components::{
+    ErrorBanner, FieldMessage, StepIndicator, app_error_text, domain_error_text, focus_on_change,
+    sleep_ms,
+};
 use crate::domain::{AnnouncementLanguage, PstnConnection, Subdomain, TimeZone};
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
@@ -102,15 +105,7 @@ pub fn ServiceWizard(data: ServiceView) -> impl IntoView {
         steps.with_value(|s| s.iter().map(|st| title(i18n, *st)).collect::<Vec<_>>())
     });
     let heading = NodeRef::<leptos::html::H2>::new();
-    Effect::new(move |previous: Option<ServiceStep>| {
-        let step = current.get();
-        if previous.is_some_and(|p| p != step)
-            && let Some(h) = heading.get()
-        {
-            let _ = h.focus();
-        }
-        step
-    });
+    focus_on_change(heading, current);
     let go = move |delta: isize| {
         index.update(|i| {
             *i = (*i as isize + delta).clamp(0, steps.with_value(|s| s.len() as isize - 1)) as usize
@@ -270,9 +265,7 @@ fn CallingStep(
                 {pstn(PstnConnection::PremisesBased.code(), t!(i18n, service.pstn_premises).into_any())}
             </fieldset>
             <FieldMessage id="pstn-error" message=message("pstn") />
-            <Show when=move || banner.with(Option::is_some)>
-                <p class="notice warn" role="alert">{move || banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}</p>
-            </Show>
+            <ErrorBanner error=banner />
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
                 <button type="submit" disabled=move || busy.get()>{t!(i18n, service.next)}</button>
@@ -402,9 +395,7 @@ fn MeetingStep(
             let url = Subdomain::parse(&s).map(|s| s.site_url()).unwrap_or_default();
             view! { <p class="notice" role="status">{t!(i18n, service.saved, url = move || url.clone())}</p> }
         })}
-        <Show when=move || banner.with(Option::is_some)>
-            <p class="notice warn" role="alert">{move || banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}</p>
-        </Show>
+        <ErrorBanner error=banner />
         <div class="actions">
             <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
             <button type="button" disabled=move || saved.with(Option::is_none) on:click=move |_| on_next()>
@@ -451,8 +442,6 @@ fn ProvisionStep(
                 </div>
             }.into_any(),
         }}
-        <Show when=move || banner.with(Option::is_some)>
-            <p class="notice warn" role="alert">{move || banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}</p>
-        </Show>
+        <ErrorBanner error=banner />
     }
 }

@@ -4,7 +4,10 @@ use super::machine::{
     self, AdminLookup, Audience, CommitResult, Draft, OrgView, Role, SetupContext, Step, WhoSetsUp,
 };
 use super::{check_admin, commit_setup, create_password, delegate_setup, open_setup};
-use crate::components::{FieldMessage, StepIndicator, app_error_text, domain_error_text, sleep_ms};
+use crate::components::{
+    ErrorBanner, FieldMessage, StepIndicator, app_error_text, domain_error_text, focus_on_change,
+    sleep_ms,
+};
 use crate::domain::{EmailAddress, Password, check_password};
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
@@ -210,15 +213,7 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
     });
 
     let heading = NodeRef::<leptos::html::H2>::new();
-    Effect::new(move |previous: Option<Step>| {
-        let step = current.get();
-        if previous.is_some_and(|p| p != step)
-            && let Some(h) = heading.get()
-        {
-            let _ = h.focus();
-        }
-        step
-    });
+    focus_on_change(heading, current);
 
     let go_to = Callback::new({
         let navigate = navigate.clone();
@@ -365,11 +360,7 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
                         Step::CustomerOrg => customer_step(state).into_any(),
                         Step::Review => review_step(state).into_any(),
                     }}
-                    <Show when=move || state.banner.with(Option::is_some)>
-                        <p class="notice warn" role="alert">
-                            {move || state.banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}
-                        </p>
-                    </Show>
+                    <ErrorBanner error=state.banner />
                     <div class="actions">
                         <Show when=move || { index.get() > 0 }>
                             <button type="button" class="secondary" on:click=on_back>
@@ -845,11 +836,7 @@ pub fn PasswordForm(token: String) -> impl IntoView {
                 />
                 <FieldMessage id="confirmation-error" message=message("confirmation") />
             </div>
-            <Show when=move || banner.with(Option::is_some)>
-                <p class="notice warn" role="alert">
-                    {move || banner.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}
-                </p>
-            </Show>
+            <ErrorBanner error=banner />
             <div class="actions">
                 <button type="submit" disabled=move || busy.get()>{t!(i18n, wizard.create_password)}</button>
             </div>

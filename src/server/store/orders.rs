@@ -447,3 +447,27 @@ pub(crate) async fn insert_link(
     .context("inserting a setup link")?;
     Ok(())
 }
+
+/// An order's services as (kind, SKU, quantity), in order.
+pub(crate) async fn services_of<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    order_id: &str,
+) -> anyhow::Result<Vec<(String, String, u32)>> {
+    let rows = sqlx::query(
+        "SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position",
+    )
+    .bind(order_id)
+    .fetch_all(executor)
+    .await
+    .context("loading an order's services")?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("kind"),
+                r.get("sku"),
+                r.get::<i64, _>("quantity") as u32,
+            )
+        })
+        .collect())
+}

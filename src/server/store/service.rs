@@ -62,22 +62,9 @@ impl Store {
         .await
         .map_err(unexpected)?
         .ok_or(AppError::NotFound)?;
-        let services = sqlx::query(
-            "SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position",
-        )
-        .bind(order_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(unexpected)?
-        .iter()
-        .map(|r| {
-            (
-                r.get("kind"),
-                r.get("sku"),
-                r.get::<i64, _>("quantity") as u32,
-            )
-        })
-        .collect();
+        let services = super::orders::services_of(&self.pool, order_id)
+            .await
+            .map_err(unexpected)?;
         let saved: Option<String> = row.get("location_name");
         let customer_country: String = row.get("c_country");
         let calling = match saved {

@@ -148,22 +148,9 @@ impl Store {
         .fetch_one(&mut *conn)
         .await
         .map_err(unexpected)?;
-        let services = sqlx::query(
-            "SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position",
-        )
-        .bind(&link.order_id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(unexpected)?
-        .iter()
-        .map(|r| {
-            (
-                r.get("kind"),
-                r.get("sku"),
-                r.get::<i64, _>("quantity") as u32,
-            )
-        })
-        .collect();
+        let services = super::orders::services_of(&mut *conn, &link.order_id)
+            .await
+            .map_err(unexpected)?;
         let partner_org = org_of_party(&mut conn, order.get("partner_party_id"))
             .await?
             .map(|(_, v)| v);
