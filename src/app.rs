@@ -68,7 +68,15 @@ pub fn App() -> impl IntoView {
 #[component]
 fn AppTitle() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title text=move || t_string!(i18n, app.title).to_string() /> }
+    // leptos_meta reads the server's title after the request's reactive owner
+    // is gone; a closure over the locale signal then panics under concurrent
+    // requests. The server renders it once, as text; the browser follows the
+    // language switch.
+    #[cfg(feature = "ssr")]
+    let text = TextProp::from(t_string!(i18n, app.title).to_string());
+    #[cfg(not(feature = "ssr"))]
+    let text = TextProp::from(move || t_string!(i18n, app.title).to_string());
+    view! { <Title text /> }
 }
 
 #[component]

@@ -413,3 +413,35 @@ async fn a_provisioning_contact_who_is_the_customer_sets_the_order_up_as_custome
         1
     );
 }
+
+/// The page is rendered by many requests at once, as under real traffic: each
+/// answers in full (title included) and the server keeps running. Rendering the
+/// translated <title> once read a signal after its request's reactive owner was
+/// gone, which panicked (and, with panic = "abort", killed the server) under load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_wizard_page_renders_for_many_requests_at_once() {
+    let app = spawn_app().await;
+    let token = invited(&app, "LOAD-1").await;
+    let url = format!("{}/setup/{token}", app.base);
+    let requests: Vec<_> = (0..200)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = url.clone();
+            tokio::spawn(async move {
+                let response = client.get(&url).send().await?;
+                let status = response.status();
+                Ok::<_, reqwest::Error>((status, response.text().await?))
+            })
+        })
+        .collect();
+    for request in requests {
+        let (status, body) = request.await.expect("task").expect("answered");
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("<title>Set Up Now</title>"),
+            "title in {body:.300}"
+        );
+    }
+    let health = app.client.get(format!("{}/healthz", app.base)).send().await;
+    assert_eq!(health.expect("server still up").status(), 200);
+}

@@ -125,7 +125,11 @@ impl Store {
         let link = usable_link(&mut conn, &hash, now).await?;
         if !link.opened {
             // Only the first opening writes, so reopening a link stays a read.
-            let mut tx = self.write_tx().await.map_err(unexpected)?;
+            // The write runs on the connection already held: taking a second one
+            // from the pool would starve it when many links open at once.
+            let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE")
+                .await
+                .map_err(unexpected)?;
             sqlx::query("UPDATE setup_links SET first_opened_at = ? WHERE token_hash = ? AND first_opened_at IS NULL")
                 .bind(ts(now))
                 .bind(&hash)
