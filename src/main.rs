@@ -1,5 +1,11 @@
 //! The setup-now server: configuration from the environment, then serve.
 
+// Rendering a page allocates many small, short-lived objects across tokio's
+// worker threads; glibc's malloc spent a third of the server's time on them
+// under load (perf), mimalloc a fraction of that.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     setup_now::server::init_tracing();
