@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 # cargo-leptos reads the target dir from cargo; the site goes under it too.
-LEPTOS_FLAGS := --release
+LEPTOS_FLAGS := --release --precompress --split
 DB ?= $(CURDIR)/setup-now.db
 
 .PHONY: run test tools build release lint unit wasm-test e2e bench clean-db fmt
@@ -30,7 +30,7 @@ fmt:
 lint: tools
 	cargo fmt --check
 	cargo clippy --features ssr --all-targets -- -D warnings
-	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --features hydrate,split --lib --target wasm32-unknown-unknown -- -D warnings
 
 unit: tools
 	cargo test --features ssr

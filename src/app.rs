@@ -10,8 +10,10 @@ use crate::service::page::ServicePage;
 use crate::wizard::page::SetupPage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+#[cfg(feature = "split")]
+use leptos_router::lazy_route;
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
 };
 
@@ -49,10 +51,13 @@ pub fn App() -> impl IntoView {
                 <main id="main">
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=Home />
-                        <Route path=StaticSegment("mailbox") view=MailboxPage />
-                        <Route path=StaticSegment("commerce") view=CommercePage />
-                        <Route path=StaticSegment("hub") view=HubPage />
-                        <Route path=(StaticSegment("service"), ParamSegment("order_id")) view=ServicePage />
+                        <Route path=StaticSegment("mailbox") view={Lazy::<MailboxRoute>::new()} />
+                        <Route path=StaticSegment("commerce") view={Lazy::<CommerceRoute>::new()} />
+                        <Route path=StaticSegment("hub") view={Lazy::<HubRoute>::new()} />
+                        <Route
+                            path=(StaticSegment("service"), ParamSegment("order_id"))
+                            view={Lazy::<ServiceRoute>::new()}
+                        />
                         <Route
                             path=(StaticSegment("setup"), ParamSegment("token"))
                             view=SetupPage
@@ -64,6 +69,44 @@ pub fn App() -> impl IntoView {
         </I18nContextProvider>
     }
 }
+
+// Pages other than the setup wizard are split off the main wasm module and
+// loaded when first visited (feature `split`, built by `cargo leptos build
+// --split`), so a Set Up Now link downloads only what the wizard needs. Builds
+// without the split tool (the wasm-bindgen browser tests) load them as usual.
+macro_rules! split_page {
+    ($route:ident => $page:ident) => {
+        struct $route;
+
+        #[cfg(feature = "split")]
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+
+        #[cfg(not(feature = "split"))]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    };
+}
+
+split_page!(MailboxRoute => MailboxPage);
+split_page!(CommerceRoute => CommercePage);
+split_page!(HubRoute => HubPage);
+split_page!(ServiceRoute => ServicePage);
 
 #[component]
 fn AppTitle() -> impl IntoView {

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { open } from "./helpers";
+import { invitedOrder, open } from "./helpers";
 
 test("the start page is served, hydrates and links to every area", async ({ page }) => {
   const response = await open(page, "/");
@@ -38,4 +38,23 @@ test("a Czech browser gets Czech pages", async ({ browser, baseURL }) => {
 test("health answers once the database and scheduler run", async ({ request }) => {
   const response = await request.get("/healthz");
   expect(response.status()).toBe(200);
+});
+
+test("the setup wizard loads only the main module; other pages load their split code when visited", async ({ page, request }) => {
+  const { link } = await invitedOrder(request);
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(new URL(r.url()).pathname);
+  });
+  await open(page, link);
+  await page.getByRole("radio", { name: "I am a partner" }).check();
+  await expect(page.getByRole("radio", { name: "I am a partner" })).toBeChecked();
+  expect(wasm.filter((p) => p.includes("split_"))).toEqual([]);
+
+  // A client-side navigation to a split-off page fetches its module and the page works.
+  await page.getByRole("link", { name: "Commerce", exact: true }).click();
+  await expect(page.getByRole("textbox", { name: "Order number" })).toBeVisible();
+  expect(wasm.some((p) => p.includes("commerce_route"))).toBe(true);
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page.getByRole("alert").first()).toBeVisible();
 });

@@ -120,7 +120,14 @@ pub fn router(state: AppState) -> Router {
         state.leptos_options.site_root, state.leptos_options.site_pkg_dir
     );
     let pkg = Router::new()
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        // Release builds write .br and .gz beside each asset (cargo leptos
+        // --precompress, brotli at its best level); serve those as they are.
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=3600"),

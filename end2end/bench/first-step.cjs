@@ -1,0 +1,41 @@
+// Opens a Set Up Now link in headless Chromium, waits until the page is
+// hydrated (interactive), and prints every response it needed with the bytes
+// that crossed the wire (as the server compressed them) and the same bytes
+// compressed with brotli at quality 11. Usage: node first-step.cjs <url>
+const { chromium } = require("@playwright/test");
+const zlib = require("zlib");
+
+(async () => {
+  const url = process.argv[2];
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const page = await (await browser.newContext()).newPage();
+  const seen = [];
+  page.on("response", async (response) => {
+    seen.push((async () => {
+      const body = await response.body().catch(() => Buffer.alloc(0));
+      const sizes = await response.request().sizes().catch(() => ({ responseBodySize: 0 }));
+      return {
+        name: new URL(response.url()).pathname.replace(/^\/setup\/.*/, "/setup/{token}"),
+        encoding: (await response.headerValue("content-encoding")) ?? "identity",
+        raw: body.length,
+        wire: sizes.responseBodySize,
+        br11: zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      };
+    })());
+  });
+  await page.goto(url);
+  await page.locator('html[data-hydrated="true"]').waitFor({ timeout: 30_000 });
+  await page.getByRole("radio").first().check();
+  const rows = await Promise.all(seen);
+  const total = { raw: 0, wire: 0, br11: 0 };
+  for (const r of rows) {
+    total.raw += r.raw; total.wire += r.wire; total.br11 += r.br11;
+    console.log(`${r.name.padEnd(44)} raw ${String(r.raw).padStart(9)}  wire ${String(r.wire).padStart(8)} (${r.encoding})  brotli-11 ${String(r.br11).padStart(8)}`);
+  }
+  console.log(`${"total before the first step is interactive".padEnd(44)} raw ${String(total.raw).padStart(9)}  wire ${String(total.wire).padStart(8)}  brotli-11 ${String(total.br11).padStart(8)}  (${(total.wire / 1024).toFixed(1)} KiB on the wire; budget 150 KB)`);
+  await browser.close();
+})().catch((e) => { console.error(e); process.exit(1); });
