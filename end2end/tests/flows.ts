@@ -31,6 +31,21 @@ export async function selfSetup(page: Page, link: string, admin: string) {
   await expect(page.getByRole("heading", { name: /successfully set up/ })).toBeVisible();
 }
 
+/** The partner chooses "Customer setup" and commits with `admin` as the customer administrator. */
+export async function customerSetupByPartner(page: Page, link: string, admin: string) {
+  await open(page, link);
+  await page.getByRole("radio", { name: "I am a partner" }).check();
+  await next(page);
+  await page.getByRole("radio", { name: "Customer setup" }).check();
+  await next(page);
+  await next(page);
+  await page.getByRole("textbox", { name: "Customer administrator email" }).fill(admin);
+  await next(page);
+  await next(page);
+  await next(page);
+  await expect(page.getByRole("heading", { name: /successfully set up/ })).toBeVisible();
+}
+
 export async function createPassword(page: Page) {
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm password").fill(PASSWORD);

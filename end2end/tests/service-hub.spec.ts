@@ -1,6 +1,6 @@
 import { test, expect, type Page, type Browser } from "@playwright/test";
 import { invitedOrder, mailbox, next, open, setUpNowLink, unique } from "./helpers";
-import { createPassword, PASSWORD, selfSetup } from "./flows";
+import { createPassword, customerSetupByPartner, PASSWORD, selfSetup } from "./flows";
 
 function admin(tag: string) {
   return `admin-${unique(tag).toLowerCase()}@customer.example`;
@@ -93,17 +93,7 @@ test("a reserved and a taken subdomain are not available", async ({ page, reques
 test("an organization the customer set up is managed by the customer, also for the server", async ({ page, request, browser, baseURL }) => {
   const { order, link } = await invitedOrder(request);
   const customerAdmin = admin("mbc");
-  await open(page, link);
-  await page.getByRole("radio", { name: "I am a partner" }).check();
-  await next(page);
-  await page.getByRole("radio", { name: "Customer setup" }).check();
-  await next(page);
-  await next(page);
-  await page.getByRole("textbox", { name: "Customer administrator email" }).fill(customerAdmin);
-  await next(page);
-  await next(page);
-  await next(page);
-  await expect(page.getByRole("heading", { name: /successfully set up/ })).toBeVisible();
+  await customerSetupByPartner(page, link, customerAdmin);
   await createPassword(page);
 
   // The customer administrator finishes and runs the service setup.

@@ -1,6 +1,6 @@
 import { test, expect, type Page, type APIRequestContext } from "@playwright/test";
 import { invitedOrder, mailbox, next, open, placeOrder, runSchedulerOn, setUpNowLink, START, unique } from "./helpers";
-import { chooseSelfSetup, createPassword, selfSetup } from "./flows";
+import { chooseSelfSetup, createPassword, customerSetupByPartner, selfSetup } from "./flows";
 
 /** Sets up an order of partner `partyId` so that the partner organization exists. */
 async function existingPartner(request: APIRequestContext, page: Page, partyId: string) {
@@ -69,17 +69,7 @@ test("someone else in the company gets a new link and the first one dies", async
 test("customer setup invites the customer administrator, who finishes it", async ({ page, request }) => {
   const { link } = await invitedOrder(request);
   const admin = `admin-${unique("cs").toLowerCase()}@customer.example`;
-  await open(page, link);
-  await page.getByRole("radio", { name: "I am a partner" }).check();
-  await next(page);
-  await page.getByRole("radio", { name: "Customer setup" }).check();
-  await next(page);
-  await next(page);
-  await page.getByRole("textbox", { name: "Customer administrator email" }).fill(admin);
-  await next(page);
-  await next(page);
-  await next(page);
-  await expect(page.getByRole("heading", { name: /successfully set up/ })).toBeVisible();
+  await customerSetupByPartner(page, link, admin);
   await expect(page.getByText(`We sent a Set Up Now email to ${admin}`)).toBeVisible();
   await expect(page.getByText("no management access")).toBeVisible();
 
