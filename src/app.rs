@@ -1,6 +1,8 @@
 //! The application shell: document, header, routes and the pages without a home
 //! of their own.
 
+use crate::account::{ForgotPage, ResetPage};
+use crate::approval::ApprovePage;
 use crate::commerce::CommercePage;
 use crate::components::LanguageSwitch;
 use crate::hub::HubPage;
@@ -55,6 +57,20 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("commerce") view={Lazy::<CommerceRoute>::new()} />
                         <Route path=StaticSegment("hub") view={Lazy::<HubRoute>::new()} />
                         <Route
+                            path=(StaticSegment("hub"), StaticSegment("forgot"))
+                            view={Lazy::<ForgotRoute>::new()}
+                        />
+                        <Route
+                            path=(StaticSegment("reset"), ParamSegment("token"))
+                            view={Lazy::<ResetRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("approve"), ParamSegment("token"))
+                            view={Lazy::<ApproveRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("service"), ParamSegment("order_id"))
                             view={Lazy::<ServiceRoute>::new()}
                         />
@@ -107,6 +123,9 @@ split_page!(MailboxRoute => MailboxPage);
 split_page!(CommerceRoute => CommercePage);
 split_page!(HubRoute => HubPage);
 split_page!(ServiceRoute => ServicePage);
+split_page!(ForgotRoute => ForgotPage);
+split_page!(ResetRoute => ResetPage);
+split_page!(ApproveRoute => ApprovePage);
 
 #[component]
 fn AppTitle() -> impl IntoView {

@@ -101,18 +101,6 @@ fn blank_order() -> OrderInput {
     }
 }
 
-/// The line status the commerce workspace shows.
-fn line_status(i18n: leptos_i18n::I18nContext<Locale>, status: OrderStatus) -> String {
-    match status {
-        OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated => {
-            t_string!(i18n, commerce.awaiting).to_string()
-        }
-        OrderStatus::SetUp => t_string!(i18n, commerce.status_set_up).to_string(),
-        OrderStatus::Provisioned => t_string!(i18n, commerce.status_provisioned).to_string(),
-        OrderStatus::Closed => t_string!(i18n, commerce.status_closed).to_string(),
-    }
-}
-
 /// `/commerce`.
 #[component]
 pub fn CommercePage() -> impl IntoView {
@@ -173,7 +161,10 @@ fn OrderRow(
     let i18n = use_i18n();
     let open = matches!(
         order.status,
-        OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated
+        OrderStatus::Scheduled
+            | OrderStatus::Invited
+            | OrderStatus::Escalated
+            | OrderStatus::AwaitingApproval
     );
     let id = StoredValue::new(order.id.clone());
     let contact = RwSignal::new(String::new());
@@ -200,7 +191,7 @@ fn OrderRow(
             <td>{order.requested_start_date.clone()}</td>
             <td>{order.provisioning_contact_email.clone()}</td>
             <td>
-                <span class="badge">{line_status(i18n, order.status)}</span>
+                <span class="badge">{crate::components::status_text(i18n, order.status)}</span>
             </td>
             <td>
                 {open.then(|| view! {

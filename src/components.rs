@@ -131,6 +131,32 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
     }
 }
 
+/// An order's status as the Partner Hub and commerce name it.
+pub fn status_text(i18n: I18nContext<Locale>, status: crate::orders::OrderStatus) -> String {
+    use crate::orders::OrderStatus;
+    match status {
+        OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated => {
+            t_string!(i18n, status.awaiting_details).to_string()
+        }
+        OrderStatus::AwaitingApproval => t_string!(i18n, status.awaiting_approval).to_string(),
+        OrderStatus::SetUp => t_string!(i18n, status.set_up).to_string(),
+        OrderStatus::Provisioned => t_string!(i18n, status.provisioned).to_string(),
+        OrderStatus::Closed => t_string!(i18n, status.closed).to_string(),
+    }
+}
+
+/// One ordered service, as "Meetings (A-WX-MTG-ENT) × 250".
+pub fn service_text(i18n: I18nContext<Locale>, kind: &str, sku: &str, quantity: u32) -> String {
+    let kind = match kind {
+        "meetings" => t_string!(i18n, service_kind.meetings).to_string(),
+        "calling" => t_string!(i18n, service_kind.calling).to_string(),
+        "messaging" => t_string!(i18n, service_kind.messaging).to_string(),
+        "webinars" => t_string!(i18n, service_kind.webinars).to_string(),
+        other => other.to_string(),
+    };
+    format!("{kind} ({sku}) × {quantity}")
+}
+
 /// The translated message for a field error.
 pub fn domain_error_text(i18n: I18nContext<Locale>, error: &DomainError) -> String {
     error_text(i18n, error.key())
@@ -138,7 +164,14 @@ pub fn domain_error_text(i18n: I18nContext<Locale>, error: &DomainError) -> Stri
 
 /// The translated message for a server function error.
 pub fn app_error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
-    error_text(i18n, error.key())
+    match error {
+        // `t_string!` interpolates only with the crate's build-script
+        // generator (see `lib.rs`), so the number goes in by hand.
+        AppError::RateLimited { retry_after_secs } => t_string!(i18n, err.rate_limited)
+            .to_string()
+            .replace("{seconds}", &retry_after_secs.to_string()),
+        _ => error_text(i18n, error.key()),
+    }
 }
 
 /// Waits `ms` milliseconds in the browser (debouncing); nothing to wait for on

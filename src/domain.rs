@@ -108,6 +108,12 @@ pub enum DomainError {
     /// organization at a time.
     #[error("This address already belongs to a partner organization.")]
     EmailBelongsToPartner,
+    /// The address is a user of another organization than the one in question.
+    #[error("This address already belongs to another organization.")]
+    EmailBelongsToOtherOrg,
+    /// The person does not recognize the organization shown; setup stops.
+    #[error("Contact your Cisco representative and do not continue.")]
+    OrganizationNotRecognized,
 }
 
 impl DomainError {
@@ -117,6 +123,8 @@ impl DomainError {
             DomainError::Required => "required",
             DomainError::SkuInvalid => "sku_invalid",
             DomainError::EmailBelongsToPartner => "email_belongs_to_partner",
+            DomainError::EmailBelongsToOtherOrg => "email_belongs_to_other_org",
+            DomainError::OrganizationNotRecognized => "organization_not_recognized",
             DomainError::EmailInvalid => "email_invalid",
             DomainError::OrderNumberInvalid => "order_number_invalid",
             DomainError::OfferUnknown => "offer_unknown",

@@ -78,6 +78,9 @@ pub enum AppError {
     /// Too many failed sign-ins; try later.
     #[error("too many attempts")]
     TooManyAttempts,
+    /// Too many requests of this kind; try again after the given time.
+    #[error("rate limited: retry after {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     /// Something broke on the server; the cause is in the server log.
     #[error("unexpected server error")]
     Unexpected,
@@ -121,8 +124,25 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::TooManyAttempts => "too_many_attempts",
+            AppError::RateLimited { .. } => "rate_limited",
             AppError::Unexpected => "unexpected",
             AppError::Transport(_) => "transport",
+        }
+    }
+}
+
+impl AppError {
+    /// The HTTP status a refusal answers with: never 500 for a refusal.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 422,
+            AppError::Refused(_) => 409,
+            AppError::NotFound => 404,
+            AppError::Gone => 410,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::TooManyAttempts | AppError::RateLimited { .. } => 429,
+            AppError::Unexpected | AppError::Transport(_) => 500,
         }
     }
 }

@@ -5,7 +5,9 @@
 //! in the browser for instant feedback and again on the server, which decides.
 #![recursion_limit = "512"]
 
+pub mod account;
 pub mod app;
+pub mod approval;
 pub mod commerce;
 pub mod components;
 pub mod domain;

@@ -302,6 +302,9 @@ pub enum OrderStatus {
     Invited,
     /// Not started a day after the start date; the account rep was told.
     Escalated,
+    /// Set up by a partner whose customer organization's administrator was
+    /// asked to approve; not answered yet.
+    AwaitingApproval,
     /// The setup wizard committed.
     SetUp,
     /// Services provisioned and billing started.
@@ -317,6 +320,7 @@ impl OrderStatus {
             OrderStatus::Scheduled => "scheduled",
             OrderStatus::Invited => "invited",
             OrderStatus::Escalated => "escalated",
+            OrderStatus::AwaitingApproval => "awaiting_approval",
             OrderStatus::SetUp => "set_up",
             OrderStatus::Provisioned => "provisioned",
             OrderStatus::Closed => "closed",

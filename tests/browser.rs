@@ -5,9 +5,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
+use setup_now::account::{NewPasswordForm, PasswordPurpose};
 use setup_now::i18n::I18nContextProvider;
 use setup_now::wizard::machine::{Audience, OrgView, SetupContext};
-use setup_now::wizard::page::{PasswordForm, Wizard};
+use setup_now::wizard::page::Wizard;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -35,6 +36,8 @@ fn context() -> SetupContext {
             address: Some("Vinohradska 1, Praha".into()),
         },
         customer_org: None,
+        customer_org_editable: false,
+        link_is_partner_user: false,
     }
 }
 
@@ -77,6 +80,17 @@ fn click(selector: &str) {
         .click();
 }
 
+/// Clicks the button whose text is `text`.
+fn click_button(text: &str) {
+    let buttons = document().query_selector_all("#test-root button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .map(|n| n.unchecked_into::<HtmlElement>())
+        .find(|b| b.text_content().as_deref() == Some(text))
+        .unwrap_or_else(|| panic!("no button {text:?}"))
+        .click();
+}
+
 fn type_into(selector: &str, value: &str) {
     let input: HtmlInputElement = find(selector).unwrap().unchecked_into();
     input.set_value(value);
@@ -89,6 +103,18 @@ fn type_into(selector: &str, value: &str) {
 
 async fn settle() {
     gloo_timers::future::TimeoutFuture::new(30).await;
+}
+
+/// Waits until `done` holds, letting effects and spawned tasks run between
+/// looks; fails after two seconds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("timed out waiting for {what}");
 }
 
 /// A fresh element to mount into. The body itself must stay: the test runner
@@ -104,11 +130,15 @@ fn fresh_root() -> HtmlElement {
 }
 
 fn mount_wizard() {
-    leptos::mount::mount_to(fresh_root(), || {
+    mount_wizard_with(context());
+}
+
+fn mount_wizard_with(ctx: SetupContext) {
+    leptos::mount::mount_to(fresh_root(), move || {
         view! {
             <I18nContextProvider>
                 <Router>
-                    <Wizard token="test-token".to_string() ctx=context() />
+                    <Wizard token="test-token".to_string() ctx=ctx.clone() />
                 </Router>
             </I18nContextProvider>
         }
@@ -130,21 +160,21 @@ async fn next_without_a_role_shows_an_error_and_stays_on_step_one() {
 #[wasm_bindgen_test]
 async fn a_new_partner_organization_with_an_unknown_country_does_not_advance() {
     mount_wizard();
-    settle().await;
+    until("step 1", || heading() == "Your role").await;
     click("input[name=role]");
     click("button[type=submit]");
-    settle().await;
-    assert_eq!(heading(), "Who does the setup");
+    until("step 2", || heading() == "Who does the setup").await;
     click("input[name=who]");
     click("button[type=submit]");
-    settle().await;
-    assert_eq!(heading(), "Partner organization");
+    // Step 2 asks the server about "Your email address"; with no server here
+    // the wizard goes on and the commit would decide.
+    until("step 3", || heading() == "Partner organization").await;
     let name: HtmlInputElement = find("#partner_name").unwrap().unchecked_into();
     assert_eq!(name.value(), "Partner s.r.o.", "prefilled from the order");
     type_into("#partner_country", "Czechia");
     type_into("#partner_name", "   ");
     click("button[type=submit]");
-    settle().await;
+    until("the errors", || find("#partner_country-error").is_some()).await;
     assert_eq!(heading(), "Partner organization");
     assert_eq!(
         text_of("#partner_country-error"),
@@ -160,18 +190,13 @@ async fn a_new_partner_organization_with_an_unknown_country_does_not_advance() {
         country.get_attribute("aria-describedby").as_deref(),
         Some("partner_country-error")
     );
-    assert!(
-        find("#partner_country-error").is_some(),
-        "the message is linked to its field"
-    );
     // Corrected, it advances; Back keeps what was typed.
     type_into("#partner_country", "cz");
     type_into("#partner_name", "Partner Nový s.r.o.");
     click("button[type=submit]");
-    settle().await;
-    assert_eq!(heading(), "Customer administrator");
-    click("button.secondary");
-    settle().await;
+    until("step 4", || heading() == "Customer administrator").await;
+    click_button("Back");
+    until("step 3 again", || heading() == "Partner organization").await;
     let name: HtmlInputElement = find("#partner_name").unwrap().unchecked_into();
     assert_eq!(name.value(), "Partner Nový s.r.o.");
 }
@@ -209,7 +234,7 @@ async fn a_short_or_mismatched_password_is_refused_before_any_request() {
         view! {
             <I18nContextProvider>
                 <Router>
-                    <PasswordForm token="test-token".to_string() />
+                    <NewPasswordForm token="test-token".to_string() purpose=PasswordPurpose::First />
                 </Router>
             </I18nContextProvider>
         }
@@ -335,4 +360,91 @@ async fn a_subdomain_that_breaks_the_rules_is_not_available_without_asking_the_s
         assert!(result.contains("is not available"), "{typed}: {result}");
         assert!(result.contains(reason), "{typed}: {result}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn yes_reveals_your_email_address_prefilled_and_refuses_an_invalid_one() {
+    mount_wizard();
+    until("step 1", || heading() == "Your role").await;
+    click("input[name=role]");
+    click("button[type=submit]");
+    until("step 2", || heading() == "Who does the setup").await;
+    assert!(find("#setter_email").is_none(), "hidden until chosen");
+    click("input[name=who]");
+    until("the address field", || find("#setter_email").is_some()).await;
+    let yours: HtmlInputElement = find("#setter_email").unwrap().unchecked_into();
+    assert_eq!(yours.value(), "contact@partner.example");
+    type_into("#setter_email", "not-an-address");
+    click("button[type=submit]");
+    until("the field's error", || {
+        find("#setter_email-error").is_some()
+    })
+    .await;
+    assert_eq!(heading(), "Who does the setup");
+    assert_eq!(
+        text_of("#setter_email-error"),
+        "Enter a valid email address, such as name@example.com."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_customer_path_verifies_its_own_organization_and_stops_when_not_recognized() {
+    let mut ctx = context();
+    ctx.customer_org = Some(OrgView {
+        name: "Own a.s.".into(),
+        country: "CZ".into(),
+        address: Some("Karlovo namesti 1, Praha".into()),
+    });
+    mount_wizard_with(ctx);
+    until("step 1", || heading() == "Your role").await;
+    let radios = document()
+        .query_selector_all("#test-root input[name=role]")
+        .unwrap();
+    radios
+        .item(1)
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    click("button[type=submit]");
+    until("the organization step", || {
+        heading() == "Customer organization"
+    })
+    .await;
+    assert!(text_of("dl.details").contains("Own a.s."));
+    assert!(find("#customer_name").is_none(), "verified, not typed");
+    click("input[type=checkbox]");
+    until("the advice", || !alerts().is_empty()).await;
+    assert!(
+        alerts()
+            .iter()
+            .any(|a| a.contains("Contact your Cisco representative")),
+        "{:?}",
+        alerts()
+    );
+    let next: web_sys::HtmlButtonElement = find("button[type=submit]").unwrap().unchecked_into();
+    assert!(next.disabled());
+}
+
+#[wasm_bindgen_test]
+async fn a_partner_user_cannot_choose_the_customer_path() {
+    let mut ctx = context();
+    ctx.link_is_partner_user = true;
+    mount_wizard_with(ctx);
+    until("step 1", || heading() == "Your role").await;
+    let radios = document()
+        .query_selector_all("#test-root input[name=role]")
+        .unwrap();
+    radios
+        .item(1)
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    click("button[type=submit]");
+    until("the refusal", || !alerts().is_empty()).await;
+    assert_eq!(heading(), "Your role");
+    assert!(
+        alerts().iter().any(|a| a.contains("already belongs")),
+        "{:?}",
+        alerts()
+    );
 }

@@ -12,6 +12,17 @@ export async function chooseSelfSetup(page: Page) {
   await next(page);
 }
 
+/** Whoever sets up names the customer administrator and goes through to the success page. */
+export async function adminThroughReview(page: Page, admin: string) {
+  await expect(page.getByRole("heading", { name: "Customer administrator" })).toBeVisible();
+  await page.getByRole("textbox", { name: "Customer administrator email" }).fill(admin);
+  await next(page);
+  await expect(page.getByRole("heading", { name: "Customer organization" })).toBeVisible();
+  await next(page);
+  await expect(page.getByRole("heading", { name: "Review" })).toBeVisible();
+  await next(page);
+}
+
 /** Walks a new partner's self setup up to the success page. */
 export async function selfSetup(page: Page, link: string, admin: string) {
   await open(page, link);
@@ -46,9 +57,51 @@ export async function customerSetupByPartner(page: Page, link: string, admin: st
   await expect(page.getByRole("heading", { name: /successfully set up/ })).toBeVisible();
 }
 
-export async function createPassword(page: Page) {
+/** Step 7; the service setup follows (or the hub, for whoever may not manage the order). */
+export async function createPassword(page: Page, then: RegExp = /\/service\//) {
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create password" }).click();
-  await expect(page).toHaveURL(/\/service\//);
+  await expect(page).toHaveURL(then);
+}
+
+export async function callingStep(page: Page) {
+  await expect(page.getByRole("heading", { name: "Calling settings" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Address" })).toHaveValue("Vinohradska 1, 120 00 Praha");
+  await expect(page.getByRole("textbox", { name: "Country" })).toHaveValue("CZ");
+  await page.getByRole("textbox", { name: "Location name" }).fill("Praha HQ");
+  await page.getByRole("combobox", { name: "Time zone" }).selectOption("Europe/Prague");
+  await page.getByRole("combobox", { name: "Announcement language" }).selectOption("cs_CZ");
+  await page.getByRole("radio", { name: "Cisco PSTN" }).check();
+  await next(page);
+}
+
+export async function meetingStep(page: Page, subdomain: string) {
+  await expect(page.getByRole("heading", { name: "Meeting settings" })).toBeVisible();
+  await page.getByRole("textbox", { name: "Subdomain" }).fill(subdomain);
+  await page.getByRole("button", { name: "Check availability" }).click();
+  await expect(page.getByText("is available")).toBeVisible();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `https://${subdomain.toLowerCase()}.webex.com` })).toBeVisible();
+  await next(page);
+}
+
+/** From "Subscription details" of an order with calling and meetings to "Billing started". */
+export async function serviceToBilling(page: Page) {
+  await expect(page.getByRole("heading", { name: "Subscription details" })).toBeVisible();
+  await next(page);
+  await callingStep(page);
+  await meetingStep(page, `site-${Date.now().toString(36)}`);
+  await expect(page.getByRole("heading", { name: "Provision and start billing" })).toBeVisible();
+  await page.getByRole("button", { name: "Provision subscription" }).click();
+  await expect(page.getByText(/Billing started on \d{4}-\d{2}-\d{2}/)).toBeVisible();
+}
+
+/** Signs in on /hub in a page of its own context. */
+export async function signInToHub(page: Page, email: string) {
+  await open(page, "/hub");
+  await page.getByRole("textbox", { name: "Email" }).fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Signed in as")).toBeVisible();
 }

@@ -1,5 +1,5 @@
-//! Demo orders for `make run`: one for each branch of the wizard (new partner,
-//! existing partner, meetings only, calling only), due today.
+//! Demo orders for `make run`: one for each branch of the wizard, due today.
+//! The README's first screen says which demo email walks which branch.
 
 use super::state::AppState;
 use crate::orders::{CustomerInput, OrderInput, PartyInput, ServiceInput};
@@ -42,11 +42,17 @@ fn demo_order(
     }
 }
 
+/// The password of every demo user (README).
+pub const DEMO_PASSWORD: &str = "demo password 2026";
+
 /// Places the demo orders (once: placing them again is a replay) and runs a
 /// scheduler pass, so their "Set Up Now" emails are in the mailbox at once.
 pub async fn load(state: &AppState) -> anyhow::Result<()> {
-    let today = state.clock.now().date_naive().to_string();
+    let now = state.clock.now();
+    let today = now.date_naive().to_string();
+    let meetings = || vec![service("meetings", "A-WX-MTG-ENT", 50)];
     let orders = [
+        // A partner's first order: both organizations are made.
         demo_order(
             "DEMO-0001",
             "A-WX",
@@ -59,15 +65,17 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             ],
             &today,
         ),
+        // Meetings only; a good one to try "Customer setup" with.
         demo_order(
             "DEMO-0002",
             "A-WX",
             "meetings@partner.example",
             ("P-DEMO-MTG", "Schůzky Partner s.r.o."),
             "Zákazník Meetings a.s.",
-            vec![service("meetings", "A-WX-MTG-ENT", 50)],
+            meetings(),
             &today,
         ),
+        // Calling only.
         demo_order(
             "DEMO-0003",
             "A-SPK",
@@ -77,6 +85,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             vec![service("calling", "A-SPK-CALL-STD", 40)],
             &today,
         ),
+        // The partner organization exists but has no users: whoever sets up
+        // becomes its first user.
         demo_order(
             "DEMO-0004",
             "A-WX",
@@ -89,23 +99,90 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             ],
             &today,
         ),
+        // The contact is already a user (with the demo password): signs in
+        // instead of creating a password. Its partner manages a customer
+        // organization the finder offers.
+        demo_order(
+            "DEMO-0005",
+            "A-WX",
+            "user@partner-with-user.example",
+            ("P-DEMO-USER", "Partner s uživatelem s.r.o."),
+            "Spravovaný Zákazník a.s.",
+            meetings(),
+            &today,
+        ),
+        // Name admin@other-customer.example as customer administrator: that
+        // organization is managed by another partner, so its administrator is
+        // asked to approve.
+        demo_order(
+            "DEMO-0006",
+            "A-WX",
+            "approval@partner.example",
+            ("P-DEMO-APPROVAL", "Třetí Partner s.r.o."),
+            "Cizí Zákazník a.s.",
+            meetings(),
+            &today,
+        ),
+        // The contact administers a customer organization: "I am a customer"
+        // verifies it.
+        demo_order(
+            "DEMO-0007",
+            "A-WX",
+            "it@own-customer.example",
+            ("P-DEMO-CUSTOMER", "Partner zákazníka s.r.o."),
+            "Vlastní Zákazník a.s.",
+            meetings(),
+            &today,
+        ),
     ];
-    // The fourth order's partner already has an organization: its wizard shows
-    // it for review ("I don't recognize this organization").
-    state
-        .store
-        .ensure_partner_org(
-            "P-DEMO-EXISTING",
-            "Stávající Partner s.r.o.",
-            "CZ",
-            state.clock.now(),
+    let hash = super::auth::hash_password(DEMO_PASSWORD.into())
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing the demo password: {e:?}"))?;
+    let store = &state.store;
+    store
+        .ensure_partner_org("P-DEMO-EXISTING", "Stávající Partner s.r.o.", "CZ", now)
+        .await?;
+    let with_user = store
+        .ensure_partner_org("P-DEMO-USER", "Partner s uživatelem s.r.o.", "CZ", now)
+        .await?;
+    store
+        .ensure_partner_user(&with_user, "user@partner-with-user.example", &hash, now)
+        .await?;
+    store
+        .ensure_customer_org(
+            Some(&with_user),
+            "Spravovaný Zákazník a.s.",
+            "admin@managed-customer.example",
+            &hash,
+            now,
+        )
+        .await?;
+    let other = store
+        .ensure_partner_org("P-DEMO-OTHER", "Jiný Partner s.r.o.", "CZ", now)
+        .await?;
+    store
+        .ensure_customer_org(
+            Some(&other),
+            "Cizí Zákazník a.s.",
+            "admin@other-customer.example",
+            &hash,
+            now,
+        )
+        .await?;
+    store
+        .ensure_customer_org(
+            None,
+            "Vlastní Zákazník a.s.",
+            "it@own-customer.example",
+            &hash,
+            now,
         )
         .await?;
     for input in &orders {
         let order = input.validate().map_err(|errors| {
             anyhow::anyhow!("demo order {} invalid: {errors:?}", input.order_number)
         })?;
-        state.store.place_order(&order, state.clock.now()).await?;
+        store.place_order(&order, now).await?;
     }
     super::scheduler::run_pass(state).await?;
     Ok(())

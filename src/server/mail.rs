@@ -115,6 +115,122 @@ pub fn billing_started(to: &str, order_number: &str, subscription_id: &str, date
     }
 }
 
+fn links(texts: &[&str], url: &str) -> Vec<MailLink> {
+    texts
+        .iter()
+        .map(|text| MailLink {
+            text: (*text).into(),
+            href: url.into(),
+        })
+        .collect()
+}
+
+/// The administrator of an existing customer organization is asked whether a
+/// partner's order may be attached to it.
+pub fn approval_request(to: &str, order_number: &str, partner: &str, url: &str) -> Email {
+    Email {
+        kind: "approval_request",
+        to: to.into(),
+        subject: format!(
+            "Review request: {partner} ordered Webex services for your organization / Zkontrolovat žádost"
+        ),
+        text: format!(
+            "{partner} placed order {order_number} for Webex services and named you as the administrator of your organization.\n\
+             The order is attached to your organization only if you approve it. If you don't recognize this partner, decline.\n\
+             Review request: {url}\n\n\
+             {partner} zadal objednávku {order_number} služeb Webex a uvedl vás jako správce vaší organizace.\n\
+             Objednávka bude k vaší organizaci připojena, jen pokud ji schválíte. Pokud partnera nepoznáváte, žádost odmítněte.\n\
+             Zkontrolovat žádost: {url}\n"
+        ),
+        links: links(&["Review request", "Zkontrolovat žádost"], url),
+    }
+}
+
+/// The partner hears the customer administrator's answer.
+pub fn approval_answered(
+    to: &str,
+    order_number: &str,
+    approved: bool,
+    service_url: Option<&str>,
+) -> Email {
+    let (subject, text) = if approved {
+        (
+            format!("Approved: order {order_number} / Schváleno: objednávka {order_number}"),
+            format!(
+                "The customer administrator approved order {order_number}. It is attached to their organization.\n{}\n\
+                 Správce zákazníka schválil objednávku {order_number}. Je připojena k jeho organizaci.\n",
+                service_url
+                    .map(|u| format!("Continue to the service setup: {u}\n"))
+                    .unwrap_or_default()
+            ),
+        )
+    } else {
+        (
+            format!("Declined: order {order_number} / Zamítnuto: objednávka {order_number}"),
+            format!(
+                "The customer administrator declined order {order_number}. Nothing was attached; the provisioning contact \
+                 gets a new Set Up Now link to enter another administrator.\n\n\
+                 Správce zákazníka objednávku {order_number} zamítl. Nic nebylo připojeno; kontakt pro zřizování dostane nový \
+                 odkaz Nastavit nyní a může zadat jiného správce.\n"
+            ),
+        )
+    };
+    Email {
+        kind: if approved {
+            "approval_approved"
+        } else {
+            "approval_declined"
+        },
+        to: to.into(),
+        subject,
+        text,
+        links: service_url
+            .map(|u| links(&["Continue to the service setup"], u))
+            .unwrap_or_default(),
+    }
+}
+
+/// "Forgot password?": a single-use link, valid for an hour.
+pub fn password_reset(to: &str, url: &str) -> Email {
+    Email {
+        kind: "password_reset",
+        to: to.into(),
+        subject: "Reset your Set Up Now password / Obnovení hesla".into(),
+        text: format!(
+            "Someone asked to reset the password of {to}. If it was you, open this link within an hour; it works once.\n\
+             Reset password: {url}\nIf it was not you, ignore this email: your password stays as it is.\n\n\
+             Někdo požádal o obnovení hesla pro {to}. Pokud jste to byli vy, otevřete do hodiny tento odkaz; funguje jednou.\n\
+             Obnovit heslo: {url}\nPokud jste to nebyli vy, e-mail ignorujte: heslo zůstane beze změny.\n"
+        ),
+        links: links(&["Reset password", "Obnovit heslo"], url),
+    }
+}
+
+/// A partner made this address the administrator of a new customer
+/// organization: the person learns of it and gets a way in.
+pub fn administrator_welcome(
+    to: &str,
+    order_number: &str,
+    partner: &str,
+    org: &str,
+    url: &str,
+) -> Email {
+    Email {
+        kind: "administrator_welcome",
+        to: to.into(),
+        subject: format!("You administer {org} in Webex / Spravujete organizaci {org}"),
+        text: format!(
+            "{partner} set up Webex services for {org} (order {order_number}) and named you its administrator.\n\
+             Create your password to sign in: {url}\n\
+             If you don't recognize this, contact your Cisco representative.\n\n\
+             {partner} nastavil služby Webex pro {org} (objednávka {order_number}) a uvedl vás jako správce.\n\
+             Vytvořte si heslo pro přihlášení: {url}\n\
+             Pokud tomu nerozumíte, obraťte se na zástupce společnosti Cisco.\n"
+        ),
+        links: links(&["Create password", "Vytvořit heslo"], url),
+    }
+}
+
 /// Sends stored emails over SMTP.
 #[derive(Clone)]
 pub struct SmtpSender {

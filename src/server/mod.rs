@@ -1,6 +1,7 @@
 //! The server: configuration, storage, background work, and the axum router that
 //! serves the Leptos app, the JSON API and the static files.
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod config;

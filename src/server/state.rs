@@ -58,3 +58,22 @@ pub fn app_state() -> Result<AppState, crate::error::AppError> {
         crate::error::AppError::unexpected(anyhow::anyhow!("AppState missing from context"))
     })
 }
+
+/// A server function's answer, with the HTTP status its error calls for (a
+/// refusal is a 4xx, and a rate limit says when to try again).
+pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
+    if let Err(error) = &result
+        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    {
+        if let Ok(status) = axum::http::StatusCode::from_u16(error.http_status()) {
+            response.set_status(status);
+        }
+        if let crate::error::AppError::RateLimited { retry_after_secs } = error {
+            response.insert_header(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after_secs),
+            );
+        }
+    }
+    result
+}

@@ -126,56 +126,84 @@ pub enum Availability {
     Taken,
 }
 
+/// The state and the signed-in user, when that user may manage the order
+/// (the one access decision, [`crate::server::access::decide`]).
 #[cfg(feature = "ssr")]
-async fn authorized(order_id: &str) -> Result<crate::server::state::AppState, AppError> {
+async fn authorized(
+    order_id: &str,
+) -> Result<
+    (
+        crate::server::state::AppState,
+        crate::server::store::SessionUser,
+    ),
+    AppError,
+> {
     let state = crate::server::state::app_state()?;
     let user = crate::server::auth::require_user(&state).await?;
-    state.store.authorize_order(&user, order_id).await?;
-    Ok(state)
+    state
+        .store
+        .authorize(&user, order_id, crate::server::access::Action::Manage)
+        .await?;
+    Ok((state, user))
 }
 
 /// The order for the wizard, for a user allowed to manage it.
 #[server(endpoint = "service/load")]
 pub async fn load_service(order_id: String) -> Result<ServiceView, AppError> {
-    let state = authorized(&order_id).await?;
-    state.store.service_view(&order_id).await
+    crate::server::state::respond(
+        async {
+            let (state, _) = authorized(&order_id).await?;
+            state.store.service_view(&order_id).await
+        }
+        .await,
+    )
 }
 
 /// Saves the calling settings.
 #[server(endpoint = "service/calling")]
 pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), AppError> {
-    let settings = input.validate().map_err(AppError::Invalid)?;
-    let state = authorized(&order_id).await?;
-    state
-        .store
-        .save_calling(&order_id, &settings, state.clock.now())
-        .await
+    crate::server::state::respond(
+        async {
+            let settings = input.validate().map_err(AppError::Invalid)?;
+            let (state, _) = authorized(&order_id).await?;
+            state
+                .store
+                .save_calling(&order_id, &settings, state.clock.now())
+                .await
+        }
+        .await,
+    )
 }
 
 /// Whether a subdomain could be reserved now (the live check).
 #[server(endpoint = "service/subdomain")]
 pub async fn check_subdomain(name: String) -> Result<Availability, AppError> {
     use crate::domain::Subdomain;
-    let subdomain = match Subdomain::parse(&name) {
-        Ok(s) => s,
-        Err(e) => return Ok(Availability::Invalid(e)),
-    };
-    let state = crate::server::state::app_state()?;
-    crate::server::auth::require_user(&state).await?;
-    Ok(
-        if state
-            .store
-            .subdomain_taken(subdomain.as_str())
-            .await
-            .map_err(AppError::unexpected)?
-        {
-            Availability::Taken
-        } else {
-            Availability::Available {
-                site_url: subdomain.site_url(),
-                subdomain: subdomain.as_str().to_string(),
-            }
-        },
+    crate::server::state::respond(
+        async {
+            let subdomain = match Subdomain::parse(&name) {
+                Ok(s) => s,
+                Err(e) => return Ok(Availability::Invalid(e)),
+            };
+            let state = crate::server::state::app_state()?;
+            crate::server::auth::require_user(&state).await?;
+            Ok(
+                if state
+                    .store
+                    .subdomain_taken(subdomain.as_str())
+                    .await
+                    .map_err(AppError::unexpected)?
+                {
+                    Availability::Taken
+                } else {
+                    Availability::Available {
+                        site_url: subdomain.site_url(),
+                        subdomain: subdomain.as_str().to_string(),
+                    }
+                },
+            )
+        }
+        .await,
     )
 }
 
@@ -183,24 +211,33 @@ pub async fn check_subdomain(name: String) -> Result<Availability, AppError> {
 #[server(endpoint = "service/reserve")]
 pub async fn reserve_subdomain(order_id: String, name: String) -> Result<String, AppError> {
     use crate::domain::Subdomain;
-    let subdomain = Subdomain::parse(&name).map_err(|e| AppError::field("subdomain", e))?;
-    let state = authorized(&order_id).await?;
-    state
-        .store
-        .reserve_subdomain(&order_id, &subdomain, state.clock.now())
-        .await?;
-    Ok(subdomain.site_url())
+    crate::server::state::respond(
+        async {
+            let subdomain = Subdomain::parse(&name).map_err(|e| AppError::field("subdomain", e))?;
+            let (state, _) = authorized(&order_id).await?;
+            state
+                .store
+                .reserve_subdomain(&order_id, &subdomain, state.clock.now())
+                .await?;
+            Ok(subdomain.site_url())
+        }
+        .await,
+    )
 }
 
 /// Provisions every purchased service and starts billing, once.
 #[server(endpoint = "service/provision")]
 pub async fn provision(order_id: String) -> Result<String, AppError> {
-    let state = authorized(&order_id).await?;
-    let user = crate::server::auth::require_user(&state).await?;
-    let date = state
-        .store
-        .provision(&order_id, &user.email, state.clock.now())
-        .await?;
-    state.outbox_signal.notify_one();
-    Ok(date)
+    crate::server::state::respond(
+        async {
+            let (state, user) = authorized(&order_id).await?;
+            let date = state
+                .store
+                .provision(&order_id, &user.email, state.clock.now())
+                .await?;
+            state.outbox_signal.notify_one();
+            Ok(date)
+        }
+        .await,
+    )
 }

@@ -1,9 +1,13 @@
-//! The setup wizard as a pure state machine: which steps a draft goes through,
-//! what each step checks before "Next", and what the commit needs. The page in
-//! the browser and the server function at commit run these same functions.
+//! The setup wizard as pure functions: which steps a draft goes through, what
+//! each step parses before "Next", and the typed plan a whole draft becomes.
+//!
+//! The browser runs them for feedback, with what the server told it about the
+//! addresses typed ([`Draft::facts`]); the server runs the same [`plan`] at the
+//! commit with what its database says ([`Facts`] with row ids), and the store
+//! only carries the plan out.
 
 use crate::domain::{Address, Country, DomainError, EmailAddress, OrgName};
-use crate::error::FieldError;
+use crate::error::{AppError, FieldError, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// Who opened the link, as they say in step 1.
@@ -51,15 +55,37 @@ pub struct OrgView {
     pub address: Option<String>,
 }
 
-/// What the server knows about an address typed as customer administrator.
+/// What the server tells a partner about an address typed as customer
+/// administrator. Nothing about an organization the partner does not manage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AdminLookup {
     /// Belongs to no organization: a new customer organization will be made.
     New,
-    /// Belongs to this customer organization: it will be used.
-    ExistingCustomer(OrgView),
+    /// Administers a customer organization this partner manages: verify it.
+    Managed(OrgView),
+    /// Belongs to an organization this partner does not manage: its
+    /// administrator will be asked to approve.
+    NeedsApproval,
     /// Belongs to a partner organization: refused.
     BelongsToPartner,
+}
+
+/// What the server tells about the address of whoever does the setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SetterLookup {
+    /// No user yet: one is made in the partner organization.
+    New,
+    /// Already a user of this partner's organization.
+    Member,
+    /// A user of another organization: refused ("already belongs").
+    BelongsElsewhere,
+}
+
+/// A customer organization the partner manages, as the finder offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgChoice {
+    pub name: String,
+    pub admin_email: String,
 }
 
 /// What the wizard knows before the user types anything.
@@ -79,20 +105,52 @@ pub struct SetupContext {
     pub order_partner: OrgView,
     /// The customer as the order names it.
     pub order_customer: OrgView,
-    /// For the customer's own link: the organization made for them.
+    /// The customer organization of the person holding the link: for a
+    /// customer link the order's; for a partner link the one the link's
+    /// address administers, which the customer path verifies.
     pub customer_org: Option<OrgView>,
+    /// The customer may still correct `customer_org`: it was made for them by
+    /// "Customer setup" and they have not confirmed it yet.
+    pub customer_org_editable: bool,
+    /// The link's address is a user of a partner organization, so it cannot be
+    /// a customer administrator.
+    pub link_is_partner_user: bool,
+}
+
+/// What the person who committed does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AfterCommit {
+    /// A new user: create the first password (step 7).
+    CreatePassword,
+    /// A user with a password who is not signed in: sign in.
+    SignIn,
+    /// Already signed in as that user.
+    Continue,
 }
 
 /// What the commit did, shown on the success page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitResult {
     pub order_id: String,
-    /// The person must now create a password (a new user of an organization).
-    pub needs_password: bool,
+    /// The user who did the setup (the address typed in step 2, or the link's).
+    pub setter_email: String,
+    pub next: AfterCommit,
+    /// Where that person continues once signed in: the service setup when they
+    /// may act on the order, else the hub.
+    pub continue_to: String,
     /// "Customer setup": the address that was invited.
     pub customer_invited: Option<String>,
-    /// The customer organization is managed by the customer.
+    /// The order is managed by the customer.
     pub managed_by_customer: bool,
+    /// The order waits for the customer administrator's approval.
+    pub awaiting_approval: bool,
+}
+
+impl CommitResult {
+    /// The person must now create a password.
+    pub fn needs_password(&self) -> bool {
+        self.next == AfterCommit::CreatePassword
+    }
 }
 
 /// Everything typed so far. Nothing of it is stored before the commit.
@@ -101,8 +159,13 @@ pub struct Draft {
     pub role: Option<Role>,
     pub who: Option<WhoSetsUp>,
     pub colleague_email: String,
+    /// "Your email address": who does the setup (prefilled with the link's).
+    pub setter_email: String,
+    /// The server's answer for `setter_email` (as it was when asked).
+    pub setter_lookup: Option<(String, SetterLookup)>,
     pub partner_name: String,
     pub partner_country: String,
+    /// "I don't recognize this organization" on the partner organization.
     pub not_recognized: bool,
     pub admin_email: String,
     /// The server's answer for `admin_email` (as it was when asked).
@@ -110,17 +173,139 @@ pub struct Draft {
     pub customer_name: String,
     pub customer_country: String,
     pub customer_address: String,
+    /// "I don't recognize this organization" on the customer organization.
+    pub customer_not_recognized: bool,
+}
+
+/// Who an address belongs to, as far as a plan needs to know. `Id` is the
+/// organization's row id on the server and `()` in the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner<Id> {
+    Nobody,
+    Partner { org: Id, this_partner: bool },
+    Customer { org: Id, managed_here: bool },
+}
+
+/// What is true about the organizations and addresses a draft names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts<Id> {
+    /// The partner organization of the order's party id.
+    pub partner_org: Option<Id>,
+    /// Whoever does the setup on the partner path (step 2's address).
+    pub setter: Owner<Id>,
+    /// The customer administrator: step 4's address, or on the customer path
+    /// the link's.
+    pub admin: Owner<Id>,
+    /// The order's customer organization (a customer link's).
+    pub order_customer_org: Option<Id>,
+}
+
+/// How the customer organization step goes for a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerOrgCase {
+    /// A new organization: name, country and address to confirm.
+    New,
+    /// An organization that exists and may be shown: verify it.
+    Verify,
+    /// An organization this partner does not manage: nothing shown; its
+    /// administrator will be asked to approve.
+    Approval,
+    /// The customer's own link after "Customer setup".
+    Confirm { editable: bool },
+}
+
+/// How the order is managed after the setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SetupMode {
+    /// The partner sets up and manages the services.
+    Partner,
+    /// The customer does; the partner has no management access.
+    Customer,
+}
+
+impl SetupMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetupMode::Partner => "partner",
+            SetupMode::Customer => "customer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "partner" => Some(SetupMode::Partner),
+            "customer" => Some(SetupMode::Customer),
+            _ => None,
+        }
+    }
+}
+
+/// The partner organization of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartnerPlan<Id> {
+    /// The first order of this partner: the organization is made.
+    Create { name: OrgName, country: Country },
+    /// The organization exists (and was reviewed).
+    Existing(Id),
+    /// The customer path: the partner takes no part, and no partner
+    /// organization is made without a user.
+    Absent,
+}
+
+/// The customer organization of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerPlan<Id> {
+    /// A new organization with `admin` as its administrator.
+    Create {
+        admin: EmailAddress,
+        name: OrgName,
+        country: Country,
+        address: Address,
+        /// Managed by the order's partner (self setup), or by the customer.
+        managed_by_partner: bool,
+        /// The customer confirmed its details itself (customer path).
+        confirmed: bool,
+    },
+    /// An organization that exists, verified by whoever commits (the partner
+    /// that manages it, or its own administrator).
+    Attach { org: Id },
+    /// An organization of someone else: its administrator is asked first.
+    Approval { org: Id, admin: EmailAddress },
+    /// The customer administrator's link: confirm the organization, with
+    /// corrected details when it may still be corrected.
+    Confirm {
+        org: Id,
+        details: Option<(OrgName, Country, Address)>,
+    },
+}
+
+/// What a committed draft does, decided before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupPlan<Id> {
+    /// The person who does the setup.
+    pub setter: EmailAddress,
+    /// The setter becomes a new user of the partner organization.
+    pub setter_joins_partner: bool,
+    pub partner: PartnerPlan<Id>,
+    pub customer: CustomerPlan<Id>,
+    pub mode: SetupMode,
+    /// "Customer setup": this administrator gets a "Set Up Now" link.
+    pub invite_customer: Option<EmailAddress>,
 }
 
 impl Draft {
     /// A draft prefilled from the order.
     pub fn prefilled(ctx: &SetupContext) -> Self {
-        let customer = ctx.customer_org.as_ref().unwrap_or(&ctx.order_customer);
+        let customer = match ctx.audience {
+            Audience::Customer => ctx.customer_org.as_ref().unwrap_or(&ctx.order_customer),
+            Audience::Partner => &ctx.order_customer,
+        };
         Draft {
             role: match ctx.audience {
                 Audience::Partner => None,
                 Audience::Customer => Some(Role::Customer),
             },
+            setter_email: ctx.link_email.clone(),
             partner_name: ctx.order_partner.name.clone(),
             partner_country: ctx.order_partner.country.clone(),
             customer_name: customer.name.clone(),
@@ -130,52 +315,132 @@ impl Draft {
         }
     }
 
+    /// The customer path: a customer link, or "I am a customer" on a partner's.
+    pub fn customer_path(&self, ctx: &SetupContext) -> bool {
+        ctx.audience == Audience::Customer || self.role == Some(Role::Customer)
+    }
+
     /// The address that will administer the customer organization.
     pub fn effective_admin_email(&self, ctx: &SetupContext) -> String {
-        match self.role {
-            Some(Role::Customer) => ctx.link_email.clone(),
-            _ => self.admin_email.trim().to_lowercase(),
+        if self.customer_path(ctx) {
+            ctx.link_email.clone()
+        } else {
+            normalized(&self.admin_email)
         }
     }
 
     /// The server's answer for the current administrator address, if it has one.
-    pub fn lookup_for_current_admin(&self, ctx: &SetupContext) -> Option<&AdminLookup> {
-        let email = self.effective_admin_email(ctx);
+    pub fn lookup_for_current_admin(&self) -> Option<&AdminLookup> {
+        let email = normalized(&self.admin_email);
         self.admin_lookup
             .as_ref()
             .filter(|(asked, _)| *asked == email)
             .map(|(_, lookup)| lookup)
     }
 
-    /// Whether the customer organization already exists (so it is verified, not typed).
-    pub fn customer_org_exists(&self, ctx: &SetupContext) -> bool {
-        ctx.customer_org.is_some()
-            || matches!(
-                self.lookup_for_current_admin(ctx),
-                Some(AdminLookup::ExistingCustomer(_))
-            )
+    /// The server's answer for the current setter address, if it has one.
+    pub fn lookup_for_current_setter(&self) -> Option<SetterLookup> {
+        let email = normalized(&self.setter_email);
+        self.setter_lookup
+            .as_ref()
+            .filter(|(asked, _)| *asked == email)
+            .map(|(_, lookup)| *lookup)
     }
+
+    /// What the browser knows, from the server's answers so far. An address
+    /// not asked about yet counts as belonging to nobody: the server, which
+    /// asks its database, decides at the commit.
+    pub fn facts(&self, ctx: &SetupContext) -> Facts<()> {
+        let setter = match self.lookup_for_current_setter() {
+            Some(SetterLookup::Member) => Owner::Partner {
+                org: (),
+                this_partner: true,
+            },
+            Some(SetterLookup::BelongsElsewhere) => Owner::Partner {
+                org: (),
+                this_partner: false,
+            },
+            Some(SetterLookup::New) | None => Owner::Nobody,
+        };
+        let admin = if self.customer_path(ctx) {
+            if ctx.link_is_partner_user {
+                Owner::Partner {
+                    org: (),
+                    this_partner: false,
+                }
+            } else if ctx.customer_org.is_some() {
+                Owner::Customer {
+                    org: (),
+                    managed_here: false,
+                }
+            } else {
+                Owner::Nobody
+            }
+        } else {
+            match self.lookup_for_current_admin() {
+                Some(AdminLookup::Managed(_)) => Owner::Customer {
+                    org: (),
+                    managed_here: true,
+                },
+                Some(AdminLookup::NeedsApproval) => Owner::Customer {
+                    org: (),
+                    managed_here: false,
+                },
+                Some(AdminLookup::BelongsToPartner) => Owner::Partner {
+                    org: (),
+                    this_partner: false,
+                },
+                Some(AdminLookup::New) | None => Owner::Nobody,
+            }
+        };
+        Facts {
+            partner_org: ctx.partner_org.as_ref().map(|_| ()),
+            setter,
+            admin,
+            order_customer_org: (ctx.audience == Audience::Customer).then_some(()),
+        }
+    }
+}
+
+/// An address as typed, in the form it is compared and stored.
+pub fn normalized(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 /// The steps this draft goes through, in order.
 pub fn steps(draft: &Draft, ctx: &SetupContext) -> Vec<Step> {
-    match (ctx.audience, draft.role) {
-        (Audience::Customer, _) | (_, Some(Role::Customer)) => {
-            vec![Step::Role, Step::CustomerOrg, Step::Review]
-        }
-        (_, _) => match draft.who {
-            Some(WhoSetsUp::Colleague) => vec![Step::Role, Step::WhoSetsUp],
-            _ => vec![
-                Step::Role,
-                Step::WhoSetsUp,
-                Step::PartnerOrg,
-                Step::CustomerAdmin,
-                Step::CustomerOrg,
-                Step::Review,
-            ],
-        },
+    if draft.customer_path(ctx) {
+        return vec![Step::Role, Step::CustomerOrg, Step::Review];
+    }
+    match draft.who {
+        Some(WhoSetsUp::Colleague) => vec![Step::Role, Step::WhoSetsUp],
+        _ => vec![
+            Step::Role,
+            Step::WhoSetsUp,
+            Step::PartnerOrg,
+            Step::CustomerAdmin,
+            Step::CustomerOrg,
+            Step::Review,
+        ],
     }
 }
+
+/// The step on which a field is typed, so a refusal at the commit can send the
+/// person back to it with everything else kept.
+pub fn step_of_field(field: &str) -> Step {
+    match field {
+        "role" => Step::Role,
+        "who" | "setter_email" | "colleague_email" => Step::WhoSetsUp,
+        "partner_name" | "partner_country" | "not_recognized" => Step::PartnerOrg,
+        "admin_email" => Step::CustomerAdmin,
+        "customer_name" | "customer_country" | "customer_address" | "customer_not_recognized" => {
+            Step::CustomerOrg
+        }
+        _ => Step::Review,
+    }
+}
+
+type Errors = Vec<FieldError>;
 
 fn err(field: &str, error: DomainError) -> FieldError {
     FieldError {
@@ -184,79 +449,203 @@ fn err(field: &str, error: DomainError) -> FieldError {
     }
 }
 
-fn collect(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+/// Parses one field, collecting its error.
+fn take<T>(errors: &mut Errors, field: &str, parsed: Result<T, DomainError>) -> Option<T> {
+    parsed.map_err(|e| errors.push(err(field, e))).ok()
+}
+
+fn done<T>(errors: Errors, value: Option<T>) -> Result<T, Errors> {
+    match value {
+        Some(value) if errors.is_empty() => Ok(value),
+        _ => Err(errors),
     }
 }
 
-/// What "Next" checks on `step`.
-pub fn check_step(step: Step, draft: &Draft, ctx: &SetupContext) -> Result<(), Vec<FieldError>> {
+/// How the customer organization step goes, given what is known.
+pub fn customer_org_case<Id>(
+    draft: &Draft,
+    ctx: &SetupContext,
+    facts: &Facts<Id>,
+) -> CustomerOrgCase {
+    if ctx.audience == Audience::Customer {
+        return CustomerOrgCase::Confirm {
+            editable: ctx.customer_org_editable,
+        };
+    }
+    match (&facts.admin, draft.customer_path(ctx)) {
+        (Owner::Customer { .. }, true) => CustomerOrgCase::Verify,
+        (
+            Owner::Customer {
+                managed_here: true, ..
+            },
+            false,
+        ) => CustomerOrgCase::Verify,
+        (
+            Owner::Customer {
+                managed_here: false,
+                ..
+            },
+            false,
+        ) => CustomerOrgCase::Approval,
+        _ => CustomerOrgCase::New,
+    }
+}
+
+fn parse_role(draft: &Draft, ctx: &SetupContext) -> Result<Role, Errors> {
+    match draft.role {
+        None => Err(vec![err("role", DomainError::Required)]),
+        Some(Role::Customer) if ctx.audience == Audience::Partner && ctx.link_is_partner_user => {
+            Err(vec![err("role", DomainError::EmailBelongsToPartner)])
+        }
+        Some(role) => Ok(role),
+    }
+}
+
+/// Step 2: who does it, and the address of the person (the setter's, or the
+/// colleague's for a delegation).
+fn parse_who<Id>(draft: &Draft, facts: &Facts<Id>) -> Result<(WhoSetsUp, EmailAddress), Errors> {
     let mut errors = Vec::new();
-    match step {
-        Step::Role => {
-            if draft.role.is_none() {
-                errors.push(err("role", DomainError::Required));
+    let Some(who) = draft.who else {
+        return Err(vec![err("who", DomainError::Required)]);
+    };
+    let email = match who {
+        WhoSetsUp::Colleague => take(
+            &mut errors,
+            "colleague_email",
+            EmailAddress::parse(&draft.colleague_email),
+        ),
+        WhoSetsUp::Myself | WhoSetsUp::Customer => {
+            let email = take(
+                &mut errors,
+                "setter_email",
+                EmailAddress::parse(&draft.setter_email),
+            );
+            match &facts.setter {
+                Owner::Nobody
+                | Owner::Partner {
+                    this_partner: true, ..
+                } => {}
+                Owner::Partner { .. } | Owner::Customer { .. } => {
+                    errors.push(err("setter_email", DomainError::EmailBelongsToOtherOrg));
+                }
             }
+            email
         }
-        Step::WhoSetsUp => match draft.who {
-            None => errors.push(err("who", DomainError::Required)),
-            Some(WhoSetsUp::Colleague) => {
-                if let Err(e) = EmailAddress::parse(&draft.colleague_email) {
-                    errors.push(err("colleague_email", e));
-                }
-            }
-            Some(_) => {}
-        },
-        Step::PartnerOrg => {
-            if ctx.partner_org.is_some() {
-                if draft.not_recognized {
-                    errors.push(err("not_recognized", DomainError::Required));
-                }
-            } else {
-                if let Err(e) = OrgName::parse(&draft.partner_name) {
-                    errors.push(err("partner_name", e));
-                }
-                if let Err(e) = Country::parse(&draft.partner_country) {
-                    errors.push(err("partner_country", e));
-                }
-            }
-        }
-        Step::CustomerAdmin => match EmailAddress::parse(&draft.admin_email) {
-            Err(e) => errors.push(err("admin_email", e)),
-            Ok(_) => {
-                if let Some(AdminLookup::BelongsToPartner) = draft.lookup_for_current_admin(ctx) {
-                    errors.push(err("admin_email", DomainError::EmailBelongsToPartner));
-                }
-            }
-        },
-        Step::CustomerOrg => {
-            if !draft.customer_org_exists(ctx) {
-                if let Err(e) = OrgName::parse(&draft.customer_name) {
-                    errors.push(err("customer_name", e));
-                }
-                if let Err(e) = Country::parse(&draft.customer_country) {
-                    errors.push(err("customer_country", e));
-                }
-                if let Err(e) = Address::parse(&draft.customer_address) {
-                    errors.push(err("customer_address", e));
-                }
-            }
-        }
-        Step::Review => {}
-    }
-    collect(errors)
+    };
+    done(errors, email.map(|e| (who, e)))
 }
 
-/// The step after `step`, once it checks out; `None` after the last.
-pub fn next(
+/// Step 3: the partner organization to make, or `None` for the existing one.
+fn parse_partner_org(
+    draft: &Draft,
+    ctx: &SetupContext,
+) -> Result<Option<(OrgName, Country)>, Errors> {
+    if ctx.partner_org.is_some() {
+        return if draft.not_recognized {
+            Err(vec![err(
+                "not_recognized",
+                DomainError::OrganizationNotRecognized,
+            )])
+        } else {
+            Ok(None)
+        };
+    }
+    let mut errors = Vec::new();
+    let name = take(
+        &mut errors,
+        "partner_name",
+        OrgName::parse(&draft.partner_name),
+    );
+    let country = take(
+        &mut errors,
+        "partner_country",
+        Country::parse(&draft.partner_country),
+    );
+    done(errors, name.zip(country).map(Some))
+}
+
+/// Step 4: the customer administrator's address.
+fn parse_admin<Id>(draft: &Draft, facts: &Facts<Id>) -> Result<EmailAddress, Errors> {
+    let admin = EmailAddress::parse(&draft.admin_email).map_err(|e| vec![err("admin_email", e)])?;
+    let is_setter = draft.who != Some(WhoSetsUp::Colleague)
+        && EmailAddress::parse(&draft.setter_email).is_ok_and(|s| s == admin);
+    if is_setter || matches!(facts.admin, Owner::Partner { .. }) {
+        return Err(vec![err("admin_email", DomainError::EmailBelongsToPartner)]);
+    }
+    Ok(admin)
+}
+
+/// Step 5: the details of a new (or still correctable) customer organization,
+/// `None` when an existing one is verified or approval is asked.
+#[allow(clippy::type_complexity)]
+fn parse_customer_org<Id>(
+    draft: &Draft,
+    ctx: &SetupContext,
+    facts: &Facts<Id>,
+) -> Result<Option<(OrgName, Country, Address)>, Errors> {
+    match customer_org_case(draft, ctx, facts) {
+        CustomerOrgCase::New | CustomerOrgCase::Confirm { editable: true } => {
+            let mut errors = Vec::new();
+            let name = take(
+                &mut errors,
+                "customer_name",
+                OrgName::parse(&draft.customer_name),
+            );
+            let country = take(
+                &mut errors,
+                "customer_country",
+                Country::parse(&draft.customer_country),
+            );
+            let address = take(
+                &mut errors,
+                "customer_address",
+                Address::parse(&draft.customer_address),
+            );
+            let details = match (name, country, address) {
+                (Some(n), Some(c), Some(a)) => Some(Some((n, c, a))),
+                _ => None,
+            };
+            done(errors, details)
+        }
+        CustomerOrgCase::Verify | CustomerOrgCase::Confirm { editable: false } => {
+            if draft.customer_not_recognized {
+                Err(vec![err(
+                    "customer_not_recognized",
+                    DomainError::OrganizationNotRecognized,
+                )])
+            } else {
+                Ok(None)
+            }
+        }
+        CustomerOrgCase::Approval => Ok(None),
+    }
+}
+
+/// What "Next" checks on `step`, given what is known about the addresses.
+pub fn check_step<Id>(
     step: Step,
     draft: &Draft,
     ctx: &SetupContext,
+    facts: &Facts<Id>,
+) -> Result<(), Vec<FieldError>> {
+    match step {
+        Step::Role => parse_role(draft, ctx).map(drop),
+        Step::WhoSetsUp => parse_who(draft, facts).map(drop),
+        Step::PartnerOrg => parse_partner_org(draft, ctx).map(drop),
+        Step::CustomerAdmin => parse_admin(draft, facts).map(drop),
+        Step::CustomerOrg => parse_customer_org(draft, ctx, facts).map(drop),
+        Step::Review => Ok(()),
+    }
+}
+
+/// The step after `step`, once it checks out; `None` after the last.
+pub fn next<Id>(
+    step: Step,
+    draft: &Draft,
+    ctx: &SetupContext,
+    facts: &Facts<Id>,
 ) -> Result<Option<Step>, Vec<FieldError>> {
-    check_step(step, draft, ctx)?;
+    check_step(step, draft, ctx, facts)?;
     let list = steps(draft, ctx);
     let at = list.iter().position(|s| *s == step).unwrap_or(0);
     Ok(list.get(at + 1).copied())
@@ -269,24 +658,144 @@ pub fn back(step: Step, draft: &Draft, ctx: &SetupContext) -> Option<Step> {
     at.checked_sub(1).and_then(|i| list.get(i).copied())
 }
 
-/// Checks every step of the draft, as the server does before committing.
-pub fn check_all(draft: &Draft, ctx: &SetupContext) -> Result<(), Vec<FieldError>> {
+/// The whole draft as a plan: every step of its path checked (all field errors
+/// at once), then what the commit will do. The server calls it with the facts
+/// of its database, inside the transaction that carries the plan out.
+pub fn plan<Id: Clone>(
+    draft: &Draft,
+    ctx: &SetupContext,
+    facts: &Facts<Id>,
+) -> Result<SetupPlan<Id>, AppError> {
     let mut errors = Vec::new();
     for step in steps(draft, ctx) {
-        if let Err(mut e) = check_step(step, draft, ctx) {
+        if let Err(mut e) = check_step(step, draft, ctx, facts) {
             errors.append(&mut e);
         }
     }
-    if draft.who == Some(WhoSetsUp::Colleague) && draft.role == Some(Role::Partner) {
+    let customer_path = draft.customer_path(ctx);
+    if !customer_path && draft.who == Some(WhoSetsUp::Colleague) {
         // A delegation is not committed through the wizard.
         errors.push(err("who", DomainError::Required));
     }
-    collect(errors)
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let invalid = AppError::Invalid;
+    if ctx.audience == Audience::Customer {
+        let org = facts
+            .order_customer_org
+            .clone()
+            .ok_or(AppError::Refused(Refusal::StepIncomplete))?;
+        let setter = EmailAddress::parse(&ctx.link_email).map_err(AppError::from)?;
+        let details = parse_customer_org(draft, ctx, facts).map_err(invalid)?;
+        return Ok(SetupPlan {
+            setter,
+            setter_joins_partner: false,
+            partner: PartnerPlan::Absent,
+            customer: CustomerPlan::Confirm { org, details },
+            mode: SetupMode::Customer,
+            invite_customer: None,
+        });
+    }
+    if customer_path {
+        let admin = EmailAddress::parse(&ctx.link_email).map_err(AppError::from)?;
+        let customer = match (
+            &facts.admin,
+            parse_customer_org(draft, ctx, facts).map_err(invalid)?,
+        ) {
+            (Owner::Customer { org, .. }, _) => CustomerPlan::Attach { org: org.clone() },
+            (_, Some((name, country, address))) => CustomerPlan::Create {
+                admin: admin.clone(),
+                name,
+                country,
+                address,
+                managed_by_partner: false,
+                confirmed: true,
+            },
+            (_, None) => return Err(AppError::Refused(Refusal::StepIncomplete)),
+        };
+        return Ok(SetupPlan {
+            setter: admin,
+            setter_joins_partner: false,
+            partner: PartnerPlan::Absent,
+            customer,
+            mode: SetupMode::Customer,
+            invite_customer: None,
+        });
+    }
+    // The partner path. An organization that appeared since the page was
+    // opened must be reviewed first.
+    if ctx.partner_org.is_some() != facts.partner_org.is_some() {
+        return Err(AppError::Refused(Refusal::OrganizationNotRecognized));
+    }
+    let (who, setter) = parse_who(draft, facts).map_err(invalid)?;
+    let partner = match (
+        &facts.partner_org,
+        parse_partner_org(draft, ctx).map_err(invalid)?,
+    ) {
+        (Some(id), _) => PartnerPlan::Existing(id.clone()),
+        (None, Some((name, country))) => PartnerPlan::Create { name, country },
+        (None, None) => return Err(AppError::Refused(Refusal::OrganizationNotRecognized)),
+    };
+    let admin = parse_admin(draft, facts).map_err(invalid)?;
+    let mode = if who == WhoSetsUp::Customer {
+        SetupMode::Customer
+    } else {
+        SetupMode::Partner
+    };
+    let details = parse_customer_org(draft, ctx, facts).map_err(invalid)?;
+    let customer = match (&facts.admin, details) {
+        (
+            Owner::Customer {
+                org,
+                managed_here: true,
+            },
+            _,
+        ) => CustomerPlan::Attach { org: org.clone() },
+        (
+            Owner::Customer {
+                org,
+                managed_here: false,
+            },
+            _,
+        ) => CustomerPlan::Approval {
+            org: org.clone(),
+            admin: admin.clone(),
+        },
+        (Owner::Nobody, Some((name, country, address))) => CustomerPlan::Create {
+            admin: admin.clone(),
+            name,
+            country,
+            address,
+            managed_by_partner: mode == SetupMode::Partner,
+            confirmed: false,
+        },
+        _ => return Err(AppError::Refused(Refusal::StepIncomplete)),
+    };
+    let invite_customer = (mode == SetupMode::Customer
+        && !matches!(customer, CustomerPlan::Approval { .. }))
+    .then(|| admin.clone());
+    Ok(SetupPlan {
+        setter_joins_partner: matches!(facts.setter, Owner::Nobody),
+        setter,
+        partner,
+        customer,
+        mode,
+        invite_customer,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn view(name: &str) -> OrgView {
+        OrgView {
+            name: name.into(),
+            country: "CZ".into(),
+            address: Some("Vinohradska 1, Praha".into()),
+        }
+    }
 
     fn ctx(existing_partner: bool) -> SetupContext {
         SetupContext {
@@ -307,12 +816,10 @@ mod tests {
                 country: "CZ".into(),
                 address: None,
             },
-            order_customer: OrgView {
-                name: "Zakaznik a.s.".into(),
-                country: "CZ".into(),
-                address: Some("Vinohradska 1, Praha".into()),
-            },
+            order_customer: view("Zakaznik a.s."),
             customer_org: None,
+            customer_org_editable: false,
+            link_is_partner_user: false,
         }
     }
 
@@ -320,12 +827,38 @@ mod tests {
         result.unwrap_err().into_iter().map(|e| e.field).collect()
     }
 
+    fn invalid_fields(result: Result<SetupPlan<()>, AppError>) -> Vec<String> {
+        match result {
+            Err(AppError::Invalid(errors)) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected field errors, got {other:?}"),
+        }
+    }
+
+    fn self_setup(c: &SetupContext, admin: &str) -> Draft {
+        let mut d = Draft::prefilled(c);
+        d.role = Some(Role::Partner);
+        d.who = Some(WhoSetsUp::Myself);
+        d.admin_email = admin.into();
+        d
+    }
+
+    /// Server-side facts with ids, as the store reads them.
+    fn facts(partner: Option<&str>, setter: Owner<String>, admin: Owner<String>) -> Facts<String> {
+        Facts {
+            partner_org: partner.map(String::from),
+            setter,
+            admin,
+            order_customer_org: None,
+        }
+    }
+
     #[test]
-    fn a_prefilled_draft_carries_the_order_data() {
+    fn a_prefilled_draft_carries_the_order_data_and_the_links_address() {
         let c = ctx(false);
         let d = Draft::prefilled(&c);
         assert_eq!(d.partner_name, "Partner s.r.o.");
         assert_eq!(d.customer_address, "Vinohradska 1, Praha");
+        assert_eq!(d.setter_email, "provisioning@partner.example");
         assert_eq!(d.role, None);
     }
 
@@ -333,21 +866,22 @@ mod tests {
     fn the_role_must_be_chosen_before_next() {
         let c = ctx(false);
         let mut d = Draft::prefilled(&c);
-        assert_eq!(fields(next(Step::Role, &d, &c)), ["role"]);
+        assert_eq!(fields(next(Step::Role, &d, &c, &d.facts(&c))), ["role"]);
         d.role = Some(Role::Partner);
-        assert_eq!(next(Step::Role, &d, &c).unwrap(), Some(Step::WhoSetsUp));
+        assert_eq!(
+            next(Step::Role, &d, &c, &d.facts(&c)).unwrap(),
+            Some(Step::WhoSetsUp)
+        );
     }
 
     #[test]
     fn the_partner_path_visits_every_step_in_order() {
         let c = ctx(false);
-        let mut d = Draft::prefilled(&c);
-        d.role = Some(Role::Partner);
-        d.who = Some(WhoSetsUp::Myself);
-        d.admin_email = "admin@customer.example".into();
+        let d = self_setup(&c, "admin@customer.example");
+        let f = d.facts(&c);
         let mut step = Step::Role;
         let mut seen = vec![step];
-        while let Some(s) = next(step, &d, &c).unwrap() {
+        while let Some(s) = next(step, &d, &c, &f).unwrap() {
             seen.push(s);
             step = s;
         }
@@ -364,23 +898,102 @@ mod tests {
         );
         assert_eq!(back(Step::CustomerOrg, &d, &c), Some(Step::CustomerAdmin));
         assert_eq!(back(Step::Role, &d, &c), None);
-        assert!(check_all(&d, &c).is_ok());
     }
 
     #[test]
-    fn delegation_needs_a_valid_colleague_address_and_ends_the_wizard() {
+    fn a_first_order_plans_both_organizations_and_the_setter_as_first_user() {
+        let c = ctx(false);
+        let d = self_setup(&c, "Admin@Customer.example");
+        let p = plan(&d, &c, &facts(None, Owner::Nobody, Owner::Nobody)).unwrap();
+        assert_eq!(p.setter.as_str(), "provisioning@partner.example");
+        assert!(p.setter_joins_partner);
+        assert!(
+            matches!(p.partner, PartnerPlan::Create { ref name, .. } if name.as_str() == "Partner s.r.o.")
+        );
+        assert!(matches!(
+            p.customer,
+            CustomerPlan::Create { ref admin, managed_by_partner: true, confirmed: false, .. }
+                if admin.as_str() == "admin@customer.example"
+        ));
+        assert_eq!(p.mode, SetupMode::Partner);
+        assert_eq!(p.invite_customer, None);
+    }
+
+    #[test]
+    fn whoever_sets_up_for_an_existing_partner_becomes_its_user_unless_they_already_are() {
+        let c = ctx(true);
+        let mut d = self_setup(&c, "admin@customer.example");
+        d.setter_email = "Jana@Partner.example".into();
+        let p = plan(&d, &c, &facts(Some("p1"), Owner::Nobody, Owner::Nobody)).unwrap();
+        assert_eq!(
+            p.setter.as_str(),
+            "jana@partner.example",
+            "the alias is replaced by a person"
+        );
+        assert!(p.setter_joins_partner);
+        assert_eq!(p.partner, PartnerPlan::Existing("p1".to_string()));
+        let member = Owner::Partner {
+            org: "p1".to_string(),
+            this_partner: true,
+        };
+        let p = plan(&d, &c, &facts(Some("p1"), member, Owner::Nobody)).unwrap();
+        assert!(!p.setter_joins_partner);
+    }
+
+    #[test]
+    fn a_setter_of_another_organization_is_refused_on_step_two() {
+        let c = ctx(true);
+        let d = self_setup(&c, "admin@customer.example");
+        for other in [
+            Owner::Partner {
+                org: (),
+                this_partner: false,
+            },
+            Owner::Customer {
+                org: (),
+                managed_here: true,
+            },
+        ] {
+            let f = Facts {
+                partner_org: Some(()),
+                setter: other,
+                admin: Owner::Nobody,
+                order_customer_org: None,
+            };
+            let errors = check_step(Step::WhoSetsUp, &d, &c, &f).unwrap_err();
+            assert_eq!(errors[0].field, "setter_email");
+            assert_eq!(errors[0].error, DomainError::EmailBelongsToOtherOrg);
+            assert_eq!(step_of_field(&errors[0].field), Step::WhoSetsUp);
+        }
+    }
+
+    #[test]
+    fn the_browser_counts_a_setter_answer_only_for_the_address_it_answers() {
+        let c = ctx(true);
+        let mut d = self_setup(&c, "admin@customer.example");
+        d.setter_lookup = Some((
+            "provisioning@partner.example".into(),
+            SetterLookup::BelongsElsewhere,
+        ));
+        assert!(check_step(Step::WhoSetsUp, &d, &c, &d.facts(&c)).is_err());
+        d.setter_email = "me@partner.example".into();
+        assert!(check_step(Step::WhoSetsUp, &d, &c, &d.facts(&c)).is_ok());
+    }
+
+    #[test]
+    fn delegation_needs_a_valid_colleague_address_and_is_never_committed() {
         let c = ctx(false);
         let mut d = Draft::prefilled(&c);
         d.role = Some(Role::Partner);
         d.who = Some(WhoSetsUp::Colleague);
         d.colleague_email = "not an address".into();
-        assert_eq!(fields(next(Step::WhoSetsUp, &d, &c)), ["colleague_email"]);
-        d.colleague_email = "colleague@partner.example".into();
-        assert_eq!(next(Step::WhoSetsUp, &d, &c).unwrap(), None);
-        assert!(
-            check_all(&d, &c).is_err(),
-            "a delegation is never committed"
+        assert_eq!(
+            fields(next(Step::WhoSetsUp, &d, &c, &d.facts(&c))),
+            ["colleague_email"]
         );
+        d.colleague_email = "colleague@partner.example".into();
+        assert_eq!(next(Step::WhoSetsUp, &d, &c, &d.facts(&c)).unwrap(), None);
+        assert_eq!(invalid_fields(plan(&d, &c, &d.facts(&c))), ["who"]);
     }
 
     #[test]
@@ -390,7 +1003,7 @@ mod tests {
         d.partner_name = "  ".into();
         d.partner_country = "Czechia".into();
         assert_eq!(
-            fields(check_step(Step::PartnerOrg, &d, &c)),
+            fields(check_step(Step::PartnerOrg, &d, &c, &d.facts(&c))),
             ["partner_name", "partner_country"]
         );
     }
@@ -398,73 +1011,232 @@ mod tests {
     #[test]
     fn an_unrecognized_existing_partner_org_stops_the_wizard() {
         let c = ctx(true);
-        let mut d = Draft::prefilled(&c);
+        let mut d = self_setup(&c, "admin@customer.example");
         d.partner_name.clear();
-        assert!(
-            check_step(Step::PartnerOrg, &d, &c).is_ok(),
-            "existing org needs no typing"
-        );
+        assert!(check_step(Step::PartnerOrg, &d, &c, &d.facts(&c)).is_ok());
         d.not_recognized = true;
         assert_eq!(
-            fields(check_step(Step::PartnerOrg, &d, &c)),
+            fields(check_step(Step::PartnerOrg, &d, &c, &d.facts(&c))),
+            ["not_recognized"]
+        );
+        assert_eq!(
+            invalid_fields(plan(&d, &c, &d.facts(&c))),
             ["not_recognized"]
         );
     }
 
     #[test]
-    fn an_admin_address_of_a_partner_org_is_refused() {
+    fn a_partner_organization_that_appeared_meanwhile_must_be_reviewed_first() {
         let c = ctx(false);
-        let mut d = Draft::prefilled(&c);
-        d.admin_email = "Someone@Partner.example".into();
-        assert!(check_step(Step::CustomerAdmin, &d, &c).is_ok());
+        let d = self_setup(&c, "admin@customer.example");
+        assert_eq!(
+            plan(&d, &c, &facts(Some("p1"), Owner::Nobody, Owner::Nobody)).unwrap_err(),
+            AppError::Refused(Refusal::OrganizationNotRecognized)
+        );
+    }
+
+    #[test]
+    fn an_admin_address_of_a_partner_org_or_the_setters_own_is_refused() {
+        let c = ctx(false);
+        let mut d = self_setup(&c, "Someone@Partner.example");
+        assert!(check_step(Step::CustomerAdmin, &d, &c, &d.facts(&c)).is_ok());
         d.admin_lookup = Some((
             "someone@partner.example".into(),
             AdminLookup::BelongsToPartner,
         ));
-        let errors = check_step(Step::CustomerAdmin, &d, &c).unwrap_err();
+        let errors = check_step(Step::CustomerAdmin, &d, &c, &d.facts(&c)).unwrap_err();
         assert_eq!(errors[0].error, DomainError::EmailBelongsToPartner);
         // An answer for another address does not count.
         d.admin_email = "other@customer.example".into();
-        assert!(check_step(Step::CustomerAdmin, &d, &c).is_ok());
+        assert!(check_step(Step::CustomerAdmin, &d, &c, &d.facts(&c)).is_ok());
+        // The person who sets up joins the partner organization.
+        d.admin_email = " PROVISIONING@partner.example ".into();
+        assert_eq!(
+            fields(check_step(Step::CustomerAdmin, &d, &c, &d.facts(&c))),
+            ["admin_email"]
+        );
     }
 
     #[test]
-    fn an_existing_customer_org_is_verified_not_typed() {
-        let c = ctx(false);
-        let mut d = Draft::prefilled(&c);
-        d.admin_email = "admin@customer.example".into();
+    fn a_customer_organization_this_partner_manages_is_verified_and_attached() {
+        let c = ctx(true);
+        let mut d = self_setup(&c, "admin@customer.example");
         d.customer_name.clear();
         assert_eq!(
-            fields(check_step(Step::CustomerOrg, &d, &c)),
+            fields(check_step(Step::CustomerOrg, &d, &c, &d.facts(&c))),
             ["customer_name"],
             "a new org must be named"
         );
         d.admin_lookup = Some((
             "admin@customer.example".into(),
-            AdminLookup::ExistingCustomer(OrgView {
-                name: "Existing a.s.".into(),
-                country: "CZ".into(),
-                address: None,
-            }),
+            AdminLookup::Managed(view("Existing a.s.")),
         ));
-        assert!(d.customer_org_exists(&c));
-        assert!(check_step(Step::CustomerOrg, &d, &c).is_ok());
+        assert_eq!(
+            customer_org_case(&d, &c, &d.facts(&c)),
+            CustomerOrgCase::Verify
+        );
+        assert!(check_step(Step::CustomerOrg, &d, &c, &d.facts(&c)).is_ok());
+        let managed = Owner::Customer {
+            org: "c1".to_string(),
+            managed_here: true,
+        };
+        let p = plan(&d, &c, &facts(Some("p1"), Owner::Nobody, managed)).unwrap();
+        assert_eq!(p.customer, CustomerPlan::Attach { org: "c1".into() });
+        d.customer_not_recognized = true;
+        assert_eq!(
+            fields(check_step(Step::CustomerOrg, &d, &c, &d.facts(&c))),
+            ["customer_not_recognized"]
+        );
     }
 
     #[test]
-    fn the_customer_path_skips_the_partner_steps() {
+    fn another_partners_customer_organization_needs_its_administrators_approval() {
+        let c = ctx(true);
+        let mut d = self_setup(&c, "admin@customer.example");
+        d.admin_lookup = Some(("admin@customer.example".into(), AdminLookup::NeedsApproval));
+        assert_eq!(
+            customer_org_case(&d, &c, &d.facts(&c)),
+            CustomerOrgCase::Approval
+        );
+        d.customer_name.clear();
+        assert!(
+            check_step(Step::CustomerOrg, &d, &c, &d.facts(&c)).is_ok(),
+            "nothing to type or verify"
+        );
+        let foreign = Owner::Customer {
+            org: "c9".to_string(),
+            managed_here: false,
+        };
+        let p = plan(&d, &c, &facts(Some("p1"), Owner::Nobody, foreign.clone())).unwrap();
+        assert!(matches!(p.customer, CustomerPlan::Approval { ref org, .. } if org == "c9"));
+        // The server decides with its own facts, whatever the browser was told.
+        d.admin_lookup = Some((
+            "admin@customer.example".into(),
+            AdminLookup::Managed(view("Forged a.s.")),
+        ));
+        d.customer_name = "Zakaznik a.s.".into();
+        let p = plan(&d, &c, &facts(Some("p1"), Owner::Nobody, foreign)).unwrap();
+        assert!(matches!(p.customer, CustomerPlan::Approval { .. }));
+        // Customer setup of such an organization asks the same approval and
+        // sends no second invitation.
+        d.who = Some(WhoSetsUp::Customer);
+        let foreign = Owner::Customer {
+            org: "c9".to_string(),
+            managed_here: false,
+        };
+        let p = plan(&d, &c, &facts(Some("p1"), Owner::Nobody, foreign)).unwrap();
+        assert_eq!(p.mode, SetupMode::Customer);
+        assert_eq!(p.invite_customer, None);
+    }
+
+    #[test]
+    fn customer_setup_invites_the_administrator_of_a_new_organization_it_does_not_manage() {
+        let c = ctx(false);
+        let mut d = self_setup(&c, "admin@customer.example");
+        d.who = Some(WhoSetsUp::Customer);
+        let p = plan(&d, &c, &facts(None, Owner::Nobody, Owner::Nobody)).unwrap();
+        assert_eq!(p.mode, SetupMode::Customer);
+        assert!(matches!(
+            p.customer,
+            CustomerPlan::Create {
+                managed_by_partner: false,
+                ..
+            }
+        ));
+        assert_eq!(
+            p.invite_customer.as_ref().map(EmailAddress::as_str),
+            Some("admin@customer.example")
+        );
+    }
+
+    #[test]
+    fn the_customer_path_on_a_partners_link_makes_no_partner_organization() {
         let c = ctx(false);
         let mut d = Draft::prefilled(&c);
         d.role = Some(Role::Customer);
         assert_eq!(steps(&d, &c), [Step::Role, Step::CustomerOrg, Step::Review]);
         assert_eq!(d.effective_admin_email(&c), "provisioning@partner.example");
-        let mut customer_ctx = c.clone();
-        customer_ctx.audience = Audience::Customer;
-        let d = Draft::prefilled(&customer_ctx);
-        assert_eq!(d.role, Some(Role::Customer));
+        let p = plan(&d, &c, &facts(None, Owner::Nobody, Owner::Nobody)).unwrap();
+        assert_eq!(p.partner, PartnerPlan::Absent);
+        assert!(matches!(
+            p.customer,
+            CustomerPlan::Create {
+                managed_by_partner: false,
+                confirmed: true,
+                ..
+            }
+        ));
+        assert_eq!(p.setter.as_str(), "provisioning@partner.example");
+    }
+
+    #[test]
+    fn the_customer_path_verifies_the_customers_own_organization() {
+        let mut c = ctx(false);
+        c.customer_org = Some(view("Own a.s."));
+        let mut d = Draft::prefilled(&c);
+        d.role = Some(Role::Customer);
+        d.customer_name.clear();
         assert_eq!(
-            steps(&d, &customer_ctx),
-            [Step::Role, Step::CustomerOrg, Step::Review]
+            customer_org_case(&d, &c, &d.facts(&c)),
+            CustomerOrgCase::Verify
         );
+        let own = Owner::Customer {
+            org: "c1".to_string(),
+            managed_here: false,
+        };
+        let p = plan(&d, &c, &facts(None, Owner::Nobody, own)).unwrap();
+        assert_eq!(p.customer, CustomerPlan::Attach { org: "c1".into() });
+        d.customer_not_recognized = true;
+        assert_eq!(
+            invalid_fields(plan(&d, &c, &d.facts(&c))),
+            ["customer_not_recognized"]
+        );
+    }
+
+    #[test]
+    fn a_partner_user_cannot_take_the_customer_path() {
+        let mut c = ctx(false);
+        c.link_is_partner_user = true;
+        let mut d = Draft::prefilled(&c);
+        d.role = Some(Role::Customer);
+        let errors = check_step(Step::Role, &d, &c, &d.facts(&c)).unwrap_err();
+        assert_eq!(errors[0].error, DomainError::EmailBelongsToPartner);
+    }
+
+    #[test]
+    fn the_customer_link_names_each_invalid_field_of_its_organization() {
+        let mut c = ctx(false);
+        c.audience = Audience::Customer;
+        c.customer_org = Some(view("Zakaznik a.s."));
+        c.customer_org_editable = true;
+        let mut d = Draft::prefilled(&c);
+        assert_eq!(d.role, Some(Role::Customer));
+        d.customer_name = "   ".into();
+        d.customer_country = "XX".into();
+        assert_eq!(
+            invalid_fields(plan(&d, &c, &d.facts(&c))),
+            ["customer_name", "customer_country"]
+        );
+        d.customer_name = "Opraveno a.s.".into();
+        d.customer_country = "sk".into();
+        let customer_facts = Facts {
+            partner_org: None,
+            setter: Owner::Nobody,
+            admin: Owner::Nobody,
+            order_customer_org: Some("c1".to_string()),
+        };
+        let p = plan(&d, &c, &customer_facts).unwrap();
+        assert!(matches!(
+            p.customer,
+            CustomerPlan::Confirm { ref org, details: Some((ref name, ref country, _)) }
+                if org == "c1" && name.as_str() == "Opraveno a.s." && country.as_str() == "SK"
+        ));
+        // An organization that existed before is verified, not edited.
+        c.customer_org_editable = false;
+        let p = plan(&d, &c, &customer_facts).unwrap();
+        assert!(matches!(
+            p.customer,
+            CustomerPlan::Confirm { details: None, .. }
+        ));
     }
 }

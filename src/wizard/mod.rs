@@ -1,96 +1,165 @@
-//! The setup wizard behind the "Set Up Now" link: its state machine (shared),
-//! its server functions (thin: parse, call the store, map errors) and its page.
+//! The setup wizard behind the "Set Up Now" link: its pure rules
+//! ([`machine`]), its server functions (thin: parse, call the store, map
+//! errors to statuses) and its page.
 
 pub mod machine;
 pub mod page;
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use machine::{AdminLookup, CommitResult, Draft, SetupContext};
+use machine::{AdminLookup, CommitResult, Draft, OrgChoice, SetterLookup, SetupContext};
 
-/// Opens a link: what the wizard shows, or why the link cannot be used.
-#[server(endpoint = "setup/open")]
-pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
-    let state = crate::server::state::app_state()?;
-    let result = state.store.open_setup(&token, state.clock.now()).await;
-    if let Err(err) = &result {
-        let status = match err {
-            AppError::NotFound => Some(axum::http::StatusCode::NOT_FOUND),
-            AppError::Gone => Some(axum::http::StatusCode::GONE),
-            _ => None,
-        };
-        if let (Some(status), Some(response)) =
-            (status, use_context::<leptos_axum::ResponseOptions>())
-        {
-            response.set_status(status);
-        }
+/// Live checks of addresses a partner's link may ask per minute.
+#[cfg(feature = "ssr")]
+const CHECKS_PER_MINUTE: i64 = 30;
+/// Finder searches a partner's link may ask per minute (one per pause in typing).
+#[cfg(feature = "ssr")]
+const SEARCHES_PER_MINUTE: i64 = 60;
+
+/// A usable partner's link, counted against its per-minute allowance of
+/// `kind`. A customer's link may not ask about anyone.
+#[cfg(feature = "ssr")]
+async fn partner_link(
+    state: &crate::server::state::AppState,
+    token: &str,
+    kind: &str,
+    per_minute: i64,
+) -> Result<crate::server::store::OpenLink, AppError> {
+    let now = state.clock.now();
+    let link = state.store.usable_link(token, now).await?;
+    if link.audience != machine::Audience::Partner {
+        return Err(AppError::Forbidden);
     }
-    result
+    let wait = state
+        .store
+        .hit_rate_limit(
+            &format!("{kind}:{}", link.token_hash),
+            now,
+            chrono::Duration::minutes(1),
+            per_minute,
+        )
+        .await
+        .map_err(AppError::unexpected)?;
+    match wait {
+        Some(wait) => Err(AppError::RateLimited {
+            retry_after_secs: wait.num_seconds().max(1) as u64,
+        }),
+        None => Ok(link),
+    }
 }
 
-/// The live check of a customer administrator address.
+/// Opens a link: what the wizard shows, or why the link cannot be used (404
+/// unknown, 410 used or expired).
+#[server(endpoint = "setup/open")]
+pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            state.store.open_setup(&token, state.clock.now()).await
+        }
+        .await,
+    )
+}
+
+/// The live check of a customer administrator address (partner links only,
+/// rate-limited per link): nothing about organizations the partner does not
+/// manage.
 #[server(endpoint = "setup/admin")]
 pub async fn check_admin(token: String, email: String) -> Result<AdminLookup, AppError> {
-    let state = crate::server::state::app_state()?;
-    let email = crate::domain::EmailAddress::parse(&email)
-        .map_err(|e| AppError::field("admin_email", e))?;
-    state
-        .store
-        .check_admin_email(&token, email.as_str(), state.clock.now())
-        .await
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
+            let email = crate::domain::EmailAddress::parse(&email)
+                .map_err(|e| AppError::field("admin_email", e))?;
+            state.store.admin_lookup(&link.order_id, &email).await
+        }
+        .await,
+    )
+}
+
+/// The live check of "Your email address": whether that person may join the
+/// partner organization.
+#[server(endpoint = "setup/you")]
+pub async fn check_setter(token: String, email: String) -> Result<SetterLookup, AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
+            let email = crate::domain::EmailAddress::parse(&email)
+                .map_err(|e| AppError::field("setter_email", e))?;
+            state.store.setter_lookup(&link.order_id, &email).await
+        }
+        .await,
+    )
+}
+
+/// "Find an existing organization": the customer organizations this partner
+/// manages whose name or administrator address contains `query`.
+#[server(endpoint = "setup/orgs")]
+pub async fn find_orgs(token: String, query: String) -> Result<Vec<OrgChoice>, AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let link = partner_link(&state, &token, "find", SEARCHES_PER_MINUTE).await?;
+            let query = query.trim();
+            if query.chars().count() < 2 || query.len() > 100 {
+                return Ok(Vec::new());
+            }
+            state
+                .store
+                .find_managed_orgs(&link.order_id, query, 8)
+                .await
+        }
+        .await,
+    )
 }
 
 /// "Someone else in my company will do the setup".
 #[server(endpoint = "setup/delegate")]
 pub async fn delegate_setup(token: String, email: String) -> Result<(), AppError> {
-    let state = crate::server::state::app_state()?;
-    let email = crate::domain::EmailAddress::parse(&email)
-        .map_err(|e| AppError::field("colleague_email", e))?;
-    state
-        .store
-        .delegate_setup(&token, &email, state.clock.now(), &state.config.public_url)
-        .await
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let email = crate::domain::EmailAddress::parse(&email)
+                .map_err(|e| AppError::field("colleague_email", e))?;
+            state
+                .store
+                .delegate_setup(&token, &email, state.clock.now(), &state.config.public_url)
+                .await?;
+            state.outbox_signal.notify_one();
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The commit of step 6: everything at once, or nothing.
 #[server(endpoint = "setup/commit")]
 pub async fn commit_setup(token: String, draft: Draft) -> Result<CommitResult, AppError> {
-    let state = crate::server::state::app_state()?;
-    state
-        .store
-        .commit_setup(&token, &draft, state.clock.now(), &state.config.public_url)
-        .await
-}
-
-/// Step 7: the first password of the person who committed; signs them in and
-/// answers where to go next.
-#[server(endpoint = "setup/password")]
-pub async fn create_password(
-    token: String,
-    password: String,
-    confirmation: String,
-) -> Result<String, AppError> {
-    use crate::domain::Password;
-    let state = crate::server::state::app_state()?;
-    let password = Password::parse(&password, &confirmation).map_err(|e| {
-        let field = if e == crate::domain::DomainError::PasswordMismatch {
-            "confirmation"
-        } else {
-            "password"
-        };
-        AppError::field(field, e)
-    })?;
-    let hash = crate::server::auth::hash_password(password.expose().to_string()).await?;
-    let user_id = state
-        .store
-        .set_first_password(&token, &hash, state.clock.now())
-        .await?;
-    crate::server::auth::sign_in(&state, &user_id).await?;
-    let order_id = state
-        .store
-        .order_of_spent_link(&token)
-        .await
-        .map_err(AppError::unexpected)?
-        .ok_or(AppError::Gone)?;
-    Ok(format!("/service/{order_id}"))
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let signed_in = crate::server::auth::current_user(&state).await?;
+            let result = state
+                .store
+                .commit_setup(
+                    &token,
+                    &draft,
+                    state.clock.now(),
+                    &state.config.public_url,
+                    signed_in.as_ref().map(|u| u.email.as_str()),
+                )
+                .await?;
+            state.outbox_signal.notify_one();
+            Ok(result)
+        }
+        .await,
+    )
 }

@@ -1,14 +1,16 @@
 //! The page at `/setup/{token}`.
 
 use super::machine::{
-    self, AdminLookup, Audience, CommitResult, Draft, OrgView, Role, SetupContext, Step, WhoSetsUp,
+    self, AdminLookup, AfterCommit, Audience, CommitResult, CustomerOrgCase, CustomerPlan, Draft,
+    OrgChoice, OrgView, PartnerPlan, Role, SetupContext, SetupMode, Step, WhoSetsUp,
 };
-use super::{check_admin, commit_setup, create_password, delegate_setup, open_setup};
+use super::{check_admin, check_setter, commit_setup, delegate_setup, find_orgs, open_setup};
+use crate::account::{NewPasswordForm, PasswordPurpose, SignInForm};
 use crate::components::{
     ErrorBanner, FieldMessage, StepIndicator, app_error_text, domain_error_text, focus_on_change,
-    sleep_ms,
+    service_text, sleep_ms,
 };
-use crate::domain::{EmailAddress, Password, check_password};
+use crate::domain::EmailAddress;
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -82,7 +84,7 @@ fn step_title(i18n: leptos_i18n::I18nContext<Locale>, step: Step) -> String {
 }
 
 /// The wizard's state: the draft, the errors of the last "Next", and the
-/// live administrator check. Nothing of it leaves the browser before the commit.
+/// live checks. Nothing of it leaves the browser before the commit.
 #[derive(Clone, Copy)]
 struct WizardState {
     ctx: StoredValue<SetupContext>,
@@ -122,6 +124,20 @@ impl WizardState {
         self.errors.update(|e| e.retain(|e| e.field != field));
     }
 
+    /// What the browser knows about the addresses so far.
+    fn facts(self) -> machine::Facts<()> {
+        self.ctx.with_value(|c| self.draft.with(|d| d.facts(c)))
+    }
+
+    /// How the customer organization step goes now.
+    fn customer_case(self) -> CustomerOrgCase {
+        let facts = self.facts();
+        self.ctx.with_value(|c| {
+            self.draft
+                .with(|d| machine::customer_org_case(d, c, &facts))
+        })
+    }
+
     /// Asks the server about the administrator address, one request at a time;
     /// an answer is kept with the address it answers, so a stale one never
     /// counts for another address.
@@ -133,7 +149,7 @@ impl WizardState {
         loop {
             let email = self
                 .draft
-                .with_untracked(|d| d.admin_email.trim().to_lowercase());
+                .with_untracked(|d| machine::normalized(&d.admin_email));
             if EmailAddress::parse(&email).is_err() {
                 break;
             }
@@ -163,6 +179,29 @@ impl WizardState {
                 self.look_up_admin().await;
             }
         });
+    }
+
+    /// Asks the server whether the person who sets up may join the partner
+    /// organization, unless it answered for this address already.
+    async fn look_up_setter(self) {
+        let email = self
+            .draft
+            .with_untracked(|d| machine::normalized(&d.setter_email));
+        let known = self
+            .draft
+            .with_untracked(|d| d.lookup_for_current_setter().is_some());
+        if known || EmailAddress::parse(&email).is_err() {
+            return;
+        }
+        match check_setter(self.token.get_value(), email.clone()).await {
+            Ok(lookup) => self
+                .draft
+                .update(|d| d.setter_lookup = Some((email, lookup))),
+            // Feedback only: without an answer the person goes on, and the
+            // commit decides with what the server knows then.
+            Err(AppError::Transport(_)) => {}
+            Err(error) => self.banner.set(Some(error)),
+        }
     }
 }
 
@@ -229,85 +268,107 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
         }
     });
 
-    let advance = {
-        move || {
-            let step = current.get_untracked();
-            let result = state
-                .ctx
-                .with_value(|c| state.draft.with_untracked(|d| machine::next(step, d, c)));
-            match result {
-                Ok(Some(_)) => {
-                    let i = index.get_untracked() + 1;
-                    reached.update(|r| *r = (*r).max(i));
-                    state.errors.set(Vec::new());
-                    go_to.run(i);
-                }
-                Ok(None) => {}
-                Err(errors) => state.errors.set(errors),
+    let advance = move || {
+        let step = current.get_untracked();
+        let facts = state.facts();
+        let result = state.ctx.with_value(|c| {
+            state
+                .draft
+                .with_untracked(|d| machine::next(step, d, c, &facts))
+        });
+        match result {
+            Ok(Some(_)) => {
+                let i = index.get_untracked() + 1;
+                reached.update(|r| *r = (*r).max(i));
+                state.errors.set(Vec::new());
+                go_to.run(i);
             }
+            Ok(None) => {}
+            Err(errors) => state.errors.set(errors),
         }
     };
 
-    let on_next = {
-        move || {
-            if state.busy.get_untracked() {
-                return;
-            }
-            state.banner.set(None);
-            let step = current.get_untracked();
-            let draft = state.draft.get_untracked();
-            match step {
-                Step::WhoSetsUp if draft.who == Some(WhoSetsUp::Colleague) => {
-                    if let Err(errors) = state
-                        .ctx
-                        .with_value(|c| machine::check_step(step, &draft, c))
-                    {
-                        state.errors.set(errors);
-                        return;
+    // A refusal at the commit sends the person back to the step of the field
+    // it names, with everything typed kept.
+    let back_to_field = move |errors: &[FieldError]| {
+        let Some(first) = errors.first() else {
+            return;
+        };
+        let step = machine::step_of_field(&first.field);
+        if let Some(i) = steps.with_untracked(|s| s.iter().position(|s| *s == step))
+            && i < index.get_untracked()
+        {
+            go_to.run(i);
+        }
+    };
+
+    let on_next = move || {
+        if state.busy.get_untracked() {
+            return;
+        }
+        state.banner.set(None);
+        let step = current.get_untracked();
+        let draft = state.draft.get_untracked();
+        match step {
+            Step::WhoSetsUp if draft.who == Some(WhoSetsUp::Colleague) => {
+                let facts = state.facts();
+                if let Err(errors) = state
+                    .ctx
+                    .with_value(|c| machine::check_step(step, &draft, c, &facts))
+                {
+                    state.errors.set(errors);
+                    return;
+                }
+                state.busy.set(true);
+                spawn_local(async move {
+                    let email = machine::normalized(&draft.colleague_email);
+                    match delegate_setup(state.token.get_value(), email.clone()).await {
+                        Ok(()) => outcome.set(Some(Outcome::Delegated(email))),
+                        Err(AppError::Invalid(errors)) => state.errors.set(errors),
+                        Err(error) => state.banner.set(Some(error)),
                     }
-                    state.busy.set(true);
-                    spawn_local(async move {
-                        let email = draft.colleague_email.trim().to_lowercase();
-                        match delegate_setup(state.token.get_value(), email.clone()).await {
-                            Ok(()) => outcome.set(Some(Outcome::Delegated(email))),
-                            Err(AppError::Invalid(errors)) => state.errors.set(errors),
-                            Err(error) => state.banner.set(Some(error)),
-                        }
-                        state.busy.set(false);
-                    });
-                }
-                Step::CustomerAdmin => {
-                    state.busy.set(true);
-                    spawn_local(async move {
-                        let needs_answer = state.ctx.with_value(|c| {
-                            EmailAddress::parse(&draft.admin_email).is_ok()
-                                && draft.lookup_for_current_admin(c).is_none()
-                        });
-                        if needs_answer {
-                            state.look_up_admin().await;
-                        }
-                        state.busy.set(false);
-                        if state.banner.with_untracked(Option::is_none) {
-                            advance();
-                        }
-                    });
-                }
-                Step::Review => {
-                    state.busy.set(true);
-                    spawn_local(async move {
-                        match commit_setup(state.token.get_value(), draft).await {
-                            Ok(result) => outcome.set(Some(Outcome::Committed(result))),
-                            Err(AppError::Invalid(errors)) => {
-                                state.banner.set(Some(AppError::Invalid(errors.clone())));
-                                state.errors.set(errors);
-                            }
-                            Err(error) => state.banner.set(Some(error)),
-                        }
-                        state.busy.set(false);
-                    });
-                }
-                _ => advance(),
+                    state.busy.set(false);
+                });
             }
+            Step::WhoSetsUp if draft.who.is_some() => {
+                state.busy.set(true);
+                spawn_local(async move {
+                    state.look_up_setter().await;
+                    state.busy.set(false);
+                    if state.banner.with_untracked(Option::is_none) {
+                        advance();
+                    }
+                });
+            }
+            Step::CustomerAdmin => {
+                state.busy.set(true);
+                spawn_local(async move {
+                    let needs_answer = EmailAddress::parse(&draft.admin_email).is_ok()
+                        && draft.lookup_for_current_admin().is_none();
+                    if needs_answer {
+                        state.look_up_admin().await;
+                    }
+                    state.busy.set(false);
+                    if state.banner.with_untracked(Option::is_none) {
+                        advance();
+                    }
+                });
+            }
+            Step::Review => {
+                state.busy.set(true);
+                spawn_local(async move {
+                    match commit_setup(state.token.get_value(), draft).await {
+                        Ok(result) => outcome.set(Some(Outcome::Committed(result))),
+                        Err(AppError::Invalid(errors)) => {
+                            back_to_field(&errors);
+                            state.errors.set(errors);
+                        }
+                        Err(error) => state.banner.set(Some(error)),
+                    }
+                    state.busy.set(false);
+                });
+            }
+            _ => advance(),
         }
     };
 
@@ -325,9 +386,20 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
     };
     let next_disabled = move || {
         state.busy.get()
-            || (current.get() == Step::PartnerOrg
-                && state.draft.with(|d| d.not_recognized)
-                && state.ctx.with_value(|c| c.partner_org.is_some()))
+            || match current.get() {
+                Step::PartnerOrg => {
+                    state.draft.with(|d| d.not_recognized)
+                        && state.ctx.with_value(|c| c.partner_org.is_some())
+                }
+                Step::CustomerOrg => {
+                    state.draft.with(|d| d.customer_not_recognized)
+                        && matches!(
+                            state.customer_case(),
+                            CustomerOrgCase::Verify | CustomerOrgCase::Confirm { editable: false }
+                        )
+                }
+                _ => false,
+            }
     };
     let order_number = state.ctx.with_value(|c| c.order_number.clone());
 
@@ -397,6 +469,32 @@ fn radio(
     }
 }
 
+/// A checkbox "I don't recognize this organization" bound to a draft field,
+/// with the advice it shows when checked.
+fn not_recognized_box(
+    state: WizardState,
+    get: fn(&Draft) -> bool,
+    set: fn(&mut Draft, bool),
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="choice">
+            <input
+                type="checkbox"
+                prop:checked=move || state.draft.with(get)
+                on:change=move |ev| {
+                    let checked = event_target_checked(&ev);
+                    state.draft.update(|d| set(d, checked));
+                }
+            />
+            {t!(i18n, wizard.not_recognized)}
+        </label>
+        <Show when=move || state.draft.with(get)>
+            <p class="notice warn" role="alert">{t!(i18n, wizard.not_recognized_advice)}</p>
+        </Show>
+    }
+}
+
 /// A labelled text input bound to a draft field, with its error.
 fn text_field(
     state: WizardState,
@@ -457,10 +555,22 @@ fn who_step(state: WizardState) -> impl IntoView {
         state.clear("who");
     };
     let is = move |who: WhoSetsUp| move || state.draft.with(|d| d.who == Some(who));
+    let your_address = move || {
+        text_field(
+            state,
+            "setter_email",
+            t!(i18n, wizard.setter_email),
+            "email",
+            |d| d.setter_email.clone(),
+            |d, v| d.setter_email = v,
+            Some(t!(i18n, wizard.setter_hint).into_any()),
+        )
+    };
     view! {
         <fieldset aria-describedby="who-error">
             <legend>{t!(i18n, wizard.who_question)}</legend>
             {radio("who", t!(i18n, wizard.who_myself), is(WhoSetsUp::Myself), move || pick(WhoSetsUp::Myself))}
+            <Show when=is(WhoSetsUp::Myself)>{your_address()}</Show>
             {radio("who", t!(i18n, wizard.who_colleague), is(WhoSetsUp::Colleague), move || pick(WhoSetsUp::Colleague))}
             <Show when=is(WhoSetsUp::Colleague)>
                 {text_field(
@@ -475,6 +585,7 @@ fn who_step(state: WizardState) -> impl IntoView {
             </Show>
             {radio("who", t!(i18n, wizard.who_customer), is(WhoSetsUp::Customer), move || pick(WhoSetsUp::Customer))}
             <p class="hint">{t!(i18n, wizard.who_customer_hint)}</p>
+            <Show when=is(WhoSetsUp::Customer)>{your_address()}</Show>
         </fieldset>
         <FieldMessage id="who-error" message=state.message("who") />
     }
@@ -503,20 +614,7 @@ fn partner_step(state: WizardState) -> impl IntoView {
         Some(org) => view! {
             <p>{t!(i18n, wizard.partner_existing_intro)}</p>
             {org_details(&org)}
-            <label class="choice">
-                <input
-                    type="checkbox"
-                    prop:checked=move || state.draft.with(|d| d.not_recognized)
-                    on:change=move |ev| {
-                        let checked = event_target_checked(&ev);
-                        state.draft.update(|d| d.not_recognized = checked);
-                    }
-                />
-                {t!(i18n, wizard.not_recognized)}
-            </label>
-            <Show when=move || state.draft.with(|d| d.not_recognized)>
-                <p class="notice warn" role="alert">{t!(i18n, wizard.not_recognized_advice)}</p>
-            </Show>
+            {not_recognized_box(state, |d| d.not_recognized, |d, v| d.not_recognized = v)}
         }
         .into_any(),
         None => view! {
@@ -539,11 +637,7 @@ fn partner_step(state: WizardState) -> impl IntoView {
 fn admin_step(state: WizardState) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = "admin_email-error";
-    let lookup = move || {
-        state
-            .ctx
-            .with_value(|c| state.draft.with(|d| d.lookup_for_current_admin(c).cloned()))
-    };
+    let lookup = move || state.draft.with(|d| d.lookup_for_current_admin().cloned());
     let refused = move || matches!(lookup(), Some(AdminLookup::BelongsToPartner));
     let message = Signal::derive(move || {
         state.message("admin_email").get().or_else(|| {
@@ -552,6 +646,15 @@ fn admin_step(state: WizardState) -> impl IntoView {
             })
         })
     });
+    let input = NodeRef::<leptos::html::Input>::new();
+    let choose = move |choice: OrgChoice| {
+        state.draft.update(|d| d.admin_email = choice.admin_email);
+        state.clear("admin_email");
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+        spawn_local(state.look_up_admin());
+    };
     view! {
         <p class="hint">{t!(i18n, wizard.admin_hint)}</p>
         <div class="field">
@@ -561,6 +664,7 @@ fn admin_step(state: WizardState) -> impl IntoView {
                 name="admin_email"
                 type="email"
                 autocomplete="off"
+                node_ref=input
                 prop:value=move || state.draft.with(|d| d.admin_email.clone())
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
@@ -579,45 +683,191 @@ fn admin_step(state: WizardState) -> impl IntoView {
                     } else {
                         match lookup() {
                             Some(AdminLookup::New) => t!(i18n, wizard.admin_new).into_any(),
-                            Some(AdminLookup::ExistingCustomer(org)) => {
+                            Some(AdminLookup::Managed(org)) => {
                                 let name = org.name.clone();
                                 t!(i18n, wizard.admin_existing, name = move || name.clone()).into_any()
                             }
+                            Some(AdminLookup::NeedsApproval) => t!(i18n, wizard.admin_approval).into_any(),
                             _ => ().into_any(),
                         }
                     }
                 }}
             </p>
         </div>
+        <OrgFinder state on_choose=choose />
+    }
+}
+
+/// "Find an existing organization": a combobox over the customer
+/// organizations this partner manages (by name or email domain); choosing one
+/// fills the administrator's address.
+#[component]
+fn OrgFinder(
+    state: WizardState,
+    on_choose: impl Fn(OrgChoice) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let options = RwSignal::new(Vec::<OrgChoice>::new());
+    let searched = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    let generation = StoredValue::new(0u64);
+    let combo = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if open.get()
+            && let Some(input) = combo.get()
+        {
+            let _ = input.focus();
+        }
+    });
+    let search = move |text: String| {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        spawn_local(async move {
+            sleep_ms(250).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            let found = if text.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                find_orgs(state.token.get_value(), text).await
+            };
+            if generation.get_value() != mine {
+                return;
+            }
+            match found {
+                Ok(list) => {
+                    searched.set(true);
+                    options.set(list);
+                    active.set(None);
+                }
+                Err(error) => state.banner.set(Some(error)),
+            }
+        });
+    };
+    let pick = move |i: usize| {
+        if let Some(choice) = options.with_untracked(|o| o.get(i).cloned()) {
+            open.set(false);
+            options.set(Vec::new());
+            query.set(String::new());
+            on_choose(choice);
+        }
+    };
+    let keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let count = options.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % count)));
+            }
+            "ArrowUp" if count > 0 => {
+                ev.prevent_default();
+                active.update(|a| *a = Some(a.map_or(count - 1, |i| (i + count - 1) % count)));
+            }
+            "Enter" => {
+                // Never submits the step from inside the combobox.
+                ev.prevent_default();
+                if let Some(i) = active.get_untracked() {
+                    pick(i);
+                }
+            }
+            "Escape" => {
+                ev.prevent_default();
+                if count > 0 {
+                    options.set(Vec::new());
+                    active.set(None);
+                } else {
+                    open.set(false);
+                }
+            }
+            _ => {}
+        }
+    };
+    view! {
+        <div class="finder">
+            <button
+                type="button"
+                class="secondary"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="org-finder"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {t!(i18n, wizard.finder_open)}
+            </button>
+            <Show when=move || open.get()>
+                <div class="field combo" id="org-finder">
+                    <label for="org-finder-input">{t!(i18n, wizard.finder_label)}</label>
+                    <p class="hint" id="org-finder-hint">{t!(i18n, wizard.finder_hint)}</p>
+                    <input
+                        id="org-finder-input"
+                        type="text"
+                        role="combobox"
+                        autocomplete="off"
+                        aria-autocomplete="list"
+                        aria-controls="org-finder-list"
+                        aria-describedby="org-finder-hint"
+                        aria-expanded=move || (!options.with(Vec::is_empty)).to_string()
+                        aria-activedescendant=move || active.get().map(|i| format!("org-option-{i}"))
+                        node_ref=combo
+                        prop:value=move || query.get()
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            query.set(text.clone());
+                            search(text);
+                        }
+                        on:keydown=keydown
+                    />
+                    <ul id="org-finder-list" role="listbox" class="options" aria-label=move || t_string!(i18n, wizard.finder_label)>
+                        {move || {
+                            options
+                                .get()
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, o)| {
+                                    view! {
+                                        <li
+                                            id=format!("org-option-{i}")
+                                            role="option"
+                                            aria-selected=move || (active.get() == Some(i)).to_string()
+                                            on:mousedown=move |ev| ev.prevent_default()
+                                            on:click=move |_| pick(i)
+                                        >
+                                            <span class="option-name">{o.name}</span>
+                                            " "
+                                            <span class="option-detail">{o.admin_email}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                    <p class="hint" aria-live="polite">
+                        {move || {
+                            (searched.get() && options.with(Vec::is_empty) && query.with(|q| q.trim().chars().count() >= 2))
+                                .then_some(t!(i18n, wizard.finder_none))
+                        }}
+                    </p>
+                </div>
+            </Show>
+        </div>
     }
 }
 
 fn customer_step(state: WizardState) -> impl IntoView {
     let i18n = use_i18n();
-    let existing = state.ctx.with_value(|c| {
+    let case = state.customer_case();
+    let shown = state.ctx.with_value(|c| {
         state
             .draft
-            .with_untracked(|d| match d.lookup_for_current_admin(c) {
-                Some(AdminLookup::ExistingCustomer(org)) => Some(org.clone()),
+            .with_untracked(|d| match d.lookup_for_current_admin() {
+                Some(AdminLookup::Managed(org)) if !d.customer_path(c) => Some(org.clone()),
                 _ => c.customer_org.clone(),
             })
     });
-    let customer_link = state.ctx.with_value(|c| c.audience == Audience::Customer);
-    match existing {
-        Some(org) if !customer_link => view! {
-            <p>{t!(i18n, wizard.customer_existing_intro)}</p>
-            {org_details(&org)}
-            <p class="hint">{t!(i18n, wizard.customer_existing_back)}</p>
-        }
-        .into_any(),
-        _ => view! {
-            <p>
-                {if customer_link {
-                    t!(i18n, wizard.customer_existing_intro).into_any()
-                } else {
-                    t!(i18n, wizard.customer_new_intro).into_any()
-                }}
-            </p>
+    let fields = move || {
+        view! {
             {text_field(
                 state,
                 "customer_name",
@@ -646,6 +896,37 @@ fn customer_step(state: WizardState) -> impl IntoView {
                 None,
             )}
         }
+    };
+    let verify = move |org: Option<OrgView>, back_hint: bool| {
+        view! {
+            <p>{t!(i18n, wizard.customer_existing_intro)}</p>
+            {org.as_ref().map(org_details)}
+            {back_hint.then(|| view! { <p class="hint">{t!(i18n, wizard.customer_existing_back)}</p> })}
+            {not_recognized_box(state, |d| d.customer_not_recognized, |d, v| d.customer_not_recognized = v)}
+        }
+    };
+    match case {
+        CustomerOrgCase::New => view! {
+            <p>{t!(i18n, wizard.customer_new_intro)}</p>
+            {fields()}
+        }
+        .into_any(),
+        CustomerOrgCase::Confirm { editable: true } => view! {
+            <p>{t!(i18n, wizard.customer_confirm_intro)}</p>
+            {fields()}
+        }
+        .into_any(),
+        CustomerOrgCase::Verify => {
+            let partner_path = state
+                .ctx
+                .with_value(|c| state.draft.with_untracked(|d| !d.customer_path(c)));
+            verify(shown, partner_path).into_any()
+        }
+        CustomerOrgCase::Confirm { editable: false } => verify(shown, false).into_any(),
+        CustomerOrgCase::Approval => view! {
+            <p class="notice">{t!(i18n, wizard.customer_approval_intro)}</p>
+            <p class="hint">{t!(i18n, wizard.customer_existing_back)}</p>
+        }
         .into_any(),
     }
 }
@@ -654,25 +935,8 @@ fn review_step(state: WizardState) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = state.ctx.get_value();
     let draft = state.draft.get_untracked();
-    let customer_path = draft.role == Some(Role::Customer) || ctx.audience == Audience::Customer;
-    let partner = ctx.partner_org.clone().unwrap_or(OrgView {
-        name: draft.partner_name.trim().to_string(),
-        country: draft.partner_country.trim().to_uppercase(),
-        address: None,
-    });
-    let partner_is_new = ctx.partner_org.is_none();
-    let customer = match draft.lookup_for_current_admin(&ctx) {
-        Some(AdminLookup::ExistingCustomer(org)) if ctx.audience == Audience::Partner => {
-            org.clone()
-        }
-        _ => OrgView {
-            name: draft.customer_name.trim().to_string(),
-            country: draft.customer_country.trim().to_uppercase(),
-            address: Some(draft.customer_address.trim().to_string()),
-        },
-    };
-    let customer_is_new = !draft.customer_org_exists(&ctx);
-    let admin = draft.effective_admin_email(&ctx);
+    let facts = draft.facts(&ctx);
+    let plan = machine::plan(&draft, &ctx, &facts).ok();
     let badge = move |new: bool| {
         if new {
             t_string!(i18n, wizard.review_new).to_string()
@@ -683,9 +947,63 @@ fn review_step(state: WizardState) -> impl IntoView {
     let services = ctx
         .services
         .iter()
-        .map(|(kind, sku, quantity)| format!("{kind} ({sku}) × {quantity}"))
+        .map(|(kind, sku, quantity)| service_text(i18n, kind, sku, *quantity))
         .collect::<Vec<_>>()
         .join(", ");
+    let partner = plan.as_ref().and_then(|p| match &p.partner {
+        PartnerPlan::Create { name, country } => Some((
+            OrgView {
+                name: name.as_str().to_string(),
+                country: country.as_str().to_string(),
+                address: None,
+            },
+            true,
+        )),
+        PartnerPlan::Existing(()) => ctx.partner_org.clone().map(|o| (o, false)),
+        PartnerPlan::Absent => None,
+    });
+    let customer = plan.as_ref().map(|p| match &p.customer {
+        CustomerPlan::Create {
+            name,
+            country,
+            address,
+            ..
+        } => Some((
+            OrgView {
+                name: name.as_str().to_string(),
+                country: country.as_str().to_string(),
+                address: Some(address.as_str().to_string()),
+            },
+            true,
+        )),
+        CustomerPlan::Attach { .. } => match draft.lookup_for_current_admin() {
+            Some(AdminLookup::Managed(org)) if !draft.customer_path(&ctx) => {
+                Some((org.clone(), false))
+            }
+            _ => ctx.customer_org.clone().map(|o| (o, false)),
+        },
+        CustomerPlan::Confirm {
+            details: Some((name, country, address)),
+            ..
+        } => Some((
+            OrgView {
+                name: name.as_str().to_string(),
+                country: country.as_str().to_string(),
+                address: Some(address.as_str().to_string()),
+            },
+            false,
+        )),
+        CustomerPlan::Confirm { details: None, .. } => ctx.customer_org.clone().map(|o| (o, false)),
+        CustomerPlan::Approval { .. } => None,
+    });
+    let approval = plan
+        .as_ref()
+        .is_some_and(|p| matches!(p.customer, CustomerPlan::Approval { .. }));
+    let customer_setup = plan
+        .as_ref()
+        .is_some_and(|p| p.mode == SetupMode::Customer && p.partner != PartnerPlan::Absent);
+    let setter = plan.as_ref().map(|p| p.setter.as_str().to_string());
+    let admin = draft.effective_admin_email(&ctx);
     view! {
         <p>{t!(i18n, wizard.review_intro)}</p>
         <dl class="details">
@@ -695,17 +1013,29 @@ fn review_step(state: WizardState) -> impl IntoView {
             <dd>{services}</dd>
             <dt>{t!(i18n, wizard.start_date)}</dt>
             <dd>{ctx.requested_start_date.clone()}</dd>
+            {setter.map(|s| view! {
+                <dt>{t!(i18n, wizard.review_setter)}</dt>
+                <dd>{s}</dd>
+            })}
         </dl>
-        {(!customer_path).then(|| view! {
-            <h3>{t!(i18n, wizard.review_partner)} " " <span class="badge">{badge(partner_is_new)}</span></h3>
-            {org_details(&partner)}
+        {partner.map(|(org, new)| view! {
+            <h3>{t!(i18n, wizard.review_partner)} " " <span class="badge">{badge(new)}</span></h3>
+            {org_details(&org)}
         })}
-        <h3>{t!(i18n, wizard.review_customer)} " " <span class="badge">{badge(customer_is_new && ctx.audience == Audience::Partner)}</span></h3>
-        {org_details(&customer)}
+        <h3>{t!(i18n, wizard.review_customer)}</h3>
+        {match customer.flatten() {
+            Some((org, new)) => view! {
+                <p><span class="badge">{badge(new)}</span></p>
+                {org_details(&org)}
+            }
+            .into_any(),
+            None if approval => view! { <p class="notice">{t!(i18n, wizard.review_approval)}</p> }.into_any(),
+            None => ().into_any(),
+        }}
         <dl class="details">
             <dt>{t!(i18n, wizard.review_admin)}</dt>
             <dd>{admin}</dd>
-            {(draft.who == Some(WhoSetsUp::Customer)).then(|| view! {
+            {customer_setup.then(|| view! {
                 <dt>{t!(i18n, wizard.review_setup_by)}</dt>
                 <dd>{t!(i18n, wizard.who_customer)}</dd>
             })}
@@ -713,10 +1043,12 @@ fn review_step(state: WizardState) -> impl IntoView {
     }
 }
 
-/// After the wizard: the delegation notice, or success and the password.
+/// After the wizard: the delegation notice, or success (or the wait for an
+/// approval) and the way back in: the first password, or sign-in.
 #[component]
 fn Finished(state: WizardState, outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     let i18n = use_i18n();
+    let navigate = use_navigate();
     let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
@@ -730,116 +1062,57 @@ fn Finished(state: WizardState, outcome: RwSignal<Option<Outcome>>) -> impl Into
         }
         .into_any(),
         Some(Outcome::Committed(result)) => {
-            let order_id = result.order_id.clone();
+            let continue_to = result.continue_to.clone();
+            let to_service = continue_to.starts_with("/service/");
+            let email = result.setter_email.clone();
+            let next = match result.next {
+                AfterCommit::CreatePassword => view! {
+                    <h3>{t!(i18n, wizard.password_title)}</h3>
+                    <p>{t!(i18n, wizard.password_intro, email = email.clone())}</p>
+                    <NewPasswordForm token=state.token.get_value() purpose=PasswordPurpose::First />
+                }
+                .into_any(),
+                AfterCommit::SignIn => {
+                    let target = continue_to.clone();
+                    let navigate = navigate.clone();
+                    let on_signed_in =
+                        Callback::new(move |_| navigate(&target, Default::default()));
+                    view! {
+                        <h3>{t!(i18n, hub.sign_in_title)}</h3>
+                        <p>{t!(i18n, wizard.sign_in_intro)}</p>
+                        <SignInForm email=email.clone() on_signed_in />
+                    }
+                    .into_any()
+                }
+                AfterCommit::Continue => view! {
+                    <a class="button" href=continue_to.clone()>
+                        {if to_service {
+                            t!(i18n, wizard.success_continue).into_any()
+                        } else {
+                            t!(i18n, wizard.go_to_hub).into_any()
+                        }}
+                    </a>
+                }
+                .into_any(),
+            };
             view! {
-                <h2 node_ref=heading tabindex="-1">{t!(i18n, wizard.success_title)}</h2>
+                {if result.awaiting_approval {
+                    view! {
+                        <h2 node_ref=heading tabindex="-1">{t!(i18n, wizard.approval_title)}</h2>
+                        <p class="notice">{t!(i18n, wizard.approval_text)}</p>
+                    }
+                    .into_any()
+                } else {
+                    view! { <h2 node_ref=heading tabindex="-1">{t!(i18n, wizard.success_title)}</h2> }.into_any()
+                }}
                 {result.customer_invited.clone().map(|email| view! {
                     <p class="notice">{t!(i18n, wizard.success_customer_invited, email = email.clone())}</p>
                 })}
-                {if result.needs_password {
-                    view! { <PasswordForm token=state.token.get_value() /> }.into_any()
-                } else if result.customer_invited.is_some() {
-                    ().into_any()
-                } else {
-                    view! {
-                        <p>{t!(i18n, wizard.success_sign_in)}</p>
-                        <a class="button" href=format!("/service/{order_id}")>{t!(i18n, wizard.success_continue)}</a>
-                    }
-                    .into_any()
-                }}
+                {(to_service && result.next != AfterCommit::Continue).then(|| view! { <p>{t!(i18n, wizard.success_next)}</p> })}
+                {next}
             }
             .into_any()
         }
         None => ().into_any(),
-    }
-}
-
-/// Step 7: the new administrator's password.
-#[component]
-pub fn PasswordForm(token: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let navigate = use_navigate();
-    let password = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let banner = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
-    let token = StoredValue::new(token);
-    let message = move |field: &'static str| {
-        Signal::derive(move || {
-            errors.with(|e| {
-                e.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| domain_error_text(i18n, &e.error))
-            })
-        })
-    };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let (p, c) = (password.get_untracked(), confirmation.get_untracked());
-        // The same rules the server applies, first here for instant feedback.
-        let mut found = Vec::new();
-        if let Err(error) = check_password(&p) {
-            found.push(FieldError {
-                field: "password".into(),
-                error,
-            });
-        } else if let Err(error) = Password::parse(&p, &c) {
-            found.push(FieldError {
-                field: "confirmation".into(),
-                error,
-            });
-        }
-        errors.set(found.clone());
-        if !found.is_empty() {
-            return;
-        }
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match create_password(token.get_value(), p, c).await {
-                Ok(next) => navigate(&next, Default::default()),
-                Err(AppError::Invalid(e)) => errors.set(e),
-                Err(error) => banner.set(Some(error)),
-            }
-            busy.set(false);
-        });
-    };
-    view! {
-        <h3>{t!(i18n, wizard.password_title)}</h3>
-        <form novalidate on:submit=submit>
-            <div class="field">
-                <label for="password">{t!(i18n, wizard.password)}</label>
-                <p class="hint">{t!(i18n, wizard.password_hint)}</p>
-                <input
-                    id="password"
-                    type="password"
-                    autocomplete="new-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                    aria-describedby="password-error"
-                />
-                <FieldMessage id="password-error" message=message("password") />
-            </div>
-            <div class="field">
-                <label for="confirmation">{t!(i18n, wizard.confirm_password)}</label>
-                <input
-                    id="confirmation"
-                    type="password"
-                    autocomplete="new-password"
-                    prop:value=move || confirmation.get()
-                    on:input=move |ev| confirmation.set(event_target_value(&ev))
-                    aria-describedby="confirmation-error"
-                />
-                <FieldMessage id="confirmation-error" message=message("confirmation") />
-            </div>
-            <ErrorBanner error=banner />
-            <div class="actions">
-                <button type="submit" disabled=move || busy.get()>{t!(i18n, wizard.create_password)}</button>
-            </div>
-        </form>
     }
 }

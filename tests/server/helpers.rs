@@ -135,6 +135,83 @@ impl TestApp {
         href.rsplit('/').next().unwrap().to_string()
     }
 
+    /// A server function called as the browser calls it (form-encoded POST):
+    /// its JSON answer, or the status and body of a refusal.
+    pub async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, (u16, String)> {
+        self.call_as(None, endpoint, form).await
+    }
+
+    /// [`TestApp::call`] with a session cookie.
+    pub async fn call_as<T: serde::de::DeserializeOwned>(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, (u16, String)> {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let body = response.text().await.expect("body");
+        if (200..300).contains(&status) {
+            Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}")))
+        } else {
+            Err((status, body))
+        }
+    }
+
+    /// The live administrator check of a setup link, as the wizard asks it.
+    pub async fn check_admin(
+        &self,
+        token: &str,
+        email: &str,
+    ) -> Result<setup_now::wizard::machine::AdminLookup, (u16, String)> {
+        self.call("setup/admin", &[("token", token), ("email", email)])
+            .await
+    }
+
+    /// Signs in over HTTP and returns the session cookie to send.
+    pub async fn sign_in_cookie(&self, email: &str, password: &str) -> String {
+        let r = self
+            .client
+            .post(format!("{}/api/hub/sign-in", self.base))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "signing in as {email}");
+        r.headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_string()
+    }
+
+    /// Gives the user `email` a password directly (what step 7 or a reset
+    /// link would do).
+    pub async fn give_password(&self, email: &str, password: &str) {
+        let hash = setup_now::server::auth::hash_password(password.into())
+            .await
+            .unwrap();
+        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE email = ?")
+            .bind(&hash)
+            .bind(email)
+            .execute(&self.db)
+            .await
+            .unwrap();
+        assert_eq!(done.rows_affected(), 1, "{email} is a user");
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
     }

@@ -5,6 +5,7 @@
 
 mod helpers;
 mod orders_api;
+mod organizations;
 mod outbox_smtp;
 mod scheduler;
 mod service;

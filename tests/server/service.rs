@@ -5,6 +5,7 @@ use crate::helpers::*;
 use chrono::{DateTime, Utc};
 use setup_now::domain::Subdomain;
 use setup_now::error::{AppError, Refusal};
+use setup_now::server::access::Action;
 use setup_now::server::store::SessionUser;
 use setup_now::service::{CallingInput, CallingSettings};
 use setup_now::wizard::machine::{Draft, Role, WhoSetsUp};
@@ -32,7 +33,7 @@ async fn set_up(app: &TestApp, number: &str, who: WhoSetsUp) -> (String, Session
     let result = app
         .state
         .store
-        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL)
+        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, None)
         .await
         .unwrap();
     (
@@ -195,11 +196,17 @@ async fn another_partner_may_not_manage_an_order() {
     let (_, other_partner, other_admin) = set_up(&app, "AUTH-B", WhoSetsUp::Myself).await;
     let store = &app.state.store;
     assert_eq!(
-        store.authorize_order(&other_partner, &a).await.unwrap_err(),
+        store
+            .authorize(&other_partner, &a, Action::Manage)
+            .await
+            .unwrap_err(),
         AppError::Forbidden
     );
     assert_eq!(
-        store.authorize_order(&other_admin, &a).await.unwrap_err(),
+        store
+            .authorize(&other_admin, &a, Action::Manage)
+            .await
+            .unwrap_err(),
         AppError::Forbidden
     );
 }
@@ -210,23 +217,37 @@ async fn a_customer_managed_organization_is_refused_to_its_partner() {
     let (a, partner, admin) = set_up(&app, "MBC-A", WhoSetsUp::Customer).await;
     let store = &app.state.store;
     assert_eq!(
-        store.authorize_order(&partner, &a).await.unwrap_err(),
+        store
+            .authorize(&partner, &a, Action::Manage)
+            .await
+            .unwrap_err(),
         AppError::Refused(Refusal::ManagedByCustomer)
     );
     store
-        .authorize_order(&admin, &a)
+        .authorize(&admin, &a, Action::Manage)
         .await
         .expect("the customer administrator manages it");
-    let hub = store.hub_orders(&partner).await.unwrap();
-    assert!(hub.iter().any(|(_, o)| o.id == a && o.managed_by_customer));
+    let hub = store.hub_candidates(&partner).await.unwrap();
+    assert!(
+        hub.iter()
+            .any(|(_, o, _)| o.id == a && o.managed_by_customer)
+    );
 }
 
 #[tokio::test]
 async fn the_partner_manages_the_organizations_it_set_up() {
     let app = spawn_app().await;
     let (a, partner, admin) = set_up(&app, "OWN-A", WhoSetsUp::Myself).await;
-    app.state.store.authorize_order(&partner, &a).await.unwrap();
-    app.state.store.authorize_order(&admin, &a).await.unwrap();
+    app.state
+        .store
+        .authorize(&partner, &a, Action::Manage)
+        .await
+        .unwrap();
+    app.state
+        .store
+        .authorize(&admin, &a, Action::Manage)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -3,7 +3,8 @@
 
 use crate::helpers::*;
 use chrono::{DateTime, Utc};
-use setup_now::error::{AppError, Refusal};
+use setup_now::domain::DomainError;
+use setup_now::error::AppError;
 use setup_now::wizard::machine::{AdminLookup, Audience, Draft, Role, SetupContext, WhoSetsUp};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -47,7 +48,7 @@ async fn commit(
 ) -> Result<setup_now::wizard::machine::CommitResult, AppError> {
     app.state
         .store
-        .commit_setup(token, draft, at(NOW), PUBLIC_URL)
+        .commit_setup(token, draft, at(NOW), PUBLIC_URL, None)
         .await
 }
 
@@ -101,7 +102,7 @@ async fn a_self_setup_commit_creates_both_organizations_and_their_administrators
     )
     .await
     .unwrap();
-    assert!(result.needs_password);
+    assert!(result.needs_password());
     assert_eq!(result.customer_invited, None);
     assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 1);
     assert_eq!(
@@ -179,7 +180,8 @@ async fn concurrent_commits_of_one_link_make_one_set_of_records() {
 }
 
 #[tokio::test]
-async fn two_orders_racing_for_one_administrator_address_one_wins_and_nothing_half_is_stored() {
+async fn two_partners_racing_for_one_new_administrator_one_creates_the_organization_the_other_asks_it()
+ {
     let app = spawn_app().await;
     let first = invited(&app, "RACE-A").await;
     let second = invited(&app, "RACE-B").await;
@@ -190,23 +192,24 @@ async fn two_orders_racing_for_one_administrator_address_one_wins_and_nothing_ha
         commit(&app, &first, &draft_a),
         commit(&app, &second, &draft_b)
     );
-    let (winner, loser) = match (a, b) {
-        (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
-        other => panic!("exactly one commit must win: {other:?}"),
-    };
-    assert_eq!(loser, AppError::Refused(Refusal::EmailBelongsToOtherOrg));
-    assert!(winner.needs_password);
-    // The loser's partner organization and user were rolled back with it.
-    assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 1);
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // Whichever committed second found the organization made by the first,
+    // which its partner does not manage: that one waits for approval.
+    assert_ne!(a.awaiting_approval, b.awaiting_approval, "{a:?} {b:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 2);
     assert_eq!(app.count("SELECT COUNT(*) FROM customer_orgs").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE customer_org_id IS NOT NULL")
+            .await,
+        1
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL")
             .await,
         1
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM setup_links WHERE spent_at IS NOT NULL")
+        app.count("SELECT COUNT(*) FROM approvals WHERE answered_at IS NULL")
             .await,
         1
     );
@@ -223,18 +226,17 @@ async fn an_address_of_a_partner_organization_is_refused_as_customer_administrat
     // The first order's provisioning contact is now a partner user.
     let partner_user = "contact-part-1@partner.example";
     let other = invited(&app, "PART-2").await;
-    let lookup = app
-        .state
-        .store
-        .check_admin_email(&other, partner_user, at(NOW))
-        .await
-        .unwrap();
+    let lookup = app.check_admin(&other, partner_user).await.unwrap();
     assert_eq!(lookup, AdminLookup::BelongsToPartner);
     let ctx = open(&app, &other).await;
     let refused = commit(&app, &other, &self_setup(&ctx, partner_user))
         .await
         .unwrap_err();
-    assert_eq!(refused, AppError::Refused(Refusal::EmailBelongsToPartner));
+    assert_eq!(
+        refused.for_field("admin_email"),
+        Some(&DomainError::EmailBelongsToPartner),
+        "{refused:?}"
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM orders WHERE setup_at IS NOT NULL")
             .await,
@@ -254,15 +256,19 @@ async fn an_existing_customer_organization_is_reused_after_verification() {
     commit(&app, &token, &self_setup(&ctx, "admin@cust.example"))
         .await
         .unwrap();
-    let second = invited(&app, "CUST-2").await;
+    // A second order of the same partner (same party id).
+    let mut body = order_body("CUST-2", "2026-12-01");
+    body["partner"]["party_id"] = "P-CUST-1".into();
+    assert_eq!(app.post_order(&body).await.status(), 201);
+    app.run_scheduler().await;
+    let second = app.setup_token("contact-cust-2@partner.example").await;
     let lookup = app
-        .state
-        .store
-        .check_admin_email(&second, "admin@cust.example", at(NOW))
+        .check_admin(&second, "admin@cust.example")
         .await
         .unwrap();
     assert!(
-        matches!(lookup, AdminLookup::ExistingCustomer(ref org) if org.name == "Zakaznik a.s.")
+        matches!(lookup, AdminLookup::Managed(ref org) if org.name == "Zakaznik a.s."),
+        "{lookup:?}"
     );
     let ctx = open(&app, &second).await;
     let mut draft = self_setup(&ctx, "admin@cust.example");
@@ -304,7 +310,10 @@ async fn an_existing_partner_organization_is_shown_and_not_created_again() {
     let result = commit(&app, &second, &self_setup(&ctx, "admin@exist2.example"))
         .await
         .unwrap();
-    assert!(!result.needs_password);
+    assert!(
+        result.needs_password(),
+        "the second order's contact becomes a new user of the organization"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM partner_orgs").await, 1);
 }
 
@@ -334,7 +343,7 @@ async fn delegating_sends_a_new_link_and_the_first_stops_working() {
         .await
         .unwrap();
     assert!(
-        result.needs_password,
+        result.needs_password(),
         "the colleague becomes the first administrator"
     );
     assert_eq!(
@@ -373,7 +382,7 @@ async fn customer_setup_invites_the_customer_and_leaves_the_partner_without_acce
     let confirmed = commit(&app, &customer_token, &customer_draft)
         .await
         .unwrap();
-    assert!(confirmed.needs_password);
+    assert!(confirmed.needs_password());
     let hash = setup_now::server::auth::hash_password("a long enough secret".into())
         .await
         .unwrap();
@@ -401,7 +410,7 @@ async fn a_provisioning_contact_who_is_the_customer_sets_the_order_up_as_custome
     let mut draft = Draft::prefilled(&ctx);
     draft.role = Some(Role::Customer);
     let result = commit(&app, &token, &draft).await.unwrap();
-    assert!(result.managed_by_customer && result.needs_password);
+    assert!(result.managed_by_customer && result.needs_password());
     assert_eq!(
         app.count("SELECT COUNT(*) FROM users WHERE email = 'contact-selfcust-1@partner.example' AND customer_org_id IS NOT NULL")
             .await,

@@ -4,15 +4,20 @@
 //! schema and queries keep to what PostgreSQL also runs (text times, `RETURNING`,
 //! partial indexes), so a second backend can live behind the same methods.
 
+mod approvals;
+mod commit;
+mod limits;
+mod links;
 mod orders;
 mod outbox;
+mod people;
 mod service;
-mod setup;
 mod users;
 
+pub use approvals::*;
+pub use links::*;
 pub use orders::*;
 pub use outbox::*;
-pub use setup::*;
 pub use users::*;
 
 use anyhow::Context;
@@ -44,6 +49,11 @@ pub(crate) fn parse_ts(text: &str) -> anyhow::Result<DateTime<Utc>> {
 /// A new random identifier.
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Logs the cause and returns the opaque error the browser sees.
+pub(crate) fn unexpected<E: Into<anyhow::Error>>(err: E) -> crate::error::AppError {
+    crate::error::AppError::unexpected(err)
 }
 
 /// Whether a database error is a violated UNIQUE or PRIMARY KEY constraint,

@@ -32,7 +32,7 @@ pub const SETUP_WINDOW_DAYS: u64 = 30;
 pub(crate) const SUMMARY_COLUMNS: &str = "o.id, o.order_number, o.offer, o.subscription_id, \
      o.requested_start_date, o.provisioning_contact_email, o.partner_name, o.customer_name, \
      o.invited_at, o.escalated_at, o.setup_at, o.provisioned_at, o.closed_at, o.billing_start_date, \
-     (o.setup_mode = 'customer') AS managed_by_customer";
+     o.approval_requested_at, (o.setup_mode = 'customer') AS managed_by_customer";
 
 pub(crate) fn summary_from_row(row: &SqliteRow) -> anyhow::Result<OrderSummary> {
     let set = |col: &str| -> anyhow::Result<bool> {
@@ -44,6 +44,8 @@ pub(crate) fn summary_from_row(row: &SqliteRow) -> anyhow::Result<OrderSummary> 
         OrderStatus::Provisioned
     } else if set("setup_at")? {
         OrderStatus::SetUp
+    } else if set("approval_requested_at")? {
+        OrderStatus::AwaitingApproval
     } else if set("escalated_at")? {
         OrderStatus::Escalated
     } else if set("invited_at")? {
@@ -216,6 +218,7 @@ impl Store {
             }
         }
         report.closed = self.close_stale(now).await?;
+        self.purge_rate_limits(now).await?;
         Ok(report)
     }
 
@@ -308,10 +311,12 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let closed = sqlx::query(
             "UPDATE orders SET closed_at = ? WHERE invited_at IS NOT NULL AND setup_at IS NULL \
-             AND closed_at IS NULL AND invited_at <= ? RETURNING id",
+             AND closed_at IS NULL AND invited_at <= ? AND NOT EXISTS (SELECT 1 FROM approvals a \
+               WHERE a.order_id = orders.id AND a.answered_at IS NULL AND a.expires_at > ?) RETURNING id",
         )
         .bind(ts(now))
         .bind(&before)
+        .bind(ts(now))
         .fetch_all(&mut *tx)
         .await
         .context("closing stale orders")?;
@@ -387,6 +392,8 @@ impl Store {
         }
         let to: String = row.get("provisioning_contact_email");
         let result: anyhow::Result<()> = async {
+            // A new invitation withdraws a pending approval request.
+            super::approvals::cancel_approvals(&mut tx, order_id, now).await?;
             sqlx::query("UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL")
                 .bind(ts(now))
                 .bind(order_id)

@@ -1,6 +1,6 @@
-//! The service setup wizard's storage, and who may touch an order.
+//! The service setup wizard's storage.
 
-use super::{Store, is_unique_violation, ts};
+use super::{Store, is_unique_violation, ts, unexpected};
 use crate::domain::{Subdomain, default_time_zone};
 use crate::error::{AppError, Refusal};
 use crate::server::mail;
@@ -8,46 +8,7 @@ use crate::service::{CallingInput, CallingSettings, ServiceView};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::SessionUser;
-
-fn unexpected<E: Into<anyhow::Error>>(err: E) -> AppError {
-    AppError::unexpected(err)
-}
-
 impl Store {
-    /// Allows the customer administrator of the order's customer organization,
-    /// and users of the partner organization unless the customer manages the
-    /// organization itself.
-    pub async fn authorize_order(
-        &self,
-        user: &SessionUser,
-        order_id: &str,
-    ) -> Result<(), AppError> {
-        let row = sqlx::query(
-            "SELECT o.partner_org_id, o.customer_org_id, c.managed_by_partner_id \
-             FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
-             WHERE o.id = ? AND o.setup_at IS NOT NULL",
-        )
-        .bind(order_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(unexpected)?
-        .ok_or(AppError::NotFound)?;
-        let customer_org: Option<String> = row.get("customer_org_id");
-        let partner_org: Option<String> = row.get("partner_org_id");
-        let managed_by: Option<String> = row.get("managed_by_partner_id");
-        if user.customer_org_id.is_some() && user.customer_org_id == customer_org {
-            return Ok(());
-        }
-        match &user.partner_org_id {
-            Some(p) if Some(p) == managed_by.as_ref() => Ok(()),
-            Some(p) if Some(p) == partner_org.as_ref() => {
-                Err(AppError::Refused(Refusal::ManagedByCustomer))
-            }
-            _ => Err(AppError::Forbidden),
-        }
-    }
-
     /// The order as the service wizard shows it.
     pub async fn service_view(&self, order_id: &str) -> Result<ServiceView, AppError> {
         let row = sqlx::query(

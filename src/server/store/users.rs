@@ -1,10 +1,14 @@
-//! Users, sessions and the record of failed sign-ins.
+//! Users, sessions, password resets and the record of failed sign-ins, and
+//! the facts about orders that access is decided on.
 
-use super::{Store, parse_ts, ts};
-use crate::server::tokens;
+use super::{Store, parse_ts, ts, unexpected};
+use crate::error::AppError;
+use crate::server::access::{self, Action, OrderAccess};
+use crate::server::{mail, tokens};
+use crate::wizard::machine::SetupMode;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 7;
@@ -15,7 +19,21 @@ pub struct SessionUser {
     pub user_id: String,
     pub email: String,
     pub partner_org_id: Option<String>,
+    /// The party id of the partner organization, if a partner user.
+    pub partner_party_id: Option<String>,
     pub customer_org_id: Option<String>,
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.partner_org_id, p.party_id, u.customer_org_id";
+
+fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> SessionUser {
+    SessionUser {
+        user_id: r.get("id"),
+        email: r.get("email"),
+        partner_org_id: r.get("partner_org_id"),
+        partner_party_id: r.get("party_id"),
+        customer_org_id: r.get("customer_org_id"),
+    }
 }
 
 impl Store {
@@ -43,21 +61,16 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<SessionUser>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.email, u.partner_org_id, u.customer_org_id FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN partner_orgs p ON p.id = u.partner_org_id WHERE s.token_hash = ? AND s.expires_at > ?"
+        ))
         .bind(tokens::hash_token(token))
         .bind(ts(now))
         .fetch_optional(&self.pool)
         .await
         .context("reading a session")?;
-        Ok(row.map(|r| SessionUser {
-            user_id: r.get("id"),
-            email: r.get("email"),
-            partner_org_id: r.get("partner_org_id"),
-            customer_org_id: r.get("customer_org_id"),
-        }))
+        Ok(row.as_ref().map(user_from_row))
     }
 
     /// Ends a session.
@@ -131,31 +144,159 @@ impl Store {
     }
 }
 
+/// How long a "Forgot password?" link works.
+pub const RESET_MINUTES: i64 = 60;
+/// How long the welcome link of a new customer administrator works.
+pub const ACTIVATION_DAYS: i64 = 14;
+/// Reset emails per account and hour; more are silently not sent.
+const RESETS_PER_HOUR: i64 = 3;
+
+pub(crate) const ACCESS_COLUMNS: &str = "o.partner_party_id, o.partner_org_id, o.customer_org_id, \
+     o.setup_mode, o.setup_at, o.customer_confirmed_at, o.closed_at";
+
+pub(crate) fn access_from_row(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<OrderAccess> {
+    Ok(OrderAccess {
+        partner_party_id: row.try_get("partner_party_id")?,
+        partner_org_id: row.try_get("partner_org_id")?,
+        customer_org_id: row.try_get("customer_org_id")?,
+        mode: row
+            .try_get::<Option<String>, _>("setup_mode")?
+            .as_deref()
+            .and_then(SetupMode::parse),
+        set_up: row.try_get::<Option<String>, _>("setup_at")?.is_some(),
+        customer_confirmed: row
+            .try_get::<Option<String>, _>("customer_confirmed_at")?
+            .is_some(),
+        closed: row.try_get::<Option<String>, _>("closed_at")?.is_some(),
+    })
+}
+
+/// A single-use link to set a password; returns its absolute address.
+async fn issue_password_link(
+    conn: &mut SqliteConnection,
+    user_id: &str,
+    purpose: &str,
+    expires: DateTime<Utc>,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> anyhow::Result<String> {
+    let (token, hash) = tokens::new_token()?;
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&hash)
+    .bind(user_id)
+    .bind(purpose)
+    .bind(ts(now))
+    .bind(ts(expires))
+    .execute(&mut *conn)
+    .await
+    .context("storing a password link")?;
+    Ok(format!("{public_url}/reset/{token}"))
+}
+
+/// The welcome link of a new administrator (inside the caller's transaction).
+pub(crate) async fn issue_activation(
+    conn: &mut SqliteConnection,
+    user_id: &str,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> Result<String, AppError> {
+    issue_password_link(
+        conn,
+        user_id,
+        "activate",
+        now + chrono::Duration::days(ACTIVATION_DAYS),
+        now,
+        public_url,
+    )
+    .await
+    .map_err(unexpected)
+}
+
 impl Store {
-    /// Orders the user may see in the hub: a partner user sees every order of
-    /// its partner (by party id); a customer administrator those of its
-    /// organization. Each with its customer organization's name.
-    pub async fn hub_orders(
+    /// The user with this address, if any.
+    pub async fn user_by_email(&self, email: &str) -> anyhow::Result<Option<SessionUser>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u LEFT JOIN partner_orgs p ON p.id = u.partner_org_id WHERE u.email = ?"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await
+        .context("looking up a user")?;
+        Ok(row.as_ref().map(user_from_row))
+    }
+
+    /// The facts access to an order is decided on.
+    pub async fn order_access(&self, order_id: &str) -> anyhow::Result<Option<OrderAccess>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCESS_COLUMNS} FROM orders o WHERE o.id = ?"
+        ))
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("loading an order's access facts")?;
+        row.as_ref().map(access_from_row).transpose()
+    }
+
+    /// Allows `action` on the order for `user` (see [`access::decide`]); an
+    /// unknown order is `NotFound`.
+    pub async fn authorize(
         &self,
         user: &SessionUser,
-    ) -> anyhow::Result<Vec<(String, crate::orders::OrderSummary)>> {
+        order_id: &str,
+        action: Action,
+    ) -> Result<(), AppError> {
+        let order = self
+            .order_access(order_id)
+            .await
+            .map_err(unexpected)?
+            .ok_or(AppError::NotFound)?;
+        access::decide(user, &order, action)
+    }
+
+    /// Where the user with `email` continues after the setup of an order: its
+    /// service setup when they may manage it, else the hub.
+    pub async fn continue_to(&self, email: &str, order_id: &str) -> Result<String, AppError> {
+        let user = self.user_by_email(email).await.map_err(unexpected)?;
+        Ok(match user {
+            Some(user)
+                if self
+                    .authorize(&user, order_id, Action::Manage)
+                    .await
+                    .is_ok() =>
+            {
+                format!("/service/{order_id}")
+            }
+            _ => "/hub".into(),
+        })
+    }
+
+    /// The orders the hub may list for `user`, with the name of each one's
+    /// customer organization (as the order names it until one is attached) and
+    /// the facts access is decided on. The caller decides with
+    /// [`access::decide`].
+    pub async fn hub_candidates(
+        &self,
+        user: &SessionUser,
+    ) -> anyhow::Result<Vec<(String, crate::orders::OrderSummary, OrderAccess)>> {
         let columns = super::orders::SUMMARY_COLUMNS;
-        let rows = match (&user.partner_org_id, &user.customer_org_id) {
-            (Some(partner), _) => {
+        let select = format!(
+            "SELECT {columns}, {ACCESS_COLUMNS}, COALESCE(c.name, o.customer_name) AS org_name FROM orders o \
+             LEFT JOIN customer_orgs c ON c.id = o.customer_org_id"
+        );
+        let rows = match (&user.partner_party_id, &user.customer_org_id) {
+            (Some(party), _) => {
                 sqlx::query(&format!(
-                    "SELECT {columns}, COALESCE(c.name, o.customer_name) AS org_name FROM orders o \
-                     LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
-                     WHERE o.partner_party_id = (SELECT party_id FROM partner_orgs WHERE id = ?) \
-                     ORDER BY org_name, o.created_at"
+                    "{select} WHERE o.partner_party_id = ? ORDER BY org_name, o.created_at"
                 ))
-                .bind(partner)
+                .bind(party)
                 .fetch_all(&self.pool)
                 .await?
             }
             (None, Some(customer)) => {
                 sqlx::query(&format!(
-                    "SELECT {columns}, c.name AS org_name FROM orders o JOIN customer_orgs c ON c.id = o.customer_org_id \
-                     WHERE o.customer_org_id = ? ORDER BY o.created_at"
+                    "{select} WHERE o.customer_org_id = ? ORDER BY o.created_at"
                 ))
                 .bind(customer)
                 .fetch_all(&self.pool)
@@ -168,27 +309,184 @@ impl Store {
                 Ok((
                     row.try_get("org_name")?,
                     super::orders::summary_from_row(row)?,
+                    access_from_row(row)?,
                 ))
             })
             .collect()
     }
 
-    /// Whether the user is a partner user of the partner that placed the order.
-    pub async fn is_partner_of_order(
+    /// "Forgot password?": a single-use reset link by email when the address
+    /// is a user's (at most a few an hour); nothing otherwise. The caller
+    /// answers the same either way.
+    pub async fn request_password_reset(
         &self,
-        user: &SessionUser,
-        order_id: &str,
+        email: &str,
+        now: DateTime<Utc>,
+        public_url: &str,
     ) -> anyhow::Result<bool> {
-        let Some(partner) = &user.partner_org_id else {
+        let Some(user) = self.user_by_email(email).await? else {
             return Ok(false);
         };
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM orders o JOIN partner_orgs p ON p.party_id = o.partner_party_id WHERE o.id = ? AND p.id = ?",
+        let limited = self
+            .hit_rate_limit(
+                &format!("reset:{}", user.user_id),
+                now,
+                chrono::Duration::hours(1),
+                RESETS_PER_HOUR,
+            )
+            .await?;
+        if limited.is_some() {
+            return Ok(false);
+        }
+        let mut tx = self.write_tx().await?;
+        let url = issue_password_link(
+            &mut tx,
+            &user.user_id,
+            "reset",
+            now + chrono::Duration::minutes(RESET_MINUTES),
+            now,
+            public_url,
+        )
+        .await?;
+        let mail = mail::password_reset(&user.email, &url);
+        super::enqueue(
+            &mut tx,
+            &format!("reset:{}", tokens::hash_token(&url)),
+            None,
+            &mail,
+            now,
+        )
+        .await?;
+        Store::audit(
+            &mut tx,
+            now,
+            &user.email,
+            "password_reset_requested",
+            None,
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether a password link may be used: unknown is `NotFound`, used or
+    /// expired is `Gone`.
+    pub async fn password_link_state(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let row =
+            sqlx::query("SELECT expires_at, used_at FROM password_resets WHERE token_hash = ?")
+                .bind(tokens::hash_token(token))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unexpected)?
+                .ok_or(AppError::NotFound)?;
+        let expired = parse_ts(row.get("expires_at")).map_err(unexpected)? <= now;
+        if expired || row.get::<Option<String>, _>("used_at").is_some() {
+            return Err(AppError::Gone);
+        }
+        Ok(())
+    }
+
+    /// Sets a new password through a password link, once: every other open
+    /// link of the user stops working and their sessions end. Returns the
+    /// user's id.
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
+        let user_id: Option<String> = sqlx::query_scalar(
+            "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+             RETURNING user_id",
+        )
+        .bind(ts(now))
+        .bind(tokens::hash_token(token))
+        .bind(ts(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(unexpected)?;
+        let Some(user_id) = user_id else {
+            drop(tx);
+            self.password_link_state(token, now).await?;
+            return Err(AppError::Gone);
+        };
+        let email: String =
+            sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE id = ? RETURNING email")
+                .bind(password_hash)
+                .bind(&user_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(unexpected)?;
+        sqlx::query("UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+            .bind(ts(now))
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unexpected)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unexpected)?;
+        Store::audit(&mut tx, now, &email, "password_reset", None, "")
+            .await
+            .map_err(unexpected)?;
+        tx.commit().await.map_err(unexpected)?;
+        Ok(user_id)
+    }
+
+    /// "Resend invitation" to the customer of a "Customer setup" order: a new
+    /// "Set Up Now" link, earlier ones stop working.
+    pub async fn resend_customer_invitation(
+        &self,
+        order_id: &str,
+        by: &str,
+        now: DateTime<Utc>,
+        public_url: &str,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
+        let row = sqlx::query(
+            "SELECT o.order_number, o.partner_name, \
+             (SELECT u.email FROM users u WHERE u.customer_org_id = o.customer_org_id ORDER BY u.created_at LIMIT 1) AS admin, \
+             (SELECT l.email FROM setup_links l WHERE l.order_id = o.id AND l.audience = 'customer' \
+                ORDER BY l.created_at DESC LIMIT 1) AS invited \
+             FROM orders o WHERE o.id = ? AND o.customer_confirmed_at IS NULL AND o.setup_mode = 'customer'",
         )
         .bind(order_id)
-        .bind(partner)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(unexpected)?
+        .ok_or(AppError::Refused(crate::error::Refusal::OrderAlreadySetUp))?;
+        let to: Option<String> = row.get::<Option<String>, _>("invited").or(row.get("admin"));
+        let to = to.ok_or(AppError::Refused(crate::error::Refusal::StepIncomplete))?;
+        let admin = crate::domain::EmailAddress::parse(&to).map_err(AppError::from)?;
+        super::commit::invite_customer(
+            &mut tx,
+            order_id,
+            &admin,
+            row.get::<&str, _>("order_number"),
+            row.get::<&str, _>("partner_name"),
+            now,
+            public_url,
+        )
         .await?;
-        Ok(found.is_some())
+        Store::audit(
+            &mut tx,
+            now,
+            by,
+            "customer_invitation_resent",
+            Some(order_id),
+            &to,
+        )
+        .await
+        .map_err(unexpected)?;
+        tx.commit().await.map_err(unexpected)?;
+        Ok(())
     }
 }

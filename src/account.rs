@@ -1,0 +1,470 @@
+//! Accounts: signing in, the first password after a setup, "Forgot password?"
+//! and the single-use links that set a new one. The forms are shared by the
+//! hub and the setup wizard; the rules by the browser and the server.
+
+use crate::components::{ErrorBanner, FieldMessage, app_error_text, domain_error_text};
+use crate::domain::{DomainError, Password, check_password};
+use crate::error::{AppError, FieldError};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// Failed sign-ins allowed per account and per address within the window.
+#[cfg(feature = "ssr")]
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+#[cfg(feature = "ssr")]
+const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+/// A new password and its confirmation, field by field: the browser checks
+/// with it before sending, the server decides with it.
+pub fn parse_new_password(password: &str, confirmation: &str) -> Result<Password, Vec<FieldError>> {
+    let field = |field: &str, error: DomainError| {
+        vec![FieldError {
+            field: field.into(),
+            error,
+        }]
+    };
+    check_password(password).map_err(|e| field("password", e))?;
+    Password::parse(password, confirmation).map_err(|e| field("confirmation", e))
+}
+
+/// Signs in with email and password. Failures are counted per account and per
+/// client address and answered alike whether or not the account exists.
+#[server(endpoint = "hub/sign-in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let email = email.trim().to_lowercase();
+            let now = state.clock.now();
+            let window = chrono::Duration::minutes(15);
+            let address = use_context::<axum::http::request::Parts>()
+                .and_then(|p| {
+                    p.extensions
+                        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                        .map(|c| c.0.ip())
+                })
+                .map(|ip| ip.to_string())
+                .unwrap_or_else(|| "unknown".into());
+            let (account_key, address_key) =
+                (format!("account:{email}"), format!("address:{address}"));
+            let store = &state.store;
+            let account_failures = store
+                .recent_failures(&account_key, now, window)
+                .await
+                .map_err(AppError::unexpected)?;
+            let address_failures = store
+                .recent_failures(&address_key, now, window)
+                .await
+                .map_err(AppError::unexpected)?;
+            if account_failures >= MAX_FAILURES_PER_ACCOUNT
+                || address_failures >= MAX_FAILURES_PER_ADDRESS
+            {
+                return Err(AppError::TooManyAttempts);
+            }
+            let found = store
+                .password_of(&email)
+                .await
+                .map_err(AppError::unexpected)?;
+            let (user_id, hash) = match found {
+                Some((id, hash)) => (Some(id), hash),
+                None => (None, None),
+            };
+            let valid = crate::server::auth::verify_password(password, hash).await?;
+            match (valid, user_id) {
+                (true, Some(user_id)) => {
+                    store
+                        .clear_failures(&account_key)
+                        .await
+                        .map_err(AppError::unexpected)?;
+                    crate::server::auth::sign_in(&state, &user_id).await
+                }
+                _ => {
+                    store
+                        .record_failure(&account_key, now, window)
+                        .await
+                        .map_err(AppError::unexpected)?;
+                    store
+                        .record_failure(&address_key, now, window)
+                        .await
+                        .map_err(AppError::unexpected)?;
+                    Err(AppError::Unauthorized)
+                }
+            }
+        }
+        .await,
+    )
+}
+
+/// "Forgot password?": answers the same whether or not the address is known.
+#[server(endpoint = "hub/forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let email = crate::domain::EmailAddress::parse(&email)
+                .map_err(|e| AppError::field("email", e))?;
+            let sent = state
+                .store
+                .request_password_reset(email.as_str(), state.clock.now(), &state.config.public_url)
+                .await
+                .map_err(AppError::unexpected)?;
+            if sent {
+                state.outbox_signal.notify_one();
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Whether a password link can be used (404 unknown, 410 used or expired).
+#[server(endpoint = "account/reset-check")]
+pub async fn check_reset(token: String) -> Result<(), AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            state
+                .store
+                .password_link_state(&token, state.clock.now())
+                .await
+        }
+        .await,
+    )
+}
+
+/// Sets a new password through a password link, signs the person in and
+/// answers where to go: the hub.
+#[server(endpoint = "account/reset")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    confirmation: String,
+) -> Result<String, AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let password =
+                parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
+            let now = state.clock.now();
+            // The link is checked before the (deliberately slow) hash.
+            state.store.password_link_state(&token, now).await?;
+            let hash = crate::server::auth::hash_password(password.expose().to_string()).await?;
+            let user_id = state.store.reset_password(&token, &hash, now).await?;
+            crate::server::auth::sign_in(&state, &user_id).await?;
+            Ok("/hub".to_string())
+        }
+        .await,
+    )
+}
+
+/// Step 7 of the setup wizard: the first password of the person who
+/// committed; signs them in and answers where to go next.
+#[server(endpoint = "setup/password")]
+pub async fn create_password(
+    token: String,
+    password: String,
+    confirmation: String,
+) -> Result<String, AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let password =
+                parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
+            // The link is checked before the (deliberately slow) hash.
+            let now = state.clock.now();
+            let (order_id, email) = state.store.first_password_target(&token, now).await?;
+            let hash = crate::server::auth::hash_password(password.expose().to_string()).await?;
+            let user_id = state.store.set_first_password(&token, &hash, now).await?;
+            crate::server::auth::sign_in(&state, &user_id).await?;
+            state.store.continue_to(&email, &order_id).await
+        }
+        .await,
+    )
+}
+
+/// "Email", "Password", "Sign in", and "Forgot password?".
+#[component]
+pub fn SignInForm(
+    /// The address to prefill.
+    #[prop(optional, into)]
+    email: String,
+    /// Called once signed in.
+    on_signed_in: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(email);
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match sign_in(email.get_untracked(), password.get_untracked()).await {
+                Ok(()) => on_signed_in.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form novalidate on:submit=submit>
+            <div class="field">
+                <label for="email">{t!(i18n, hub.email)}</label>
+                <input id="email" type="email" autocomplete="username" prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="password">{t!(i18n, hub.password)}</label>
+                <input id="password" type="password" autocomplete="current-password" prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev)) />
+            </div>
+            {move || error.get().map(|e| {
+                let text = if e == AppError::Unauthorized { t_string!(i18n, hub.wrong).to_string() } else { app_error_text(i18n, &e) };
+                view! { <p class="error" role="alert">{text}</p> }
+            })}
+            <div class="actions">
+                <button type="submit" disabled=move || busy.get()>{t!(i18n, hub.sign_in)}</button>
+                <span class="spacer"></span>
+                <a href="/hub/forgot">{t!(i18n, account.forgot_link)}</a>
+            </div>
+        </form>
+    }
+}
+
+/// Which password a [`NewPasswordForm`] sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordPurpose {
+    /// Step 7 of the setup wizard ("Password", "Create password").
+    First,
+    /// A password link ("New password", "Set password").
+    Reset,
+}
+
+/// A new password and its confirmation; on success, goes where the server
+/// says.
+#[component]
+pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let banner = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let token = StoredValue::new(token);
+    let message = move |field: &'static str| {
+        Signal::derive(move || {
+            errors.with(|e| {
+                e.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| domain_error_text(i18n, &e.error))
+            })
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let (p, c) = (password.get_untracked(), confirmation.get_untracked());
+        // The same rules the server applies, first here for instant feedback.
+        if let Err(found) = parse_new_password(&p, &c) {
+            errors.set(found);
+            return;
+        }
+        errors.set(Vec::new());
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = match purpose {
+                PasswordPurpose::First => create_password(token.get_value(), p, c).await,
+                PasswordPurpose::Reset => reset_password(token.get_value(), p, c).await,
+            };
+            match result {
+                Ok(next) => navigate(&next, Default::default()),
+                Err(AppError::Invalid(e)) => errors.set(e),
+                Err(error) => banner.set(Some(error)),
+            }
+            busy.set(false);
+        });
+    };
+    let (password_label, submit_label) = match purpose {
+        PasswordPurpose::First => (
+            t_string!(i18n, wizard.password).to_string(),
+            t_string!(i18n, wizard.create_password).to_string(),
+        ),
+        PasswordPurpose::Reset => (
+            t_string!(i18n, account.new_password).to_string(),
+            t_string!(i18n, account.set_password).to_string(),
+        ),
+    };
+    let field_error = move |field: &'static str| {
+        move || {
+            if errors.with(|e| e.iter().any(|e| e.field == field)) {
+                "true"
+            } else {
+                "false"
+            }
+        }
+    };
+    view! {
+        <form novalidate on:submit=submit>
+            <div class="field">
+                <label for="password">{password_label}</label>
+                <p class="hint" id="password-hint">{t!(i18n, wizard.password_hint)}</p>
+                <input
+                    id="password"
+                    type="password"
+                    autocomplete="new-password"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                    aria-invalid=field_error("password")
+                    aria-describedby="password-hint password-error"
+                />
+                <FieldMessage id="password-error" message=message("password") />
+            </div>
+            <div class="field">
+                <label for="confirmation">{t!(i18n, wizard.confirm_password)}</label>
+                <input
+                    id="confirmation"
+                    type="password"
+                    autocomplete="new-password"
+                    prop:value=move || confirmation.get()
+                    on:input=move |ev| confirmation.set(event_target_value(&ev))
+                    aria-invalid=field_error("confirmation")
+                    aria-describedby="confirmation-error"
+                />
+                <FieldMessage id="confirmation-error" message=message("confirmation") />
+            </div>
+            <ErrorBanner error=banner />
+            <div class="actions">
+                <button type="submit" disabled=move || busy.get()>{submit_label}</button>
+            </div>
+        </form>
+    }
+}
+
+/// `/hub/forgot`: asks for an address and answers the same for any.
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let banner = RwSignal::new(None::<AppError>);
+    let sent = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let value = email.get_untracked();
+        if let Err(e) = crate::domain::EmailAddress::parse(&value) {
+            error.set(Some(domain_error_text(i18n, &e)));
+            return;
+        }
+        error.set(None);
+        banner.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            match forgot_password(value).await {
+                Ok(()) => sent.set(true),
+                Err(e) => banner.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="page">
+            <h1>{t!(i18n, account.forgot_title)}</h1>
+            <Show
+                when=move || !sent.get()
+                fallback=move || view! {
+                    <p class="notice" role="status">{t!(i18n, account.forgot_sent)}</p>
+                    <a href="/hub">{t!(i18n, account.back_to_sign_in)}</a>
+                }
+            >
+                <p>{t!(i18n, account.forgot_intro)}</p>
+                <form novalidate on:submit=submit>
+                    <div class="field">
+                        <label for="email">{t!(i18n, account.email_address)}</label>
+                        <input id="email" type="email" autocomplete="username"
+                            prop:value=move || email.get()
+                            on:input=move |ev| email.set(event_target_value(&ev))
+                            aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                            aria-describedby="email-error" />
+                        <FieldMessage id="email-error" message=Signal::derive(move || error.get()) />
+                    </div>
+                    <ErrorBanner error=banner />
+                    <div class="actions">
+                        <button type="submit" disabled=move || busy.get()>{t!(i18n, account.send_reset)}</button>
+                    </div>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// A link that cannot be used, with nothing else on it.
+#[component]
+pub fn DeadLink(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let gone = error == AppError::Gone;
+    let other = !matches!(error, AppError::Gone | AppError::NotFound);
+    view! {
+        <section class="page">
+            {if gone {
+                view! {
+                    <h1>{t!(i18n, account.link_gone_title)}</h1>
+                    <p>{t!(i18n, account.link_gone_text)}</p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <h1>{t!(i18n, wizard.invalid_title)}</h1>
+                    <p>{t!(i18n, wizard.invalid_text)}</p>
+                }
+                    .into_any()
+            }}
+            {other.then(|| view! { <p role="alert">{move || app_error_text(i18n, &error)}</p> })}
+        </section>
+    }
+}
+
+/// `/reset/{token}`: "New password", "Confirm password", "Set password".
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let state = Resource::new_blocking(token, check_reset);
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Ok(()) => view! {
+                        <section class="page">
+                            <h1>{t!(i18n, account.reset_title)}</h1>
+                            <p>{t!(i18n, account.reset_intro)}</p>
+                            <NewPasswordForm token=token() purpose=PasswordPurpose::Reset />
+                        </section>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <DeadLink error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

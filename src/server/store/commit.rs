@@ -1,0 +1,502 @@
+//! The commit of the setup wizard: in one transaction the link is spent, the
+//! facts about the organizations and addresses named are read, the draft
+//! becomes a plan ([`crate::wizard::machine::plan`], the same function the
+//! browser runs) and the plan is carried out. This file decides nothing.
+
+use super::links::{OpenLink, context, usable_link};
+use super::people::{insert_customer_org, insert_partner_org, insert_user, org_of_party, owner_of};
+use super::{Store, insert_link, ts, unexpected};
+use crate::domain::EmailAddress;
+use crate::error::{AppError, Refusal};
+use crate::server::{mail, tokens};
+use crate::wizard::machine::{
+    self, AfterCommit, Audience, CommitResult, CustomerPlan, Draft, Facts, Owner, PartnerPlan,
+    SetupContext, SetupMode, SetupPlan, WhoSetsUp, normalized,
+};
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqliteConnection};
+
+/// What the database says about the draft's organizations and addresses.
+async fn facts(
+    conn: &mut SqliteConnection,
+    draft: &Draft,
+    ctx: &SetupContext,
+    order: &sqlx::sqlite::SqliteRow,
+) -> Result<Facts<String>, AppError> {
+    let partner_org = org_of_party(conn, order.get("partner_party_id"))
+        .await?
+        .map(|(id, _)| id);
+    let this = partner_org.as_deref();
+    let customer_path = draft.customer_path(ctx);
+    let setter = match draft.who {
+        Some(WhoSetsUp::Myself | WhoSetsUp::Customer) if !customer_path => {
+            owner_of(conn, &normalized(&draft.setter_email), this).await?
+        }
+        _ => Owner::Nobody,
+    };
+    let admin = match ctx.audience {
+        Audience::Customer => Owner::Nobody,
+        Audience::Partner => owner_of(conn, &draft.effective_admin_email(ctx), this).await?,
+    };
+    Ok(Facts {
+        partner_org,
+        setter,
+        admin,
+        order_customer_org: order.get("customer_org_id"),
+    })
+}
+
+/// The order is set up: attached to its organizations, in `mode`.
+#[allow(clippy::too_many_arguments)]
+async fn mark_set_up(
+    conn: &mut SqliteConnection,
+    order_id: &str,
+    mode: SetupMode,
+    by: &str,
+    partner_org: Option<&str>,
+    customer_org: &str,
+    customer_confirmed: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let updated = sqlx::query(
+        "UPDATE orders SET setup_at = ?, setup_mode = ?, setup_by_email = ?, partner_org_id = ?, customer_org_id = ?, \
+         customer_confirmed_at = ? \
+         WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL AND approval_requested_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(mode.as_str())
+    .bind(by)
+    .bind(partner_org)
+    .bind(customer_org)
+    .bind(customer_confirmed.then(|| ts(now)))
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(unexpected)?;
+    if updated.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Refused(Refusal::OrderAlreadySetUp))
+    }
+}
+
+/// The field a refusal of the administrator's address belongs to.
+fn admin_field(ctx: &SetupContext, draft: &Draft) -> &'static str {
+    if draft.customer_path(ctx) {
+        "role"
+    } else {
+        "admin_email"
+    }
+}
+
+/// Carries a plan out; returns whether a customer was invited.
+async fn carry_out(
+    conn: &mut SqliteConnection,
+    link: &OpenLink,
+    ctx: &SetupContext,
+    draft: &Draft,
+    plan: &SetupPlan<String>,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> Result<(), AppError> {
+    let order_id = link.order_id.as_str();
+    let order =
+        sqlx::query("SELECT order_number, partner_party_id, partner_name FROM orders WHERE id = ?")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(unexpected)?;
+    let order_number: String = order.get("order_number");
+    let partner_name: String = order.get("partner_name");
+    let partner_org = match &plan.partner {
+        PartnerPlan::Create { name, country } => {
+            Some(insert_partner_org(conn, order.get("partner_party_id"), name, country, now).await?)
+        }
+        PartnerPlan::Existing(id) => Some(id.clone()),
+        PartnerPlan::Absent => None,
+    };
+    if plan.setter_joins_partner {
+        let org = partner_org.as_deref().ok_or(AppError::Unexpected)?;
+        insert_user(
+            conn,
+            plan.setter.as_str(),
+            Some(org),
+            None,
+            now,
+            "setter_email",
+        )
+        .await?;
+    }
+    let setter = plan.setter.as_str();
+    let customer_path = plan.mode == SetupMode::Customer && partner_org.is_none();
+    match &plan.customer {
+        CustomerPlan::Create {
+            admin,
+            name,
+            country,
+            address,
+            managed_by_partner,
+            confirmed,
+        } => {
+            let managed_by = partner_org.as_deref().filter(|_| *managed_by_partner);
+            let (org, admin_user) = insert_customer_org(
+                conn,
+                name,
+                country,
+                address,
+                managed_by,
+                *confirmed,
+                admin,
+                admin_field(ctx, draft),
+                now,
+            )
+            .await?;
+            if *managed_by_partner {
+                // The address owner learns that a partner made them the
+                // administrator, and gets a way in.
+                let url =
+                    super::users::issue_activation(conn, &admin_user, now, public_url).await?;
+                let email = mail::administrator_welcome(
+                    admin.as_str(),
+                    &order_number,
+                    &partner_name,
+                    name.as_str(),
+                    &url,
+                );
+                super::enqueue(
+                    conn,
+                    &format!("welcome:{admin_user}"),
+                    Some(order_id),
+                    &email,
+                    now,
+                )
+                .await
+                .map_err(unexpected)?;
+            }
+            mark_set_up(
+                conn,
+                order_id,
+                plan.mode,
+                setter,
+                partner_org.as_deref(),
+                &org,
+                customer_path,
+                now,
+            )
+            .await?;
+        }
+        CustomerPlan::Attach { org } => {
+            mark_set_up(
+                conn,
+                order_id,
+                plan.mode,
+                setter,
+                partner_org.as_deref(),
+                org,
+                customer_path,
+                now,
+            )
+            .await?;
+        }
+        CustomerPlan::Approval { org, admin } => {
+            let updated = sqlx::query(
+                "UPDATE orders SET approval_requested_at = ?, setup_mode = ?, setup_by_email = ?, partner_org_id = ? \
+                 WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL AND approval_requested_at IS NULL",
+            )
+            .bind(ts(now))
+            .bind(plan.mode.as_str())
+            .bind(setter)
+            .bind(partner_org.as_deref())
+            .bind(order_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(unexpected)?;
+            if updated.rows_affected() != 1 {
+                return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
+            }
+            super::approvals::request_approval(
+                conn,
+                order_id,
+                org,
+                admin,
+                &order_number,
+                &partner_name,
+                now,
+                public_url,
+            )
+            .await?;
+        }
+        CustomerPlan::Confirm { org, details } => {
+            if let Some((name, country, address)) = details {
+                sqlx::query(
+                    "UPDATE customer_orgs SET name = ?, country = ?, address = ? \
+                     WHERE id = ? AND managed_by_partner_id IS NULL AND confirmed_at IS NULL",
+                )
+                .bind(name.as_str())
+                .bind(country.as_str())
+                .bind(address.as_str())
+                .bind(org)
+                .execute(&mut *conn)
+                .await
+                .map_err(unexpected)?;
+            }
+            sqlx::query(
+                "UPDATE customer_orgs SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
+            )
+            .bind(ts(now))
+            .bind(org)
+            .execute(&mut *conn)
+            .await
+            .map_err(unexpected)?;
+            sqlx::query("UPDATE orders SET customer_confirmed_at = ? WHERE id = ? AND customer_confirmed_at IS NULL")
+                .bind(ts(now))
+                .bind(order_id)
+                .execute(&mut *conn)
+                .await
+                .map_err(unexpected)?;
+        }
+    }
+    if let Some(admin) = &plan.invite_customer {
+        invite_customer(
+            conn,
+            order_id,
+            admin,
+            &order_number,
+            &partner_name,
+            now,
+            public_url,
+        )
+        .await?;
+    }
+    let action = match plan.customer {
+        CustomerPlan::Approval { .. } => "approval_requested",
+        CustomerPlan::Confirm { .. } => "customer_confirmed",
+        _ => "order_set_up",
+    };
+    Store::audit(
+        conn,
+        now,
+        setter,
+        action,
+        Some(order_id),
+        plan.mode.as_str(),
+    )
+    .await
+    .map_err(unexpected)?;
+    Ok(())
+}
+
+/// A "Set Up Now" link for the customer administrator; earlier ones stop
+/// working.
+pub(crate) async fn invite_customer(
+    conn: &mut SqliteConnection,
+    order_id: &str,
+    admin: &EmailAddress,
+    order_number: &str,
+    partner_name: &str,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND audience = 'customer' \
+         AND revoked_at IS NULL AND spent_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(unexpected)?;
+    let (token, hash) = tokens::new_token().map_err(unexpected)?;
+    let expires = now + chrono::Duration::days(super::SETUP_WINDOW_DAYS as i64);
+    insert_link(
+        conn,
+        &hash,
+        order_id,
+        admin.as_str(),
+        "customer",
+        now,
+        expires,
+    )
+    .await
+    .map_err(unexpected)?;
+    let email = mail::customer_invitation(
+        admin.as_str(),
+        order_number,
+        partner_name,
+        &mail::setup_url(public_url, &token),
+    );
+    super::enqueue(
+        conn,
+        &format!("customer_invitation:{order_id}:{hash}"),
+        Some(order_id),
+        &email,
+        now,
+    )
+    .await
+    .map_err(unexpected)?;
+    Ok(())
+}
+
+impl Store {
+    /// Commits a draft in one transaction: organizations, users, the order's
+    /// state, links, emails and audit entries, or nothing.
+    ///
+    /// Idempotent: the same link committed again (double click, second tab,
+    /// retry after a lost answer) returns the first commit's result.
+    /// `signed_in` is the address of the session's user, if any.
+    pub async fn commit_setup(
+        &self,
+        token: &str,
+        draft: &Draft,
+        now: DateTime<Utc>,
+        public_url: &str,
+        signed_in: Option<&str>,
+    ) -> Result<CommitResult, AppError> {
+        let hash = tokens::hash_token(token);
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
+        let link = match usable_link(&mut tx, &hash, now).await {
+            Ok(link) => link,
+            Err(AppError::Gone) => {
+                drop(tx);
+                return match self.replayed_commit(&hash, signed_in).await? {
+                    Some(result) => Ok(result),
+                    None => Err(AppError::Gone),
+                };
+            }
+            Err(err) => return Err(err),
+        };
+        // Spent first: concurrent commits of one link queue on this row, and
+        // the later ones find it spent and answer with the first's result.
+        let spent = sqlx::query(
+            "UPDATE setup_links SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(unexpected)?;
+        if spent.rows_affected() != 1 {
+            drop(tx);
+            return self
+                .replayed_commit(&hash, signed_in)
+                .await?
+                .ok_or(AppError::Gone);
+        }
+        let ctx = context(&mut tx, &link).await?;
+        let order =
+            sqlx::query("SELECT partner_party_id, customer_org_id FROM orders WHERE id = ?")
+                .bind(&link.order_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(unexpected)?;
+        let facts = facts(&mut tx, draft, &ctx, &order).await?;
+        let plan = machine::plan(draft, &ctx, &facts)?;
+        carry_out(&mut tx, &link, &ctx, draft, &plan, now, public_url).await?;
+        sqlx::query("UPDATE setup_links SET used_by_email = ? WHERE token_hash = ?")
+            .bind(plan.setter.as_str())
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(unexpected)?;
+        tx.commit().await.map_err(unexpected)?;
+        self.replayed_commit(&hash, signed_in)
+            .await?
+            .ok_or(AppError::Unexpected)
+    }
+
+    /// The result of the commit that spent this link, if one did.
+    async fn replayed_commit(
+        &self,
+        hash: &str,
+        signed_in: Option<&str>,
+    ) -> Result<Option<CommitResult>, AppError> {
+        let row = sqlx::query(
+            "SELECT l.order_id, l.audience, l.used_by_email, o.setup_mode, o.approval_requested_at, \
+             (SELECT password_hash IS NULL FROM users WHERE email = l.used_by_email) AS needs_password, \
+             (SELECT email FROM setup_links c WHERE c.order_id = l.order_id AND c.audience = 'customer' \
+                ORDER BY c.created_at DESC LIMIT 1) AS customer_email \
+             FROM setup_links l JOIN orders o ON o.id = l.order_id \
+             WHERE l.token_hash = ? AND l.spent_at IS NOT NULL AND l.used_by_email IS NOT NULL \
+             AND (o.setup_at IS NOT NULL OR o.approval_requested_at IS NOT NULL)",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unexpected)?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let order_id: String = r.get("order_id");
+        let setter: String = r.get("used_by_email");
+        let customer_mode = r.get::<Option<String>, _>("setup_mode").as_deref() == Some("customer");
+        let partner_link = r.get::<&str, _>("audience") == "partner";
+        let awaiting_approval = r
+            .get::<Option<String>, _>("approval_requested_at")
+            .is_some();
+        let next = if r.get::<Option<bool>, _>("needs_password").unwrap_or(false) {
+            AfterCommit::CreatePassword
+        } else if signed_in == Some(setter.as_str()) {
+            AfterCommit::Continue
+        } else {
+            AfterCommit::SignIn
+        };
+        let continue_to = self.continue_to(&setter, &order_id).await?;
+        Ok(Some(CommitResult {
+            customer_invited: if customer_mode && partner_link && !awaiting_approval {
+                r.get("customer_email")
+            } else {
+                None
+            },
+            order_id,
+            setter_email: setter,
+            next,
+            continue_to,
+            managed_by_customer: customer_mode,
+            awaiting_approval,
+        }))
+    }
+
+    /// The order and the person whose first password this link may still set
+    /// (checked before a password is hashed).
+    pub async fn first_password_target(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, String), AppError> {
+        let row = sqlx::query(
+            "SELECT l.order_id, l.used_by_email FROM setup_links l JOIN users u ON u.email = l.used_by_email \
+             WHERE l.token_hash = ? AND l.spent_at IS NOT NULL AND l.spent_at > ? AND u.password_hash IS NULL",
+        )
+        .bind(tokens::hash_token(token))
+        .bind(ts(now - chrono::Duration::days(1)))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unexpected)?
+        .ok_or(AppError::Gone)?;
+        Ok((row.get("order_id"), row.get("used_by_email")))
+    }
+
+    /// Sets the first password of the person who committed with this link,
+    /// once, within a day of the commit (later, "Forgot password?" serves).
+    /// Returns the user's id.
+    pub async fn set_first_password(
+        &self,
+        token: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        let hash = tokens::hash_token(token);
+        let row = sqlx::query(
+            "UPDATE users SET password_hash = ? WHERE password_hash IS NULL AND email = \
+             (SELECT used_by_email FROM setup_links WHERE token_hash = ? AND spent_at IS NOT NULL AND spent_at > ?) \
+             RETURNING id",
+        )
+        .bind(password_hash)
+        .bind(&hash)
+        .bind(ts(now - chrono::Duration::days(1)))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unexpected)?;
+        row.map(|r| r.get("id")).ok_or(AppError::Gone)
+    }
+}

@@ -1,0 +1,349 @@
+//! Organizations and their users: who an address belongs to, what a partner
+//! may learn about it, and the rows a setup plan adds.
+
+use super::{Store, is_unique_violation, new_id, ts, unexpected};
+use crate::domain::{Address, Country, EmailAddress, OrgName};
+use crate::error::{AppError, FieldError};
+use crate::wizard::machine::{AdminLookup, OrgChoice, OrgView, Owner, SetterLookup};
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqliteConnection};
+
+/// The partner organization of a party id, with its id.
+pub(crate) async fn org_of_party(
+    conn: &mut SqliteConnection,
+    party_id: &str,
+) -> Result<Option<(String, OrgView)>, AppError> {
+    let row = sqlx::query("SELECT id, name, country FROM partner_orgs WHERE party_id = ?")
+        .bind(party_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(unexpected)?;
+    Ok(row.map(|r| {
+        (
+            r.get("id"),
+            OrgView {
+                name: r.get("name"),
+                country: r.get("country"),
+                address: None,
+            },
+        )
+    }))
+}
+
+/// Who `email` belongs to, seen from the partner organization `this_partner`.
+pub(crate) async fn owner_of(
+    conn: &mut SqliteConnection,
+    email: &str,
+    this_partner: Option<&str>,
+) -> Result<Owner<String>, AppError> {
+    let row = sqlx::query(
+        "SELECT u.partner_org_id, u.customer_org_id, c.managed_by_partner_id \
+         FROM users u LEFT JOIN customer_orgs c ON c.id = u.customer_org_id WHERE u.email = ?",
+    )
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(unexpected)?;
+    let Some(row) = row else {
+        return Ok(Owner::Nobody);
+    };
+    let partner_org: Option<String> = row.get("partner_org_id");
+    let customer_org: Option<String> = row.get("customer_org_id");
+    let manager: Option<String> = row.get("managed_by_partner_id");
+    Ok(match (partner_org, customer_org) {
+        (Some(org), _) => Owner::Partner {
+            this_partner: Some(org.as_str()) == this_partner,
+            org,
+        },
+        (None, Some(org)) => Owner::Customer {
+            managed_here: manager.is_some() && manager.as_deref() == this_partner,
+            org,
+        },
+        (None, None) => Owner::Nobody,
+    })
+}
+
+/// Inserts a user of one organization. An address that already has one is a
+/// refusal of `field` ("already belongs"), never a 500.
+pub(crate) async fn insert_user(
+    conn: &mut SqliteConnection,
+    email: &str,
+    partner_org: Option<&str>,
+    customer_org: Option<&str>,
+    now: DateTime<Utc>,
+    field: &str,
+) -> Result<String, AppError> {
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, partner_org_id, customer_org_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(email)
+    .bind(partner_org)
+    .bind(customer_org)
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(id),
+        Err(err) if is_unique_violation(&err) => Err(AppError::Invalid(vec![FieldError {
+            field: field.into(),
+            error: crate::domain::DomainError::EmailBelongsToOtherOrg,
+        }])),
+        Err(err) => Err(unexpected(err)),
+    }
+}
+
+pub(crate) async fn insert_partner_org(
+    conn: &mut SqliteConnection,
+    party_id: &str,
+    name: &OrgName,
+    country: &Country,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(party_id)
+    .bind(name.as_str())
+    .bind(country.as_str())
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(id),
+        // Made by a commit of another order of this partner meanwhile.
+        Err(err) if is_unique_violation(&err) => Err(AppError::Refused(
+            crate::error::Refusal::OrganizationNotRecognized,
+        )),
+        Err(err) => Err(unexpected(err)),
+    }
+}
+
+/// A new customer organization and its administrator.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_customer_org(
+    conn: &mut SqliteConnection,
+    name: &OrgName,
+    country: &Country,
+    address: &Address,
+    managed_by: Option<&str>,
+    confirmed: bool,
+    admin: &EmailAddress,
+    admin_field: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, String), AppError> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO customer_orgs (id, name, country, address, managed_by_partner_id, created_at, confirmed_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(name.as_str())
+    .bind(country.as_str())
+    .bind(address.as_str())
+    .bind(managed_by)
+    .bind(ts(now))
+    .bind(confirmed.then(|| ts(now)))
+    .execute(&mut *conn)
+    .await
+    .map_err(unexpected)?;
+    let user = insert_user(conn, admin.as_str(), None, Some(&id), now, admin_field).await?;
+    Ok((id, user))
+}
+
+/// The partner organization id of an order's party.
+async fn partner_of_order(
+    conn: &mut SqliteConnection,
+    order_id: &str,
+) -> Result<Option<String>, AppError> {
+    let party: String = sqlx::query_scalar("SELECT partner_party_id FROM orders WHERE id = ?")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(unexpected)?;
+    Ok(org_of_party(conn, &party).await?.map(|(id, _)| id))
+}
+
+impl Store {
+    /// What a partner's link may learn about an address typed as customer
+    /// administrator: the details only of an organization this partner
+    /// manages.
+    pub async fn admin_lookup(
+        &self,
+        order_id: &str,
+        email: &EmailAddress,
+    ) -> Result<AdminLookup, AppError> {
+        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
+        let partner = partner_of_order(&mut conn, order_id).await?;
+        Ok(
+            match owner_of(&mut conn, email.as_str(), partner.as_deref()).await? {
+                Owner::Nobody => AdminLookup::New,
+                Owner::Partner { .. } => AdminLookup::BelongsToPartner,
+                Owner::Customer {
+                    org,
+                    managed_here: true,
+                } => AdminLookup::Managed(super::links::customer_org_view(&mut conn, &org).await?),
+                Owner::Customer { .. } => AdminLookup::NeedsApproval,
+            },
+        )
+    }
+
+    /// Whether the address of whoever sets up may join the order's partner
+    /// organization.
+    pub async fn setter_lookup(
+        &self,
+        order_id: &str,
+        email: &EmailAddress,
+    ) -> Result<SetterLookup, AppError> {
+        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
+        let partner = partner_of_order(&mut conn, order_id).await?;
+        Ok(
+            match owner_of(&mut conn, email.as_str(), partner.as_deref()).await? {
+                Owner::Nobody => SetterLookup::New,
+                Owner::Partner {
+                    this_partner: true, ..
+                } => SetterLookup::Member,
+                _ => SetterLookup::BelongsElsewhere,
+            },
+        )
+    }
+
+    /// The customer organizations the order's partner manages whose name or
+    /// administrator address contains `query`, at most `limit`, by name.
+    pub async fn find_managed_orgs(
+        &self,
+        order_id: &str,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<OrgChoice>, AppError> {
+        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
+        let Some(partner) = partner_of_order(&mut conn, order_id).await? else {
+            return Ok(Vec::new());
+        };
+        let escaped = query
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        let rows = sqlx::query(
+            "SELECT c.name, MIN(u.email) AS admin_email FROM customer_orgs c \
+             JOIN users u ON u.customer_org_id = c.id \
+             WHERE c.managed_by_partner_id = ? AND (c.name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\') \
+             GROUP BY c.id, c.name ORDER BY c.name LIMIT ?",
+        )
+        .bind(&partner)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(unexpected)?;
+        Ok(rows
+            .iter()
+            .map(|r| OrgChoice {
+                name: r.get("name"),
+                admin_email: r.get("admin_email"),
+            })
+            .collect())
+    }
+
+    /// Makes sure a partner organization exists for `party_id` (demo data).
+    /// Returns its id.
+    pub async fn ensure_partner_org(
+        &self,
+        party_id: &str,
+        name: &str,
+        country: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
+        sqlx::query(
+            "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (party_id) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(party_id)
+        .bind(name)
+        .bind(country)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT id FROM partner_orgs WHERE party_id = ?")
+                .bind(party_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Makes sure `email` is a user of the partner organization `org` with
+    /// this password hash, unless it is a user already (demo data).
+    pub async fn ensure_partner_user(
+        &self,
+        org: &str,
+        email: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO users (id, email, partner_org_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(email)
+        .bind(org)
+        .bind(password_hash)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Makes sure a customer organization administered by `admin` exists,
+    /// managed by the partner organization `manager` (demo data).
+    pub async fn ensure_customer_org(
+        &self,
+        manager: Option<&str>,
+        name: &str,
+        admin: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE email = ?")
+            .bind(admin)
+            .fetch_optional(&self.pool)
+            .await?;
+        if exists.is_some() {
+            return Ok(());
+        }
+        let mut tx = self.write_tx().await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO customer_orgs (id, name, country, address, managed_by_partner_id, created_at, confirmed_at) \
+             VALUES (?, ?, 'CZ', 'Karlovo náměstí 1, 120 00 Praha', ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(name)
+        .bind(manager)
+        .bind(ts(now))
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO users (id, email, customer_org_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(new_id())
+        .bind(admin)
+        .bind(&id)
+        .bind(password_hash)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
