@@ -417,27 +417,39 @@ pub fn ForgotPage() -> impl IntoView {
     }
 }
 
-/// A link that cannot be used, with nothing else on it.
+/// What a dead link was for, which says what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A "Set Up Now" link.
+    Setup,
+    /// A password, approval or other single-use link.
+    SingleUse,
+}
+
+/// A link that cannot be used (404 unknown, 410 used or expired), with
+/// nothing else on it: no order or organization data.
 #[component]
-pub fn DeadLink(error: AppError) -> impl IntoView {
+pub fn DeadLink(error: AppError, kind: LinkKind) -> impl IntoView {
     let i18n = use_i18n();
-    let gone = error == AppError::Gone;
     let other = !matches!(error, AppError::Gone | AppError::NotFound);
+    let (title, text) = match (error == AppError::Gone, kind) {
+        (true, LinkKind::Setup) => (
+            t_string!(i18n, wizard.gone_title),
+            t_string!(i18n, wizard.gone_text),
+        ),
+        (true, LinkKind::SingleUse) => (
+            t_string!(i18n, account.link_gone_title),
+            t_string!(i18n, account.link_gone_text),
+        ),
+        (false, _) => (
+            t_string!(i18n, wizard.invalid_title),
+            t_string!(i18n, wizard.invalid_text),
+        ),
+    };
     view! {
         <section class="page">
-            {if gone {
-                view! {
-                    <h1>{t!(i18n, account.link_gone_title)}</h1>
-                    <p>{t!(i18n, account.link_gone_text)}</p>
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <h1>{t!(i18n, wizard.invalid_title)}</h1>
-                    <p>{t!(i18n, wizard.invalid_text)}</p>
-                }
-                    .into_any()
-            }}
+            <h1>{title}</h1>
+            <p>{text}</p>
             {other.then(|| view! { <p role="alert">{move || app_error_text(i18n, &error)}</p> })}
         </section>
     }
@@ -462,7 +474,7 @@ pub fn ResetPage() -> impl IntoView {
                         </section>
                     }
                     .into_any(),
-                    Err(error) => view! { <DeadLink error /> }.into_any(),
+                    Err(error) => view! { <DeadLink error kind=LinkKind::SingleUse /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,7 +1,7 @@
 //! `/approve/{token}`: the administrator of an existing customer organization
 //! approves or declines a partner's order for it (contract section 9), once.
 
-use crate::account::DeadLink;
+use crate::account::{DeadLink, LinkKind};
 use crate::components::{ErrorBanner, service_text};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -71,7 +71,7 @@ pub fn ApprovePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match request.await {
                     Ok(view) => view! { <Approval token=token() view /> }.into_any(),
-                    Err(error) => view! { <DeadLink error /> }.into_any(),
+                    Err(error) => view! { <DeadLink error kind=LinkKind::SingleUse /> }.into_any(),
                 }
             })}
         </Suspense>

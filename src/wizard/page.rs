@@ -5,10 +5,10 @@ use super::machine::{
     OrgChoice, OrgView, PartnerPlan, Role, SetupContext, SetupMode, Step, WhoSetsUp,
 };
 use super::{check_admin, check_setter, commit_setup, delegate_setup, find_orgs, open_setup};
-use crate::account::{NewPasswordForm, PasswordPurpose, SignInForm};
+use crate::account::{DeadLink, LinkKind, NewPasswordForm, PasswordPurpose, SignInForm};
 use crate::components::{
-    ErrorBanner, FieldMessage, StepIndicator, app_error_text, domain_error_text, focus_on_change,
-    service_text, sleep_ms,
+    ErrorBanner, FieldMessage, StepIndicator, domain_error_text, focus_on_change, service_text,
+    sleep_ms,
 };
 use crate::domain::EmailAddress;
 use crate::error::{AppError, FieldError};
@@ -39,36 +39,10 @@ pub fn SetupPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match context.await {
                     Ok(ctx) => view! { <Wizard token=token() ctx /> }.into_any(),
-                    Err(error) => view! { <InvalidLink error /> }.into_any(),
+                    Err(error) => view! { <DeadLink error kind=LinkKind::Setup /> }.into_any(),
                 }
             })}
         </Suspense>
-    }
-}
-
-/// A link that is unknown (404), or used or expired (410): no order data.
-#[component]
-fn InvalidLink(error: AppError) -> impl IntoView {
-    let i18n = use_i18n();
-    let gone = error == AppError::Gone;
-    let other = !matches!(error, AppError::Gone | AppError::NotFound);
-    view! {
-        <section class="page">
-            {if gone {
-                view! {
-                    <h1>{t!(i18n, wizard.gone_title)}</h1>
-                    <p>{t!(i18n, wizard.gone_text)}</p>
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <h1>{t!(i18n, wizard.invalid_title)}</h1>
-                    <p>{t!(i18n, wizard.invalid_text)}</p>
-                }
-                    .into_any()
-            }}
-            {other.then(|| view! { <p role="alert">{move || app_error_text(i18n, &error)}</p> })}
-        </section>
     }
 }
 

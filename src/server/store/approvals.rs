@@ -2,7 +2,7 @@
 //! of its administrator when a partner that does not manage it names them,
 //! answered once at `/approve/{token}`.
 
-use super::{Store, insert_link, parse_ts, ts, unexpected};
+use super::{Store, parse_ts, ts, unexpected};
 use crate::approval::{ApprovalOutcome, ApprovalView};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
@@ -216,38 +216,9 @@ impl Store {
                 .map_err(unexpected)?;
             }
             // The provisioning contact starts again with a new link.
-            let contact: String = row.get("provisioning_contact_email");
-            sqlx::query(
-                "UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL",
-            )
-            .bind(ts(now))
-            .bind(&order_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(unexpected)?;
-            let (token, link_hash) = tokens::new_token().map_err(unexpected)?;
-            let expires = now + chrono::Duration::days(super::SETUP_WINDOW_DAYS as i64);
-            insert_link(
-                &mut tx, &link_hash, &order_id, &contact, "partner", now, expires,
-            )
-            .await
-            .map_err(unexpected)?;
-            let email = mail::invitation(
-                &contact,
-                &order_number,
-                row.get::<&str, _>("offer"),
-                row.get::<&str, _>("customer_name"),
-                &mail::setup_url(public_url, &token),
-            );
-            super::enqueue(
-                &mut tx,
-                &format!("invitation:{order_id}:{link_hash}"),
-                Some(&order_id),
-                &email,
-                now,
-            )
-            .await
-            .map_err(unexpected)?;
+            super::orders::reinvite_contact(&mut tx, &order_id, now, public_url)
+                .await
+                .map_err(unexpected)?;
             ApprovalOutcome::Declined
         };
         Store::audit(

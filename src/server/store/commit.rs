@@ -129,7 +129,9 @@ async fn carry_out(
     }
     let setter = plan.setter.as_str();
     let customer_path = plan.mode == SetupMode::Customer && partner_org.is_none();
-    match &plan.customer {
+    // The organization the order is attached to now, if it is (not while an
+    // approval is asked, nor when the customer confirms an attached one).
+    let attach_to = match &plan.customer {
         CustomerPlan::Create {
             admin,
             name,
@@ -173,31 +175,9 @@ async fn carry_out(
                 .await
                 .map_err(unexpected)?;
             }
-            mark_set_up(
-                conn,
-                order_id,
-                plan.mode,
-                setter,
-                partner_org.as_deref(),
-                &org,
-                customer_path,
-                now,
-            )
-            .await?;
+            Some(org)
         }
-        CustomerPlan::Attach { org } => {
-            mark_set_up(
-                conn,
-                order_id,
-                plan.mode,
-                setter,
-                partner_org.as_deref(),
-                org,
-                customer_path,
-                now,
-            )
-            .await?;
-        }
+        CustomerPlan::Attach { org } => Some(org.clone()),
         CustomerPlan::Approval { org, admin } => {
             let updated = sqlx::query(
                 "UPDATE orders SET approval_requested_at = ?, setup_mode = ?, setup_by_email = ?, partner_org_id = ? \
@@ -225,6 +205,7 @@ async fn carry_out(
                 public_url,
             )
             .await?;
+            None
         }
         CustomerPlan::Confirm { org, details } => {
             if let Some((name, country, address)) = details {
@@ -254,7 +235,21 @@ async fn carry_out(
                 .execute(&mut *conn)
                 .await
                 .map_err(unexpected)?;
+            None
         }
+    };
+    if let Some(org) = attach_to {
+        mark_set_up(
+            conn,
+            order_id,
+            plan.mode,
+            setter,
+            partner_org.as_deref(),
+            &org,
+            customer_path,
+            now,
+        )
+        .await?;
     }
     if let Some(admin) = &plan.invite_customer {
         invite_customer(

@@ -390,27 +390,19 @@ impl Store {
             tx.commit().await.map_err(AppError::unexpected)?;
             return Ok(());
         }
-        let to: String = row.get("provisioning_contact_email");
         let result: anyhow::Result<()> = async {
             // A new invitation withdraws a pending approval request.
             super::approvals::cancel_approvals(&mut tx, order_id, now).await?;
-            sqlx::query("UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL")
-                .bind(ts(now))
-                .bind(order_id)
-                .execute(&mut *tx)
-                .await?;
-            let (token, hash) = tokens::new_token()?;
-            let expires = now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64);
-            insert_link(&mut tx, &hash, order_id, &to, "partner", now, expires).await?;
-            let email = mail::invitation(
+            let to = reinvite_contact(&mut tx, order_id, now, public_url).await?;
+            Store::audit(
+                &mut tx,
+                now,
+                "commerce",
+                "invitation_resent",
+                Some(order_id),
                 &to,
-                row.get::<&str, _>("order_number"),
-                row.get::<&str, _>("offer"),
-                row.get::<&str, _>("customer_name"),
-                &mail::setup_url(public_url, &token),
-            );
-            super::enqueue(&mut tx, &format!("invitation:{order_id}:{hash}"), Some(order_id), &email, now).await?;
-            Store::audit(&mut tx, now, "commerce", "invitation_resent", Some(order_id), &to).await?;
+            )
+            .await?;
             Ok(())
         }
         .await;
@@ -428,6 +420,51 @@ impl Store {
                 .await?;
         value.flatten().as_deref().map(parse_ts).transpose()
     }
+}
+
+/// A new "Set Up Now" link for the order's provisioning contact, by email;
+/// earlier links of the order stop working. Returns the address.
+pub(crate) async fn reinvite_contact(
+    conn: &mut sqlx::SqliteConnection,
+    order_id: &str,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> anyhow::Result<String> {
+    let row = sqlx::query(
+        "SELECT order_number, offer, customer_name, provisioning_contact_email FROM orders WHERE id = ?",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await
+    .context("loading the order to invite again")?;
+    sqlx::query(
+        "UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await
+    .context("revoking earlier links")?;
+    let to: String = row.get("provisioning_contact_email");
+    let (token, hash) = tokens::new_token()?;
+    let expires = now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64);
+    insert_link(conn, &hash, order_id, &to, "partner", now, expires).await?;
+    let email = mail::invitation(
+        &to,
+        row.get::<&str, _>("order_number"),
+        row.get::<&str, _>("offer"),
+        row.get::<&str, _>("customer_name"),
+        &mail::setup_url(public_url, &token),
+    );
+    super::enqueue(
+        conn,
+        &format!("invitation:{order_id}:{hash}"),
+        Some(order_id),
+        &email,
+        now,
+    )
+    .await?;
+    Ok(to)
 }
 
 /// Records a new setup link (its hash) for an order.
