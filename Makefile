@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 LEPTOS_FLAGS := --release --precompress --split
 DB ?= $(CURDIR)/setup-now.db
 
-.PHONY: run test tools build release lint unit wasm-test e2e bench clean-db fmt
+.PHONY: run test tools build release lint unit cluster-test wasm-test e2e bench clean-db fmt
 
 tools:
 	@scripts/ensure-tools.sh
@@ -32,8 +32,14 @@ lint: tools
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --features hydrate,split --lib --target wasm32-unknown-unknown -- -D warnings
 
+# Unit tests, then the story suite on SQLite and on PostgreSQL.
 unit: tools
-	cargo test --features ssr
+	scripts/server-tests.sh
+
+# Three server processes on one PostgreSQL database, one killed mid-pass.
+cluster-test: tools
+	scripts/with-postgres.sh env SETUP_NOW_TEST_BACKEND=postgres \
+	  timeout --signal=KILL 20m cargo test --features ssr --test cluster -- --nocapture
 
 wasm-test: tools
 	cargo test --features hydrate --target wasm32-unknown-unknown --test browser
@@ -41,7 +47,7 @@ wasm-test: tools
 e2e: release
 	scripts/e2e.sh
 
-test: lint unit wasm-test e2e
+test: lint unit cluster-test wasm-test e2e
 	@echo "make test: all checks passed"
 
 bench: release

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing setup-now needs, each only when missing:
 # the wasm32 target, rustfmt/clippy, cargo-leptos, wasm-bindgen-cli (the exact
-# version Cargo.lock pins), Chromium + ChromeDriver, and the npm packages of
-# end2end/ (Playwright and binaryen's wasm-opt). Safe to run again: it then
+# version Cargo.lock pins), Chromium + ChromeDriver, PostgreSQL (only when no
+# server answers on 127.0.0.1:5432), and the npm packages of end2end/
+# (Playwright and binaryen's wasm-opt). Safe to run again: it then
 # only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,20 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   else
     die "Chromium and ChromeDriver are missing. Install them as root: apt-get install chromium chromium-driver"
+  fi
+fi
+
+# PostgreSQL for the second backend's tests: the server at 127.0.0.1:5432 when
+# one runs (scripts/with-postgres.sh uses it), else Debian's binaries, from
+# which with-postgres.sh starts a throwaway cluster.
+if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null \
+   && ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing PostgreSQL from Debian (its tests start a throwaway cluster)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    die "PostgreSQL is missing and nothing answers on 127.0.0.1:5432. Install it as root: apt-get install postgresql"
   fi
 fi
 

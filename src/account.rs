@@ -38,7 +38,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         async {
             let state = app_state()?;
             let email = email.trim().to_lowercase();
-            let now = state.clock.now();
+            let now = state.clock.now().await;
             let window = chrono::Duration::minutes(15);
             let address = use_context::<axum::http::request::Parts>()
                 .and_then(|p| {
@@ -109,7 +109,11 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
                 .map_err(|e| AppError::field("email", e))?;
             let sent = state
                 .store
-                .request_password_reset(email.as_str(), state.clock.now(), &state.config.public_url)
+                .request_password_reset(
+                    email.as_str(),
+                    state.clock.now().await,
+                    &state.config.public_url,
+                )
                 .await
                 .map_err(AppError::unexpected)?;
             if sent {
@@ -130,7 +134,7 @@ pub async fn check_reset(token: String) -> Result<(), AppError> {
             let state = app_state()?;
             state
                 .store
-                .password_link_state(&token, state.clock.now())
+                .password_link_state(&token, state.clock.now().await)
                 .await
         }
         .await,
@@ -151,7 +155,7 @@ pub async fn reset_password(
             let state = app_state()?;
             let password =
                 parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
-            let now = state.clock.now();
+            let now = state.clock.now().await;
             // The link is checked before the (deliberately slow) hash.
             state.store.password_link_state(&token, now).await?;
             let hash = crate::server::auth::hash_password(password.expose().to_string()).await?;
@@ -178,7 +182,7 @@ pub async fn create_password(
             let password =
                 parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
             // The link is checked before the (deliberately slow) hash.
-            let now = state.clock.now();
+            let now = state.clock.now().await;
             let (order_id, email) = state.store.first_password_target(&token, now).await?;
             let hash = crate::server::auth::hash_password(password.expose().to_string()).await?;
             let user_id = state.store.set_first_password(&token, &hash, now).await?;

@@ -35,7 +35,10 @@ pub async fn open_approval(token: String) -> Result<ApprovalView, AppError> {
     respond(
         async {
             let state = app_state()?;
-            state.store.approval_view(&token, state.clock.now()).await
+            state
+                .store
+                .approval_view(&token, state.clock.now().await)
+                .await
         }
         .await,
     )
@@ -50,7 +53,12 @@ pub async fn answer_approval(token: String, approve: bool) -> Result<ApprovalOut
             let state = app_state()?;
             let outcome = state
                 .store
-                .answer_approval(&token, approve, state.clock.now(), &state.config.public_url)
+                .answer_approval(
+                    &token,
+                    approve,
+                    state.clock.now().await,
+                    &state.config.public_url,
+                )
                 .await?;
             state.outbox_signal.notify_one();
             Ok(outcome)

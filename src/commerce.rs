@@ -51,7 +51,7 @@ pub async fn commerce_place(input: OrderInput) -> Result<Placed, AppError> {
     Ok(
         match state
             .store
-            .place_order(&order, state.clock.now())
+            .place_order(&order, state.clock.now().await)
             .await
             .map_err(AppError::unexpected)?
         {
@@ -81,7 +81,7 @@ pub async fn commerce_resend(
         .resend_invitation(
             &order_id,
             contact.as_ref(),
-            state.clock.now(),
+            state.clock.now().await,
             &state.config.public_url,
         )
         .await?;

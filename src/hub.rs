@@ -119,7 +119,12 @@ pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
                 .await?;
             state
                 .store
-                .resend_invitation(&order_id, None, state.clock.now(), &state.config.public_url)
+                .resend_invitation(
+                    &order_id,
+                    None,
+                    state.clock.now().await,
+                    &state.config.public_url,
+                )
                 .await?;
             state.outbox_signal.notify_one();
             Ok(())
@@ -147,7 +152,7 @@ pub async fn hub_resend_customer(order_id: String) -> Result<(), AppError> {
                 .resend_customer_invitation(
                     &order_id,
                     &user.email,
-                    state.clock.now(),
+                    state.clock.now().await,
                     &state.config.public_url,
                 )
                 .await?;

@@ -89,7 +89,11 @@ async fn place_order(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(order) => order,
         Err(errors) => return unprocessable(errors),
     };
-    match state.store.place_order(&order, state.clock.now()).await {
+    match state
+        .store
+        .place_order(&order, state.clock.now().await)
+        .await
+    {
         Ok(super::store::PlaceOutcome::Created(id)) => (
             StatusCode::CREATED,
             Json(json!({"order_id": id, "status": "scheduled"})),
@@ -138,10 +142,10 @@ struct ClockBody {
 
 async fn dev_set_clock(State(state): State<AppState>, body: Bytes) -> Response {
     match serde_json::from_slice::<ClockBody>(&body) {
-        Ok(ClockBody { now }) => {
-            state.clock.set(Some(now));
-            Json(json!({"now": now})).into_response()
-        }
+        Ok(ClockBody { now }) => match state.clock.set(Some(now)).await {
+            Ok(()) => Json(json!({"now": now})).into_response(),
+            Err(err) => unexpected(err),
+        },
         Err(err) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(json!({"errors": [{"field": "now", "message": format!("expected an RFC 3339 instant: {err}")}]})),
@@ -151,8 +155,10 @@ async fn dev_set_clock(State(state): State<AppState>, body: Bytes) -> Response {
 }
 
 async fn dev_reset_clock(State(state): State<AppState>) -> Response {
-    state.clock.set(None);
-    Json(json!({"now": state.clock.now()})).into_response()
+    match state.clock.set(None).await {
+        Ok(()) => Json(json!({"now": state.clock.now().await})).into_response(),
+        Err(err) => unexpected(err),
+    }
 }
 
 async fn dev_run_scheduler(State(state): State<AppState>) -> Response {

@@ -76,7 +76,7 @@ mod time_secs {
 pub async fn sign_in(state: &AppState, user_id: &str) -> Result<(), AppError> {
     let token = state
         .store
-        .create_session(user_id, state.clock.now())
+        .create_session(user_id, state.clock.now().await)
         .await
         .map_err(AppError::unexpected)?;
     let header_value = cookie_header(
@@ -110,7 +110,7 @@ pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppEr
         None => Ok(None),
         Some(token) => state
             .store
-            .session_user(&token, state.clock.now())
+            .session_user(&token, state.clock.now().await)
             .await
             .map_err(AppError::unexpected),
     }

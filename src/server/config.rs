@@ -21,7 +21,8 @@ pub struct Config {
     pub mode: Mode,
     /// `SETUP_NOW_ADDR`: where to listen (default `127.0.0.1:3000`; port 0 picks one).
     pub addr: SocketAddr,
-    /// `SETUP_NOW_DATABASE_URL`: `sqlite://PATH` (default `sqlite://setup-now.db`).
+    /// `SETUP_NOW_DATABASE_URL`: `sqlite://PATH` (default `sqlite://setup-now.db`)
+    /// or `postgres://USER@HOST:PORT/DATABASE`.
     pub database_url: String,
     /// `SETUP_NOW_PUBLIC_URL`: the absolute base of links in emails
     /// (default `http://127.0.0.1:3000`). Never taken from a request's Host header.
@@ -41,6 +42,9 @@ pub struct Config {
     pub demo_data: bool,
     /// `SETUP_NOW_SCHEDULER_INTERVAL_SECS`: seconds between scheduler passes (default 30).
     pub scheduler_interval: Duration,
+    /// `SETUP_NOW_OUTBOX_LEASE_SECS`: how long a claimed email is reserved for
+    /// the instance sending it before another may (default 300).
+    pub outbox_lease: Duration,
     /// `LEPTOS_SITE_ROOT`: the folder with `pkg/` (default `target/site`).
     pub site_root: String,
 }
@@ -56,6 +60,7 @@ impl std::fmt::Debug for Config {
             .field("dev_hooks", &self.dev_hooks)
             .field("demo_data", &self.demo_data)
             .field("scheduler_interval", &self.scheduler_interval)
+            .field("outbox_lease", &self.outbox_lease)
             .field("site_root", &self.site_root)
             .finish_non_exhaustive()
     }
@@ -103,16 +108,20 @@ impl Config {
             Some(value) => flag(&value).context("SETUP_NOW_DEMO_DATA")?,
             None => dev_hooks,
         };
-        let scheduler_interval = match lookup("SETUP_NOW_SCHEDULER_INTERVAL_SECS") {
-            Some(secs) => Duration::from_secs(
-                secs.trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .context("SETUP_NOW_SCHEDULER_INTERVAL_SECS must be a positive number")?,
-            ),
-            None => Duration::from_secs(30),
+        let seconds = |name: &str, default: u64| -> anyhow::Result<Duration> {
+            match lookup(name) {
+                Some(secs) => Ok(Duration::from_secs(
+                    secs.trim()
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|s| *s > 0)
+                        .with_context(|| format!("{name} must be a positive number"))?,
+                )),
+                None => Ok(Duration::from_secs(default)),
+            }
         };
+        let scheduler_interval = seconds("SETUP_NOW_SCHEDULER_INTERVAL_SECS", 30)?;
+        let outbox_lease = seconds("SETUP_NOW_OUTBOX_LEASE_SECS", 300)?;
         let public_url = lookup("SETUP_NOW_PUBLIC_URL")
             .unwrap_or_else(|| "http://127.0.0.1:3000".into())
             .trim_end_matches('/')
@@ -133,6 +142,7 @@ impl Config {
             dev_hooks,
             demo_data,
             scheduler_interval,
+            outbox_lease,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }

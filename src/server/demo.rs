@@ -48,7 +48,7 @@ pub const DEMO_PASSWORD: &str = "demo password 2026";
 /// Places the demo orders (once: placing them again is a replay) and runs a
 /// scheduler pass, so their "Set Up Now" emails are in the mailbox at once.
 pub async fn load(state: &AppState) -> anyhow::Result<()> {
-    let now = state.clock.now();
+    let now = state.clock.now().await;
     let today = now.date_naive().to_string();
     let meetings = || vec![service("meetings", "A-WX-MTG-ENT", 50)];
     let orders = [

@@ -70,9 +70,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .build();
     let state = AppState {
         leptos_options,
+        clock: if config.dev_hooks {
+            Clock::freezable(store.clone())
+        } else {
+            Clock::system()
+        },
         config: Arc::new(config),
         store,
-        clock: Clock::default(),
         outbox_signal: Arc::new(tokio::sync::Notify::new()),
     };
     if state.config.demo_data {

@@ -8,7 +8,7 @@ use std::time::Duration;
 pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
     let report = state
         .store
-        .run_scheduler_pass(state.clock.now(), &state.config.public_url)
+        .run_scheduler_pass(state.clock.now().await, &state.config.public_url)
         .await?;
     if report.invitations + report.escalations > 0 {
         state.outbox_signal.notify_one();
@@ -42,10 +42,10 @@ pub fn backoff(attempts: i64) -> chrono::Duration {
 /// Claims due emails, sends each outside any transaction, records the outcome.
 /// Returns how many were sent.
 pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Result<usize> {
-    let lease = chrono::Duration::minutes(5);
+    let lease = chrono::Duration::from_std(state.config.outbox_lease)?;
     let items = state
         .store
-        .claim_outbox(state.clock.now(), lease, 20)
+        .claim_outbox(state.clock.now().await, lease, 20)
         .await?;
     let mut sent = 0;
     for item in items {
@@ -55,20 +55,38 @@ pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Resul
             .await
         {
             Ok(()) => {
-                state.store.outbox_sent(item.id, state.clock.now()).await?;
-                sent += 1;
+                let now = state.clock.now().await;
+                if state.store.outbox_sent(item.id, &item.lease, now).await? {
+                    sent += 1;
+                } else {
+                    // Another instance claimed it after our lease ran out;
+                    // it may send it again (at-least-once within the lease).
+                    tracing::warn!(id = item.id, "email sent after its lease ended");
+                }
             }
             Err(err) => {
-                let retry_at = state.clock.now() + backoff(item.attempts);
-                tracing::warn!(
-                    id = item.id,
-                    error = format!("{err:#}"),
-                    "email delivery failed"
-                );
-                state
+                let now = state.clock.now().await;
+                let error = format!("{err:#}");
+                let given_up = state
                     .store
-                    .outbox_failed(item.id, &format!("{err:#}"), retry_at)
+                    .outbox_failed(
+                        item.id,
+                        &item.lease,
+                        &error,
+                        now + backoff(item.attempts),
+                        now,
+                    )
                     .await?;
+                if given_up {
+                    tracing::error!(
+                        id = item.id,
+                        attempts = item.attempts,
+                        error,
+                        "email undeliverable: given up"
+                    );
+                } else {
+                    tracing::warn!(id = item.id, error, "email delivery failed");
+                }
             }
         }
     }

@@ -4,29 +4,49 @@ use super::{config::Config, store::Store};
 use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use leptos::prelude::LeptosOptions;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-/// The server's clock. Normally the system clock; tests and the development hook
-/// can freeze it at an instant.
-#[derive(Clone, Default)]
+/// The server's clock: the system clock, or in development an instant the
+/// development hook froze. The frozen instant lives in the database, so every
+/// instance reads the same one.
+#[derive(Clone)]
 pub struct Clock {
-    frozen: Arc<RwLock<Option<DateTime<Utc>>>>,
+    /// The store holding a frozen instant; `None` outside development.
+    frozen_in: Option<Store>,
 }
 
 impl Clock {
+    /// The system clock, never frozen.
+    pub fn system() -> Self {
+        Clock { frozen_in: None }
+    }
+
+    /// A clock the development hook may freeze (in `store`).
+    pub fn freezable(store: Store) -> Self {
+        Clock {
+            frozen_in: Some(store),
+        }
+    }
+
     /// The current instant.
-    pub fn now(&self) -> DateTime<Utc> {
-        match self.frozen.read() {
-            Ok(guard) => guard.unwrap_or_else(Utc::now),
-            Err(poisoned) => poisoned.into_inner().unwrap_or_else(Utc::now),
+    pub async fn now(&self) -> DateTime<Utc> {
+        let Some(store) = &self.frozen_in else {
+            return Utc::now();
+        };
+        match store.frozen_clock().await {
+            Ok(frozen) => frozen.unwrap_or_else(Utc::now),
+            Err(err) => {
+                tracing::error!(error = format!("{err:#}"), "frozen clock unreadable");
+                Utc::now()
+            }
         }
     }
 
     /// Freezes the clock at `at`, or lets it run again with `None`.
-    pub fn set(&self, at: Option<DateTime<Utc>>) {
-        match self.frozen.write() {
-            Ok(mut guard) => *guard = at,
-            Err(poisoned) => *poisoned.into_inner() = at,
+    pub async fn set(&self, at: Option<DateTime<Utc>>) -> anyhow::Result<()> {
+        match &self.frozen_in {
+            Some(store) => store.set_frozen_clock(at).await,
+            None => anyhow::bail!("the clock can be frozen only in development"),
         }
     }
 }

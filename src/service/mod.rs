@@ -116,6 +116,20 @@ impl ServiceView {
     pub fn needs_meetings(&self) -> bool {
         self.has(ServiceKind::Meetings) || self.has(ServiceKind::Webinars)
     }
+
+    /// Whether billing may start: every bought service is configured. The
+    /// date billing started, when it already has (provisioning is done once).
+    pub fn ready_to_provision(&self) -> Result<Option<&str>, AppError> {
+        if let Some(date) = self.billing_start_date.as_deref() {
+            return Ok(Some(date));
+        }
+        if (self.needs_calling() && !self.calling_saved)
+            || (self.needs_meetings() && self.subdomain.is_none())
+        {
+            return Err(AppError::Refused(crate::error::Refusal::StepIncomplete));
+        }
+        Ok(None)
+    }
 }
 
 /// The answer of the availability check.
@@ -168,7 +182,7 @@ pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), A
             let (state, _) = authorized(&order_id).await?;
             state
                 .store
-                .save_calling(&order_id, &settings, state.clock.now())
+                .save_calling(&order_id, &settings, state.clock.now().await)
                 .await
         }
         .await,
@@ -217,7 +231,7 @@ pub async fn reserve_subdomain(order_id: String, name: String) -> Result<String,
             let (state, _) = authorized(&order_id).await?;
             state
                 .store
-                .reserve_subdomain(&order_id, &subdomain, state.clock.now())
+                .reserve_subdomain(&order_id, &subdomain, state.clock.now().await)
                 .await?;
             Ok(subdomain.site_url())
         }
@@ -233,7 +247,7 @@ pub async fn provision(order_id: String) -> Result<String, AppError> {
             let (state, user) = authorized(&order_id).await?;
             let date = state
                 .store
-                .provision(&order_id, &user.email, state.clock.now())
+                .provision(&order_id, &user.email, state.clock.now().await)
                 .await?;
             state.outbox_signal.notify_one();
             Ok(date)

@@ -154,7 +154,9 @@ impl CommitResult {
 }
 
 /// Everything typed so far. Nothing of it is stored before the commit.
+/// Fields left out of a request are empty (the commit then names them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Draft {
     pub role: Option<Role>,
     pub who: Option<WhoSetsUp>,

@@ -25,7 +25,7 @@ async fn partner_link(
     kind: &str,
     per_minute: i64,
 ) -> Result<crate::server::store::OpenLink, AppError> {
-    let now = state.clock.now();
+    let now = state.clock.now().await;
     let link = state.store.usable_link(token, now).await?;
     if link.audience != machine::Audience::Partner {
         return Err(AppError::Forbidden);
@@ -56,7 +56,10 @@ pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
     respond(
         async {
             let state = app_state()?;
-            state.store.open_setup(&token, state.clock.now()).await
+            state
+                .store
+                .open_setup(&token, state.clock.now().await)
+                .await
         }
         .await,
     )
@@ -130,7 +133,12 @@ pub async fn delegate_setup(token: String, email: String) -> Result<(), AppError
                 .map_err(|e| AppError::field("colleague_email", e))?;
             state
                 .store
-                .delegate_setup(&token, &email, state.clock.now(), &state.config.public_url)
+                .delegate_setup(
+                    &token,
+                    &email,
+                    state.clock.now().await,
+                    &state.config.public_url,
+                )
                 .await?;
             state.outbox_signal.notify_one();
             Ok(())
@@ -152,7 +160,7 @@ pub async fn commit_setup(token: String, draft: Draft) -> Result<CommitResult, A
                 .commit_setup(
                     &token,
                     &draft,
-                    state.clock.now(),
+                    state.clock.now().await,
                     &state.config.public_url,
                     signed_in.as_ref().map(|u| u.email.as_str()),
                 )

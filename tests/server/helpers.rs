@@ -1,9 +1,14 @@
-//! Starts the whole server on port 0 with a fresh SQLite file, as production
-//! would run it, and talks to it over HTTP.
+//! Starts the whole server on port 0 with a fresh database (SQLite or
+//! PostgreSQL, as the run says: `common/database.rs`), as production would
+//! run it, and talks to it over HTTP.
 
+#[path = "../common/database.rs"]
+pub mod database;
+
+use database::TestDatabase;
 use serde_json::{Value, json};
 use setup_now::server::{self, config::Config, state::AppState};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::collections::HashMap;
 
 pub const TOKEN: &str = "dev-commerce-token";
@@ -13,8 +18,10 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    pub db: SqlitePool,
-    _dir: tempfile::TempDir,
+    /// The same database, for checks in SQL (`$1`-style parameters: both
+    /// engines read them).
+    pub db: AnyPool,
+    _database: TestDatabase,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -22,8 +29,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    if std::env::var_os("RUST_LOG").is_some() {
+        server::init_tracing();
+    }
+    let database = TestDatabase::new().await;
+    let url = database.url.clone();
     let mut env: HashMap<String, String> = [
         ("SETUP_NOW_MODE", "development"),
         ("SETUP_NOW_ADDR", "127.0.0.1:0"),
@@ -40,13 +50,18 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     }
     let config = Config::from_lookup(|k| env.get(k).cloned()).expect("config");
     let running = server::start(config).await.expect("server starts");
-    let db = SqlitePool::connect(&url).await.expect("test connection");
+    sqlx::any::install_default_drivers();
+    let db = sqlx::pool::PoolOptions::new()
+        .max_connections(2)
+        .connect(&url)
+        .await
+        .expect("test connection");
     TestApp {
         base: format!("http://{}", running.addr),
         client: reqwest::Client::new(),
         state: running.state,
         db,
-        _dir: dir,
+        _database: database,
     }
 }
 
@@ -203,7 +218,7 @@ impl TestApp {
         let hash = setup_now::server::auth::hash_password(password.into())
             .await
             .unwrap();
-        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE email = ?")
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
             .bind(&hash)
             .bind(email)
             .execute(&self.db)

@@ -10,3 +10,5 @@ mod outbox_smtp;
 mod scheduler;
 mod service;
 mod setup_wizard;
+#[path = "../common/smtp_sink.rs"]
+mod smtp_sink;

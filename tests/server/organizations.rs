@@ -82,7 +82,7 @@ async fn partner_sets_up(app: &TestApp, number: &str, party: &str, admin: &str) 
 }
 
 async fn order_id(app: &TestApp, number: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM orders WHERE order_number = ?")
+    sqlx::query_scalar("SELECT id FROM orders WHERE order_number = $1")
         .bind(number)
         .fetch_one(&app.db)
         .await

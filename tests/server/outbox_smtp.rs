@@ -1,59 +1,9 @@
 //! Delivery of the outbox over SMTP, against a real SMTP server on loopback.
 
 use crate::helpers::*;
+use crate::smtp_sink::smtp_sink;
 use setup_now::server::{mail::SmtpSender, scheduler::deliver_due};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-
-/// A minimal SMTP server (RFC 5321 commands lettre uses) that keeps every
-/// message it accepts.
-async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let store = received.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((socket, _)) = listener.accept().await else {
-                return;
-            };
-            let store = store.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 sink ESMTP\r\n").await.ok();
-                let mut data: Option<String> = None;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if let Some(body) = data.as_mut() {
-                        if line == "." {
-                            store.lock().unwrap().push(data.take().unwrap());
-                            write.write_all(b"250 2.0.0 queued\r\n").await.ok();
-                        } else {
-                            body.push_str(&line);
-                            body.push('\n');
-                        }
-                        continue;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let reply: &[u8] = if upper.starts_with("EHLO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if upper.starts_with("DATA") {
-                        data = Some(String::new());
-                        b"354 go ahead\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        write.write_all(b"221 bye\r\n").await.ok();
-                        break;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    write.write_all(reply).await.ok();
-                }
-            });
-        }
-    });
-    (port, received)
-}
 
 #[tokio::test]
 async fn an_email_claimed_before_a_crash_is_sent_once_after_its_lease_runs_out() {
@@ -72,7 +22,11 @@ async fn an_email_claimed_before_a_crash_is_sent_once_after_its_lease_runs_out()
     let claimed = app
         .state
         .store
-        .claim_outbox(app.state.clock.now(), chrono::Duration::minutes(5), 10)
+        .claim_outbox(
+            app.state.clock.now().await,
+            chrono::Duration::minutes(5),
+            10,
+        )
         .await
         .unwrap();
     assert_eq!(claimed.len(), 1);
@@ -146,4 +100,76 @@ async fn the_server_delivers_new_emails_through_its_own_worker() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(received.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_delivery_recorded_after_another_claim_took_over_does_not_count() {
+    let app = spawn_app().await;
+    app.place("SMTP-4", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let store = &app.state.store;
+    let lease = chrono::Duration::seconds(30);
+    let first = store
+        .claim_outbox(at("2026-12-01T08:00:00Z"), lease, 10)
+        .await
+        .unwrap();
+    // The first sender stalls past its lease; a second claims the email.
+    let second = store
+        .claim_outbox(at("2026-12-01T08:01:00Z"), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert!(
+        !store
+            .outbox_sent(first[0].id, &first[0].lease, at("2026-12-01T08:01:01Z"))
+            .await
+            .unwrap(),
+        "the stale holder records nothing"
+    );
+    assert!(
+        store
+            .outbox_sent(second[0].id, &second[0].lease, at("2026-12-01T08:01:02Z"))
+            .await
+            .unwrap()
+    );
+    assert!(store.outbox_state(second[0].id).await.unwrap().1);
+}
+
+#[tokio::test]
+async fn an_email_that_keeps_failing_is_given_up_after_ten_attempts() {
+    let app = spawn_app().await;
+    app.place("SMTP-5", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let store = &app.state.store;
+    let mut now = at("2026-12-01T08:00:00Z");
+    let mut given_up = Vec::new();
+    for _ in 0..12 {
+        now += chrono::Duration::hours(2);
+        for item in store
+            .claim_outbox(now, chrono::Duration::minutes(5), 10)
+            .await
+            .unwrap()
+        {
+            given_up.push(
+                store
+                    .outbox_failed(item.id, &item.lease, "550 mailbox unavailable", now, now)
+                    .await
+                    .unwrap(),
+            );
+        }
+    }
+    assert_eq!(given_up.len(), 10, "claimed ten times, then no more");
+    assert_eq!(given_up.iter().filter(|g| **g).count(), 1);
+    assert!(given_up[9]);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE abandoned_at IS NOT NULL AND sent_at IS NULL")
+            .await,
+        1
+    );
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
 }

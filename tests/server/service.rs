@@ -288,7 +288,7 @@ async fn repeated_failed_sign_ins_are_slowed_down_per_account() {
     let hash = setup_now::server::auth::hash_password("the right password".into())
         .await
         .unwrap();
-    sqlx::query("UPDATE users SET password_hash = ? WHERE email = ?")
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
         .bind(&hash)
         .bind(&partner.email)
         .execute(&app.db)

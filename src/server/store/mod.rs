@@ -1,37 +1,57 @@
-//! The storage boundary. Callers speak in domain terms; SQL stays in this module.
+//! The storage boundary. Callers speak in domain terms and typed plans; SQL
+//! stays below this module.
 //!
-//! SQLite is the embedded engine (WAL, busy timeout, short transactions). The
-//! schema and queries keep to what PostgreSQL also runs (text times, `RETURNING`,
-//! partial indexes), so a second backend can live behind the same methods.
+//! Two engines behind one interface, picked from the database URL: SQLite,
+//! embedded, for `make run` and single instances; PostgreSQL for several
+//! instances on one database. Both run the same statements (`sql/`, compiled
+//! once per engine by `sqlite/` and `postgres/`), each engine with its own
+//! migrations. Times are RFC 3339 UTC text, so text order is time order on both.
 
-mod approvals;
-mod commit;
-mod limits;
-mod links;
-mod orders;
-mod outbox;
-mod people;
-mod service;
-mod users;
+pub mod postgres;
+pub mod sqlite;
+mod types;
 
-pub use approvals::*;
-pub use links::*;
-pub use orders::*;
-pub use outbox::*;
-pub use users::*;
+pub use types::*;
 
-use anyhow::Context;
-use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::{
-    SqlitePool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+use crate::approval::{ApprovalOutcome, ApprovalView};
+use crate::domain::{EmailAddress, Subdomain};
+use crate::error::AppError;
+use crate::mailbox::MailboxMessage;
+use crate::orders::{Order, OrderSummary};
+use crate::server::access::{Action, OrderAccess};
+use crate::service::{CallingSettings, ServiceView};
+use crate::wizard::machine::{
+    AdminLookup, CommitResult, Draft, OrgChoice, SetterLookup, SetupContext,
 };
-use std::{str::FromStr, time::Duration};
+use anyhow::Context;
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
-/// Handle to the database; cheap to clone.
-#[derive(Clone)]
-pub struct Store {
-    pool: SqlitePool,
+/// Which engine a store runs on, and what differs between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// How a transaction that writes begins. SQLite takes its write lock at
+    /// once, so two writers queue (busy timeout) instead of one failing when
+    /// it upgrades a read to a write.
+    pub const fn begin_write(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "BEGIN IMMEDIATE",
+            Engine::Postgres => "BEGIN",
+        }
+    }
+
+    /// Ends the subquery that claims due rows: on PostgreSQL rows another
+    /// instance is claiming are skipped, not waited for.
+    pub const fn skip_locked(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
 }
 
 /// Formats an instant the way every table stores it.
@@ -52,12 +72,13 @@ pub(crate) fn new_id() -> String {
 }
 
 /// Logs the cause and returns the opaque error the browser sees.
-pub(crate) fn unexpected<E: Into<anyhow::Error>>(err: E) -> crate::error::AppError {
-    crate::error::AppError::unexpected(err)
+pub(crate) fn unexpected<E: Into<anyhow::Error>>(err: E) -> AppError {
+    AppError::unexpected(err)
 }
 
 /// Whether a database error is a violated UNIQUE or PRIMARY KEY constraint,
-/// judged by the engine's error code, not by the message text.
+/// judged by the engine's error code (SQLSTATE 23505 on PostgreSQL), not by
+/// the message text.
 pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Database(db) => db.kind() == sqlx::error::ErrorKind::UniqueViolation,
@@ -65,63 +86,174 @@ pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
     }
 }
 
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(sqlite::Store),
+    Postgres(postgres::Store),
+}
+
 impl Store {
-    /// Opens (creating if needed) the database at `url` and applies migrations.
+    /// Opens the database a URL names (`sqlite://…` or `postgres://…`) and
+    /// applies that engine's migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("database URL {url:?}"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .with_context(|| format!("opening {url}"))?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .context("applying migrations")?;
-        Ok(Store { pool })
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(postgres::connect(url).await?))
+        } else if url.starts_with("sqlite:") {
+            Ok(Store::Sqlite(sqlite::connect(url).await?))
+        } else {
+            anyhow::bail!("SETUP_NOW_DATABASE_URL must start with sqlite:// or postgres://")
+        }
     }
 
-    /// A transaction that writes: SQLite takes its write lock at BEGIN, so two
-    /// writers queue (busy timeout) instead of one failing when it upgrades a
-    /// read to a write.
-    pub(crate) async fn write_tx(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// The engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        match self {
+            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Postgres(_) => Engine::Postgres,
+        }
     }
+}
 
+/// The storage interface: every method, once, handed to the engine's
+/// implementation.
+macro_rules! interface {
+    ($( $(#[$doc:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
+        impl Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    match self {
+                        Store::Sqlite(store) => store.$name($($arg),*).await,
+                        Store::Postgres(store) => store.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+interface! {
     /// Answers when the database does.
-    pub async fn ping(&self) -> anyhow::Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
+    fn ping(&self) -> anyhow::Result<()>;
 
-    /// Appends an audit entry inside a transaction the caller holds.
-    pub(crate) async fn audit(
-        tx: &mut sqlx::SqliteConnection,
-        at: DateTime<Utc>,
-        actor: &str,
-        action: &str,
-        order_id: Option<&str>,
-        detail: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, order_id, detail) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(ts(at))
-        .bind(actor)
-        .bind(action)
-        .bind(order_id)
-        .bind(detail)
-        .execute(&mut *tx)
-        .await
-        .context("writing audit entry")?;
-        Ok(())
-    }
+    // Orders and the scheduler.
+    /// Stores a checked order, idempotently by order number.
+    fn place_order(&self, order: &Order, now: DateTime<Utc>) -> anyhow::Result<PlaceOutcome>;
+    /// The newest orders, for the commerce page.
+    fn list_orders(&self, limit: i64) -> anyhow::Result<Vec<OrderSummary>>;
+    /// One order's summary.
+    fn order_summary(&self, order_id: &str) -> anyhow::Result<Option<OrderSummary>>;
+    /// One scheduler pass: invitations due, escalations due, orders to close.
+    fn run_scheduler_pass(&self, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<PassReport>;
+    /// A new invitation (to a new contact, if given) before the setup.
+    fn resend_invitation(&self, order_id: &str, new_contact: Option<&EmailAddress>, now: DateTime<Utc>, public_url: &str) -> Result<(), AppError>;
+    /// When the order's invitation went out.
+    fn order_invited_at(&self, order_id: &str) -> anyhow::Result<Option<DateTime<Utc>>>;
+
+    // The outbox.
+    /// The built-in mailbox, oldest first.
+    fn mailbox(&self, to: Option<&str>, limit: i64) -> anyhow::Result<Vec<MailboxMessage>>;
+    /// Claims due emails under a lease.
+    fn claim_outbox(&self, now: DateTime<Utc>, lease: Duration, limit: i64) -> anyhow::Result<Vec<OutboxItem>>;
+    /// Records a delivery, if the lease is still held.
+    fn outbox_sent(&self, id: i64, lease: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
+    /// Records a failed attempt and when to try again; whether it was given up.
+    fn outbox_failed(&self, id: i64, lease: &str, error: &str, retry_at: DateTime<Utc>, now: DateTime<Utc>) -> anyhow::Result<bool>;
+    /// Attempts, whether sent, and the last error of one email.
+    fn outbox_state(&self, id: i64) -> anyhow::Result<(i64, bool, Option<String>)>;
+
+    // Setup links and the commit.
+    /// Opens a link (records the first opening).
+    fn open_setup(&self, token: &str, now: DateTime<Utc>) -> Result<SetupContext, AppError>;
+    /// The link, if it may be used now.
+    fn usable_link(&self, token: &str, now: DateTime<Utc>) -> Result<OpenLink, AppError>;
+    /// Hands the setup to a colleague.
+    fn delegate_setup(&self, token: &str, colleague: &EmailAddress, now: DateTime<Utc>, public_url: &str) -> Result<(), AppError>;
+    /// The order a spent link belongs to.
+    fn order_of_spent_link(&self, token: &str) -> anyhow::Result<Option<String>>;
+    /// Carries out the plan a draft becomes, or refuses it.
+    fn commit_setup(&self, token: &str, draft: &Draft, now: DateTime<Utc>, public_url: &str, signed_in: Option<&str>) -> Result<CommitResult, AppError>;
+    /// The order and person whose first password a link may still set.
+    fn first_password_target(&self, token: &str, now: DateTime<Utc>) -> Result<(String, String), AppError>;
+    /// Sets that first password, once.
+    fn set_first_password(&self, token: &str, password_hash: &str, now: DateTime<Utc>) -> Result<String, AppError>;
+
+    // Organizations and people.
+    /// What a partner's link may learn about a customer administrator address.
+    fn admin_lookup(&self, order_id: &str, email: &EmailAddress) -> Result<AdminLookup, AppError>;
+    /// Whether the person who sets up may join the partner organization.
+    fn setter_lookup(&self, order_id: &str, email: &EmailAddress) -> Result<SetterLookup, AppError>;
+    /// The customer organizations the order's partner manages that match.
+    fn find_managed_orgs(&self, order_id: &str, query: &str, limit: i64) -> Result<Vec<OrgChoice>, AppError>;
+    /// Makes sure a partner organization exists (demo data); its id.
+    fn ensure_partner_org(&self, party_id: &str, name: &str, country: &str, now: DateTime<Utc>) -> anyhow::Result<String>;
+    /// Makes sure a partner user exists (demo data).
+    fn ensure_partner_user(&self, org: &str, email: &str, password_hash: &str, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// Makes sure a customer organization exists (demo data).
+    fn ensure_customer_org(&self, manager: Option<&str>, name: &str, admin: &str, password_hash: &str, now: DateTime<Utc>) -> anyhow::Result<()>;
+
+    // Approvals.
+    /// What the approval page shows.
+    fn approval_view(&self, token: &str, now: DateTime<Utc>) -> Result<ApprovalView, AppError>;
+    /// Approves or declines, once.
+    fn answer_approval(&self, token: &str, approve: bool, now: DateTime<Utc>, public_url: &str) -> Result<ApprovalOutcome, AppError>;
+
+    // Users, sessions, access.
+    /// Starts a session; the secret for the cookie.
+    fn create_session(&self, user_id: &str, now: DateTime<Utc>) -> anyhow::Result<String>;
+    /// The user of a session that has not expired.
+    fn session_user(&self, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<SessionUser>>;
+    /// Ends a session.
+    fn delete_session(&self, token: &str) -> anyhow::Result<()>;
+    /// The id and password hash of the user with this address.
+    fn password_of(&self, email: &str) -> anyhow::Result<Option<(String, Option<String>)>>;
+    /// Failed sign-ins under a key within a window.
+    fn recent_failures(&self, key: &str, now: DateTime<Utc>, window: Duration) -> anyhow::Result<i64>;
+    /// Counts a failed sign-in.
+    fn record_failure(&self, key: &str, now: DateTime<Utc>, window: Duration) -> anyhow::Result<()>;
+    /// Forgets failures after a successful sign-in.
+    fn clear_failures(&self, key: &str) -> anyhow::Result<()>;
+    /// The user with this address.
+    fn user_by_email(&self, email: &str) -> anyhow::Result<Option<SessionUser>>;
+    /// The facts access to an order is decided on.
+    fn order_access(&self, order_id: &str) -> anyhow::Result<Option<OrderAccess>>;
+    /// Allows an action on an order, or says why not ([`crate::server::access::decide`]).
+    fn authorize(&self, user: &SessionUser, order_id: &str, action: Action) -> Result<(), AppError>;
+    /// Where a person continues after the setup of an order.
+    fn continue_to(&self, email: &str, order_id: &str) -> Result<String, AppError>;
+    /// The orders the hub may list for a user, with their access facts.
+    fn hub_candidates(&self, user: &SessionUser) -> anyhow::Result<Vec<(String, OrderSummary, OrderAccess)>>;
+    /// "Forgot password?": a reset link for a known address.
+    fn request_password_reset(&self, email: &str, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<bool>;
+    /// Whether a password link may be used.
+    fn password_link_state(&self, token: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+    /// Sets a new password through a password link, once.
+    fn reset_password(&self, token: &str, password_hash: &str, now: DateTime<Utc>) -> Result<String, AppError>;
+    /// Invites the customer of a "Customer setup" order again.
+    fn resend_customer_invitation(&self, order_id: &str, by: &str, now: DateTime<Utc>, public_url: &str) -> Result<(), AppError>;
+
+    // Settings every instance shares.
+    /// The instant the development clock is frozen at, if it is.
+    fn frozen_clock(&self) -> anyhow::Result<Option<DateTime<Utc>>>;
+    /// Freezes the development clock, or lets it run.
+    fn set_frozen_clock(&self, at: Option<DateTime<Utc>>) -> anyhow::Result<()>;
+
+    // Limits.
+    /// Counts a hit under a key; how long to wait when over the limit.
+    fn hit_rate_limit(&self, key: &str, now: DateTime<Utc>, window: Duration, max: i64) -> anyhow::Result<Option<Duration>>;
+    /// Forgets windows that ended more than a day ago.
+    fn purge_rate_limits(&self, now: DateTime<Utc>) -> anyhow::Result<u64>;
+
+    // The service setup.
+    /// The order as the service wizard shows it.
+    fn service_view(&self, order_id: &str) -> Result<ServiceView, AppError>;
+    /// Saves the calling settings.
+    fn save_calling(&self, order_id: &str, settings: &CallingSettings, now: DateTime<Utc>) -> Result<(), AppError>;
+    /// Whether a meeting site has this subdomain.
+    fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool>;
+    /// Reserves the meeting site's subdomain.
+    fn reserve_subdomain(&self, order_id: &str, subdomain: &Subdomain, now: DateTime<Utc>) -> Result<(), AppError>;
+    /// Provisions the order and starts billing, once.
+    fn provision(&self, order_id: &str, by: &str, now: DateTime<Utc>) -> Result<String, AppError>;
 }

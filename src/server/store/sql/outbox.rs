@@ -2,28 +2,20 @@
 //! delivery claims rows under a lease, sends outside any transaction, then
 //! records the outcome.
 
-use super::{Store, ts};
+#[allow(unused_imports)]
+use super::*;
+
+use super::{Conn, MAX_ATTEMPTS, OutboxItem, Store, new_id, ts};
 use crate::mailbox::{MailboxLink, MailboxMessage};
 use crate::server::mail::Email;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-/// A row claimed for delivery.
-#[derive(Debug, Clone)]
-pub struct OutboxItem {
-    pub id: i64,
-    pub dedupe_key: String,
-    pub recipient: String,
-    pub subject: String,
-    pub text: String,
-    pub attempts: i64,
-}
-
 /// Writes an email inside the caller's transaction. The dedupe key makes a
 /// repeated write of the same email a no-op.
 pub(crate) async fn enqueue(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn,
     dedupe_key: &str,
     order_id: Option<&str>,
     email: &Email,
@@ -32,7 +24,7 @@ pub(crate) async fn enqueue(
     let links = serde_json::to_string(&email.links).context("serialising links")?;
     let done = sqlx::query(
         "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, created_at, next_attempt_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(dedupe_key)
     .bind(order_id)
@@ -59,13 +51,13 @@ impl Store {
         let rows = match to {
             Some(to) => sqlx::query(
                 "SELECT id, recipient, subject, body_text, links_json, created_at FROM outbox \
-                 WHERE recipient = ? ORDER BY id LIMIT ?",
+                 WHERE recipient = $1 ORDER BY id LIMIT $2",
             )
             .bind(to.trim().to_lowercase())
             .bind(limit),
             None => sqlx::query(
                 "SELECT * FROM (SELECT id, recipient, subject, body_text, links_json, created_at FROM outbox \
-                 ORDER BY id DESC LIMIT ?) ORDER BY id",
+                 ORDER BY id DESC LIMIT $1) AS recent ORDER BY id",
             )
             .bind(limit),
         }
@@ -90,20 +82,25 @@ impl Store {
     }
 
     /// Claims up to `limit` unsent emails whose time has come and whose lease (if
-    /// any) ran out. The claim commits before anything is sent.
+    /// any) ran out, under a new lease. The claim commits before anything is
+    /// sent; instances claim disjoint rows.
     pub async fn claim_outbox(
         &self,
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: i64,
     ) -> anyhow::Result<Vec<OutboxItem>> {
-        let rows = sqlx::query(
-            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox \
-             WHERE sent_at IS NULL AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) \
-             ORDER BY id LIMIT ?) RETURNING id, dedupe_key, recipient, subject, body_text, attempts",
-        )
+        let token = new_id();
+        let rows = sqlx::query(&format!(
+            "UPDATE outbox SET lease_until = $1, lease_token = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM outbox \
+             WHERE sent_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $3 \
+             AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4{}) \
+             RETURNING id, dedupe_key, recipient, subject, body_text, attempts",
+            super::ENGINE.skip_locked()
+        ))
         .bind(ts(now + lease))
-        .bind(ts(now))
+        .bind(&token)
         .bind(ts(now))
         .bind(limit)
         .fetch_all(&self.pool)
@@ -113,6 +110,7 @@ impl Store {
             .iter()
             .map(|row| OutboxItem {
                 id: row.get("id"),
+                lease: token.clone(),
                 dedupe_key: row.get("dedupe_key"),
                 recipient: row.get("recipient"),
                 subject: row.get("subject"),
@@ -122,39 +120,58 @@ impl Store {
             .collect())
     }
 
-    /// Records a delivered email.
-    pub async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+    /// Records a delivered email while its lease is still held; `false` when
+    /// another claim took it over meanwhile (it then decides).
+    pub async fn outbox_sent(
+        &self,
+        id: i64,
+        lease: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE outbox SET sent_at = $1, lease_until = NULL, lease_token = NULL, last_error = NULL \
+             WHERE id = $2 AND lease_token = $3 AND sent_at IS NULL",
         )
         .bind(ts(now))
         .bind(id)
+        .bind(lease)
         .execute(&self.pool)
         .await
         .context("recording a delivery")?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
-    /// Records a failed attempt and when to try again.
+    /// Records a failed attempt and when to try again, while the lease is
+    /// held; after [`MAX_ATTEMPTS`] the email is given up as undeliverable.
+    /// Returns whether it was given up.
     pub async fn outbox_failed(
         &self,
         id: i64,
+        lease: &str,
         error: &str,
         retry_at: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?")
-            .bind(error)
-            .bind(ts(retry_at))
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .context("recording a failed delivery")?;
-        Ok(())
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let row = sqlx::query(
+            "UPDATE outbox SET lease_until = NULL, lease_token = NULL, last_error = $1, next_attempt_at = $2, \
+             abandoned_at = CASE WHEN attempts >= $3 THEN $4 ELSE NULL END \
+             WHERE id = $5 AND lease_token = $6 RETURNING abandoned_at",
+        )
+        .bind(error)
+        .bind(ts(retry_at))
+        .bind(MAX_ATTEMPTS)
+        .bind(ts(now))
+        .bind(id)
+        .bind(lease)
+        .fetch_optional(&self.pool)
+        .await
+        .context("recording a failed delivery")?;
+        Ok(row.is_some_and(|r| r.get::<Option<String>, _>("abandoned_at").is_some()))
     }
 
     /// Delivery state of one email: (attempts, sent, last error).
     pub async fn outbox_state(&self, id: i64) -> anyhow::Result<(i64, bool, Option<String>)> {
-        let row = sqlx::query("SELECT attempts, sent_at, last_error FROM outbox WHERE id = ?")
+        let row = sqlx::query("SELECT attempts, sent_at, last_error FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_one(&self.pool)
             .await?;

@@ -1,6 +1,10 @@
 //! Users, sessions, password resets and the record of failed sign-ins, and
 //! the facts about orders that access is decided on.
 
+#[allow(unused_imports)]
+use super::*;
+
+use super::Conn;
 use super::{Store, parse_ts, ts, unexpected};
 use crate::error::AppError;
 use crate::server::access::{self, Action, OrderAccess};
@@ -8,25 +12,11 @@ use crate::server::{mail, tokens};
 use crate::wizard::machine::SetupMode;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
-
-/// How long a session lasts.
-pub const SESSION_DAYS: i64 = 7;
-
-/// The signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionUser {
-    pub user_id: String,
-    pub email: String,
-    pub partner_org_id: Option<String>,
-    /// The party id of the partner organization, if a partner user.
-    pub partner_party_id: Option<String>,
-    pub customer_org_id: Option<String>,
-}
+use sqlx::Row;
 
 const USER_COLUMNS: &str = "u.id, u.email, u.partner_org_id, p.party_id, u.customer_org_id";
 
-fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> SessionUser {
+fn user_from_row(r: &DbRow) -> SessionUser {
     SessionUser {
         user_id: r.get("id"),
         email: r.get("email"),
@@ -44,7 +34,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<String> {
         let (token, hash) = tokens::new_token()?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(&hash)
             .bind(user_id)
             .bind(ts(now))
@@ -63,7 +53,7 @@ impl Store {
     ) -> anyhow::Result<Option<SessionUser>> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
-             LEFT JOIN partner_orgs p ON p.id = u.partner_org_id WHERE s.token_hash = ? AND s.expires_at > ?"
+             LEFT JOIN partner_orgs p ON p.id = u.partner_org_id WHERE s.token_hash = $1 AND s.expires_at > $2"
         ))
         .bind(tokens::hash_token(token))
         .bind(ts(now))
@@ -75,7 +65,7 @@ impl Store {
 
     /// Ends a session.
     pub async fn delete_session(&self, token: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(tokens::hash_token(token))
             .execute(&self.pool)
             .await
@@ -88,7 +78,7 @@ impl Store {
         &self,
         email: &str,
     ) -> anyhow::Result<Option<(String, Option<String>)>> {
-        let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = ?")
+        let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
             .bind(email)
             .fetch_optional(&self.pool)
             .await
@@ -103,7 +93,7 @@ impl Store {
         now: DateTime<Utc>,
         window: chrono::Duration,
     ) -> anyhow::Result<i64> {
-        let row = sqlx::query("SELECT failures, last_failure FROM sign_in_failures WHERE key = ?")
+        let row = sqlx::query("SELECT failures, last_failure FROM sign_in_failures WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
@@ -121,8 +111,8 @@ impl Store {
         window: chrono::Duration,
     ) -> anyhow::Result<()> {
         sqlx::query(
-            "INSERT INTO sign_in_failures (key, failures, last_failure) VALUES (?, 1, ?) \
-             ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_failure > ? THEN failures + 1 ELSE 1 END, \
+            "INSERT INTO sign_in_failures (key, failures, last_failure) VALUES ($1, 1, $2) \
+             ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN sign_in_failures.last_failure > $3 THEN sign_in_failures.failures + 1 ELSE 1 END, \
              last_failure = excluded.last_failure",
         )
         .bind(key)
@@ -136,7 +126,7 @@ impl Store {
 
     /// Forgets failures under `key` after a successful sign-in.
     pub async fn clear_failures(&self, key: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE key = ?")
+        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
             .bind(key)
             .execute(&self.pool)
             .await?;
@@ -144,17 +134,13 @@ impl Store {
     }
 }
 
-/// How long a "Forgot password?" link works.
-pub const RESET_MINUTES: i64 = 60;
-/// How long the welcome link of a new customer administrator works.
-pub const ACTIVATION_DAYS: i64 = 14;
 /// Reset emails per account and hour; more are silently not sent.
 const RESETS_PER_HOUR: i64 = 3;
 
 pub(crate) const ACCESS_COLUMNS: &str = "o.partner_party_id, o.partner_org_id, o.customer_org_id, \
      o.setup_mode, o.setup_at, o.customer_confirmed_at, o.closed_at";
 
-pub(crate) fn access_from_row(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<OrderAccess> {
+pub(crate) fn access_from_row(row: &DbRow) -> anyhow::Result<OrderAccess> {
     Ok(OrderAccess {
         partner_party_id: row.try_get("partner_party_id")?,
         partner_org_id: row.try_get("partner_org_id")?,
@@ -173,7 +159,7 @@ pub(crate) fn access_from_row(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<O
 
 /// A single-use link to set a password; returns its absolute address.
 async fn issue_password_link(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: &str,
     purpose: &str,
     expires: DateTime<Utc>,
@@ -182,7 +168,7 @@ async fn issue_password_link(
 ) -> anyhow::Result<String> {
     let (token, hash) = tokens::new_token()?;
     sqlx::query(
-        "INSERT INTO password_resets (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO password_resets (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&hash)
     .bind(user_id)
@@ -197,7 +183,7 @@ async fn issue_password_link(
 
 /// The welcome link of a new administrator (inside the caller's transaction).
 pub(crate) async fn issue_activation(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: &str,
     now: DateTime<Utc>,
     public_url: &str,
@@ -218,7 +204,7 @@ impl Store {
     /// The user with this address, if any.
     pub async fn user_by_email(&self, email: &str) -> anyhow::Result<Option<SessionUser>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u LEFT JOIN partner_orgs p ON p.id = u.partner_org_id WHERE u.email = ?"
+            "SELECT {USER_COLUMNS} FROM users u LEFT JOIN partner_orgs p ON p.id = u.partner_org_id WHERE u.email = $1"
         ))
         .bind(email)
         .fetch_optional(&self.pool)
@@ -230,7 +216,7 @@ impl Store {
     /// The facts access to an order is decided on.
     pub async fn order_access(&self, order_id: &str) -> anyhow::Result<Option<OrderAccess>> {
         let row = sqlx::query(&format!(
-            "SELECT {ACCESS_COLUMNS} FROM orders o WHERE o.id = ?"
+            "SELECT {ACCESS_COLUMNS} FROM orders o WHERE o.id = $1"
         ))
         .bind(order_id)
         .fetch_optional(&self.pool)
@@ -288,7 +274,7 @@ impl Store {
         let rows = match (&user.partner_party_id, &user.customer_org_id) {
             (Some(party), _) => {
                 sqlx::query(&format!(
-                    "{select} WHERE o.partner_party_id = ? ORDER BY org_name, o.created_at"
+                    "{select} WHERE o.partner_party_id = $1 ORDER BY org_name, o.created_at"
                 ))
                 .bind(party)
                 .fetch_all(&self.pool)
@@ -296,7 +282,7 @@ impl Store {
             }
             (None, Some(customer)) => {
                 sqlx::query(&format!(
-                    "{select} WHERE o.customer_org_id = ? ORDER BY o.created_at"
+                    "{select} WHERE o.customer_org_id = $1 ORDER BY o.created_at"
                 ))
                 .bind(customer)
                 .fetch_all(&self.pool)
@@ -378,7 +364,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let row =
-            sqlx::query("SELECT expires_at, used_at FROM password_resets WHERE token_hash = ?")
+            sqlx::query("SELECT expires_at, used_at FROM password_resets WHERE token_hash = $1")
                 .bind(tokens::hash_token(token))
                 .fetch_optional(&self.pool)
                 .await
@@ -402,7 +388,7 @@ impl Store {
     ) -> Result<String, AppError> {
         let mut tx = self.write_tx().await.map_err(unexpected)?;
         let user_id: Option<String> = sqlx::query_scalar(
-            "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+            "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
              RETURNING user_id",
         )
         .bind(ts(now))
@@ -417,19 +403,21 @@ impl Store {
             return Err(AppError::Gone);
         };
         let email: String =
-            sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE id = ? RETURNING email")
+            sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING email")
                 .bind(password_hash)
                 .bind(&user_id)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(unexpected)?;
-        sqlx::query("UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
-            .bind(ts(now))
-            .bind(&user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(unexpected)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(unexpected)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(&user_id)
             .execute(&mut *tx)
             .await
@@ -456,7 +444,7 @@ impl Store {
              (SELECT u.email FROM users u WHERE u.customer_org_id = o.customer_org_id ORDER BY u.created_at LIMIT 1) AS admin, \
              (SELECT l.email FROM setup_links l WHERE l.order_id = o.id AND l.audience = 'customer' \
                 ORDER BY l.created_at DESC LIMIT 1) AS invited \
-             FROM orders o WHERE o.id = ? AND o.customer_confirmed_at IS NULL AND o.setup_mode = 'customer'",
+             FROM orders o WHERE o.id = $1 AND o.customer_confirmed_at IS NULL AND o.setup_mode = 'customer'",
         )
         .bind(order_id)
         .fetch_optional(&mut *tx)

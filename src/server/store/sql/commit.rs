@@ -3,7 +3,11 @@
 //! becomes a plan ([`crate::wizard::machine::plan`], the same function the
 //! browser runs) and the plan is carried out. This file decides nothing.
 
-use super::links::{OpenLink, context, usable_link};
+#[allow(unused_imports)]
+use super::*;
+
+use super::Conn;
+use super::links::{context, usable_link};
 use super::people::{insert_customer_org, insert_partner_org, insert_user, org_of_party, owner_of};
 use super::{Store, insert_link, ts, unexpected};
 use crate::domain::EmailAddress;
@@ -14,14 +18,14 @@ use crate::wizard::machine::{
     SetupContext, SetupMode, SetupPlan, WhoSetsUp, normalized,
 };
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 /// What the database says about the draft's organizations and addresses.
 async fn facts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     draft: &Draft,
     ctx: &SetupContext,
-    order: &sqlx::sqlite::SqliteRow,
+    order: &DbRow,
 ) -> Result<Facts<String>, AppError> {
     let partner_org = org_of_party(conn, order.get("partner_party_id"))
         .await?
@@ -49,7 +53,7 @@ async fn facts(
 /// The order is set up: attached to its organizations, in `mode`.
 #[allow(clippy::too_many_arguments)]
 async fn mark_set_up(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     order_id: &str,
     mode: SetupMode,
     by: &str,
@@ -59,9 +63,9 @@ async fn mark_set_up(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let updated = sqlx::query(
-        "UPDATE orders SET setup_at = ?, setup_mode = ?, setup_by_email = ?, partner_org_id = ?, customer_org_id = ?, \
-         customer_confirmed_at = ? \
-         WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL AND approval_requested_at IS NULL",
+        "UPDATE orders SET setup_at = $1, setup_mode = $2, setup_by_email = $3, partner_org_id = $4, customer_org_id = $5, \
+         customer_confirmed_at = $6 \
+         WHERE id = $7 AND setup_at IS NULL AND closed_at IS NULL AND approval_requested_at IS NULL",
     )
     .bind(ts(now))
     .bind(mode.as_str())
@@ -91,7 +95,7 @@ fn admin_field(ctx: &SetupContext, draft: &Draft) -> &'static str {
 
 /// Carries a plan out; returns whether a customer was invited.
 async fn carry_out(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     link: &OpenLink,
     ctx: &SetupContext,
     draft: &Draft,
@@ -100,12 +104,13 @@ async fn carry_out(
     public_url: &str,
 ) -> Result<(), AppError> {
     let order_id = link.order_id.as_str();
-    let order =
-        sqlx::query("SELECT order_number, partner_party_id, partner_name FROM orders WHERE id = ?")
-            .bind(order_id)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(unexpected)?;
+    let order = sqlx::query(
+        "SELECT order_number, partner_party_id, partner_name FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(unexpected)?;
     let order_number: String = order.get("order_number");
     let partner_name: String = order.get("partner_name");
     let partner_org = match &plan.partner {
@@ -180,8 +185,8 @@ async fn carry_out(
         CustomerPlan::Attach { org } => Some(org.clone()),
         CustomerPlan::Approval { org, admin } => {
             let updated = sqlx::query(
-                "UPDATE orders SET approval_requested_at = ?, setup_mode = ?, setup_by_email = ?, partner_org_id = ? \
-                 WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL AND approval_requested_at IS NULL",
+                "UPDATE orders SET approval_requested_at = $1, setup_mode = $2, setup_by_email = $3, partner_org_id = $4 \
+                 WHERE id = $5 AND setup_at IS NULL AND closed_at IS NULL AND approval_requested_at IS NULL",
             )
             .bind(ts(now))
             .bind(plan.mode.as_str())
@@ -210,8 +215,8 @@ async fn carry_out(
         CustomerPlan::Confirm { org, details } => {
             if let Some((name, country, address)) = details {
                 sqlx::query(
-                    "UPDATE customer_orgs SET name = ?, country = ?, address = ? \
-                     WHERE id = ? AND managed_by_partner_id IS NULL AND confirmed_at IS NULL",
+                    "UPDATE customer_orgs SET name = $1, country = $2, address = $3 \
+                     WHERE id = $4 AND managed_by_partner_id IS NULL AND confirmed_at IS NULL",
                 )
                 .bind(name.as_str())
                 .bind(country.as_str())
@@ -222,14 +227,14 @@ async fn carry_out(
                 .map_err(unexpected)?;
             }
             sqlx::query(
-                "UPDATE customer_orgs SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
+                "UPDATE customer_orgs SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL",
             )
             .bind(ts(now))
             .bind(org)
             .execute(&mut *conn)
             .await
             .map_err(unexpected)?;
-            sqlx::query("UPDATE orders SET customer_confirmed_at = ? WHERE id = ? AND customer_confirmed_at IS NULL")
+            sqlx::query("UPDATE orders SET customer_confirmed_at = $1 WHERE id = $2 AND customer_confirmed_at IS NULL")
                 .bind(ts(now))
                 .bind(order_id)
                 .execute(&mut *conn)
@@ -284,7 +289,7 @@ async fn carry_out(
 /// A "Set Up Now" link for the customer administrator; earlier ones stop
 /// working.
 pub(crate) async fn invite_customer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     order_id: &str,
     admin: &EmailAddress,
     order_number: &str,
@@ -293,7 +298,7 @@ pub(crate) async fn invite_customer(
     public_url: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND audience = 'customer' \
+        "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND audience = 'customer' \
          AND revoked_at IS NULL AND spent_at IS NULL",
     )
     .bind(ts(now))
@@ -363,7 +368,7 @@ impl Store {
         // Spent first: concurrent commits of one link queue on this row, and
         // the later ones find it spent and answer with the first's result.
         let spent = sqlx::query(
-            "UPDATE setup_links SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL AND revoked_at IS NULL",
+            "UPDATE setup_links SET spent_at = $1 WHERE token_hash = $2 AND spent_at IS NULL AND revoked_at IS NULL",
         )
         .bind(ts(now))
         .bind(&hash)
@@ -379,15 +384,25 @@ impl Store {
         }
         let ctx = context(&mut tx, &link).await?;
         let order =
-            sqlx::query("SELECT partner_party_id, customer_org_id FROM orders WHERE id = ?")
+            sqlx::query("SELECT partner_party_id, customer_org_id FROM orders WHERE id = $1")
                 .bind(&link.order_id)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(unexpected)?;
+        // Commits that name the same partner or addresses decide one after
+        // the other (SQLite's writers already do).
+        let mut keys = vec![
+            format!("party:{}", order.get::<&str, _>("partner_party_id")),
+            format!("email:{}", normalized(&draft.setter_email)),
+            format!("email:{}", draft.effective_admin_email(&ctx)),
+        ];
+        super::lock_keys(&mut tx, &mut keys)
+            .await
+            .map_err(unexpected)?;
         let facts = facts(&mut tx, draft, &ctx, &order).await?;
         let plan = machine::plan(draft, &ctx, &facts)?;
         carry_out(&mut tx, &link, &ctx, draft, &plan, now, public_url).await?;
-        sqlx::query("UPDATE setup_links SET used_by_email = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE setup_links SET used_by_email = $1 WHERE token_hash = $2")
             .bind(plan.setter.as_str())
             .bind(&hash)
             .execute(&mut *tx)
@@ -411,7 +426,7 @@ impl Store {
              (SELECT email FROM setup_links c WHERE c.order_id = l.order_id AND c.audience = 'customer' \
                 ORDER BY c.created_at DESC LIMIT 1) AS customer_email \
              FROM setup_links l JOIN orders o ON o.id = l.order_id \
-             WHERE l.token_hash = ? AND l.spent_at IS NOT NULL AND l.used_by_email IS NOT NULL \
+             WHERE l.token_hash = $1 AND l.spent_at IS NOT NULL AND l.used_by_email IS NOT NULL \
              AND (o.setup_at IS NOT NULL OR o.approval_requested_at IS NOT NULL)",
         )
         .bind(hash)
@@ -460,7 +475,7 @@ impl Store {
     ) -> Result<(String, String), AppError> {
         let row = sqlx::query(
             "SELECT l.order_id, l.used_by_email FROM setup_links l JOIN users u ON u.email = l.used_by_email \
-             WHERE l.token_hash = ? AND l.spent_at IS NOT NULL AND l.spent_at > ? AND u.password_hash IS NULL",
+             WHERE l.token_hash = $1 AND l.spent_at IS NOT NULL AND l.spent_at > $2 AND u.password_hash IS NULL",
         )
         .bind(tokens::hash_token(token))
         .bind(ts(now - chrono::Duration::days(1)))
@@ -482,8 +497,8 @@ impl Store {
     ) -> Result<String, AppError> {
         let hash = tokens::hash_token(token);
         let row = sqlx::query(
-            "UPDATE users SET password_hash = ? WHERE password_hash IS NULL AND email = \
-             (SELECT used_by_email FROM setup_links WHERE token_hash = ? AND spent_at IS NOT NULL AND spent_at > ?) \
+            "UPDATE users SET password_hash = $1 WHERE password_hash IS NULL AND email = \
+             (SELECT used_by_email FROM setup_links WHERE token_hash = $2 AND spent_at IS NOT NULL AND spent_at > $3) \
              RETURNING id",
         )
         .bind(password_hash)

@@ -1,24 +1,17 @@
 //! Setup links: opening one (what the wizard may show), and handing the setup
 //! to a colleague.
 
+#[allow(unused_imports)]
+use super::*;
+
+use super::Conn;
 use super::people::{org_of_party, owner_of};
 use super::{Store, insert_link, parse_ts, ts, unexpected};
 use crate::error::{AppError, Refusal};
 use crate::server::{mail, tokens};
 use crate::wizard::machine::{Audience, Owner, SetupContext};
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
-
-/// A link that may be used.
-#[derive(Debug, Clone)]
-pub struct OpenLink {
-    pub token_hash: String,
-    pub order_id: String,
-    pub audience: Audience,
-    pub email: String,
-    /// Whether the link was opened before.
-    pub opened: bool,
-}
+use sqlx::Row;
 
 fn audience(text: &str) -> Audience {
     if text == "customer" {
@@ -31,13 +24,13 @@ fn audience(text: &str) -> Audience {
 /// Looks a link up and says whether it may be used now: unknown is
 /// `NotFound`, used, replaced, expired or of a closed order is `Gone`.
 pub(crate) async fn usable_link(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<OpenLink, AppError> {
     let row = sqlx::query(
         "SELECT l.order_id, l.email, l.audience, l.expires_at, l.revoked_at, l.spent_at, l.first_opened_at, o.closed_at \
-         FROM setup_links l JOIN orders o ON o.id = l.order_id WHERE l.token_hash = ?",
+         FROM setup_links l JOIN orders o ON o.id = l.order_id WHERE l.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(&mut *conn)
@@ -62,15 +55,12 @@ pub(crate) async fn usable_link(
 
 /// What the wizard may show for a link, read on `conn` (inside the commit's
 /// transaction too, so the commit plans with what is true then).
-pub(crate) async fn context(
-    conn: &mut SqliteConnection,
-    link: &OpenLink,
-) -> Result<SetupContext, AppError> {
+pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupContext, AppError> {
     use crate::wizard::machine::OrgView;
     let order = sqlx::query(
         "SELECT o.*, c.name AS c_name, c.country AS c_country, c.address AS c_address, \
          (c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL) AS c_editable \
-         FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id WHERE o.id = ?",
+         FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id WHERE o.id = $1",
     )
     .bind(&link.order_id)
     .fetch_one(&mut *conn)
@@ -131,10 +121,10 @@ pub(crate) async fn context(
 
 /// A customer organization's details.
 pub(crate) async fn customer_org_view(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     org_id: &str,
 ) -> Result<crate::wizard::machine::OrgView, AppError> {
-    let row = sqlx::query("SELECT name, country, address FROM customer_orgs WHERE id = ?")
+    let row = sqlx::query("SELECT name, country, address FROM customer_orgs WHERE id = $1")
         .bind(org_id)
         .fetch_one(&mut *conn)
         .await
@@ -162,16 +152,16 @@ impl Store {
             // Only the first opening writes, so reopening a link stays a read.
             // The write runs on the connection already held: taking a second one
             // from the pool would starve it when many links open at once.
-            let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE")
+            let mut tx = sqlx::Connection::begin_with(&mut *conn, super::ENGINE.begin_write())
                 .await
                 .map_err(unexpected)?;
-            sqlx::query("UPDATE setup_links SET first_opened_at = ? WHERE token_hash = ? AND first_opened_at IS NULL")
+            sqlx::query("UPDATE setup_links SET first_opened_at = $1 WHERE token_hash = $2 AND first_opened_at IS NULL")
                 .bind(ts(now))
                 .bind(&hash)
                 .execute(&mut *tx)
                 .await
                 .map_err(unexpected)?;
-            sqlx::query("UPDATE orders SET started_at = ? WHERE id = ? AND started_at IS NULL")
+            sqlx::query("UPDATE orders SET started_at = $1 WHERE id = $2 AND started_at IS NULL")
                 .bind(ts(now))
                 .bind(&link.order_id)
                 .execute(&mut *tx)
@@ -203,7 +193,7 @@ impl Store {
             return Err(AppError::Forbidden);
         }
         let expires: String = sqlx::query_scalar(
-            "UPDATE setup_links SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL AND spent_at IS NULL \
+            "UPDATE setup_links SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL AND spent_at IS NULL \
              RETURNING expires_at",
         )
         .bind(ts(now))
@@ -214,7 +204,7 @@ impl Store {
         .ok_or(AppError::Gone)?;
         let expires = parse_ts(&expires).map_err(unexpected)?;
         let order = sqlx::query(
-            "SELECT order_number, setup_at, approval_requested_at FROM orders WHERE id = ?",
+            "SELECT order_number, setup_at, approval_requested_at FROM orders WHERE id = $1",
         )
         .bind(&link.order_id)
         .fetch_one(&mut *tx)
@@ -271,7 +261,7 @@ impl Store {
     /// The order a spent link belongs to.
     pub async fn order_of_spent_link(&self, token: &str) -> anyhow::Result<Option<String>> {
         Ok(sqlx::query_scalar(
-            "SELECT order_id FROM setup_links WHERE token_hash = ? AND spent_at IS NOT NULL",
+            "SELECT order_id FROM setup_links WHERE token_hash = $1 AND spent_at IS NOT NULL",
         )
         .bind(tokens::hash_token(token))
         .fetch_optional(&self.pool)

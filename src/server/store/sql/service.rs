@@ -1,5 +1,8 @@
 //! The service setup wizard's storage.
 
+#[allow(unused_imports)]
+use super::*;
+
 use super::{Store, is_unique_violation, ts, unexpected};
 use crate::domain::{Subdomain, default_time_zone};
 use crate::error::{AppError, Refusal};
@@ -16,7 +19,7 @@ impl Store {
              cs.location_name, cs.address AS cs_address, cs.country AS cs_country, cs.time_zone, cs.language, cs.pstn, \
              (SELECT subdomain FROM meeting_sites m WHERE m.order_id = o.id) AS subdomain \
              FROM orders o JOIN customer_orgs c ON c.id = o.customer_org_id \
-             LEFT JOIN calling_settings cs ON cs.order_id = o.id WHERE o.id = ?",
+             LEFT JOIN calling_settings cs ON cs.order_id = o.id WHERE o.id = $1",
         )
         .bind(order_id)
         .fetch_optional(&self.pool)
@@ -76,7 +79,7 @@ impl Store {
     ) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO calling_settings (order_id, location_name, address, country, time_zone, language, pstn, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
              address = excluded.address, country = excluded.country, time_zone = excluded.time_zone, \
              language = excluded.language, pstn = excluded.pstn, updated_at = excluded.updated_at",
         )
@@ -96,12 +99,12 @@ impl Store {
 
     /// Whether a meeting site already has this subdomain.
     pub async fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM meeting_sites WHERE subdomain = ?")
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM meeting_sites WHERE subdomain = $1)")
                 .bind(subdomain)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(found.is_some())
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Reserves `subdomain` for the order's meeting site (replacing its earlier
@@ -114,7 +117,7 @@ impl Store {
     ) -> Result<(), AppError> {
         let mut tx = self.write_tx().await.map_err(unexpected)?;
         let provisioned: Option<Option<String>> =
-            sqlx::query_scalar("SELECT provisioned_at FROM orders WHERE id = ?")
+            sqlx::query_scalar("SELECT provisioned_at FROM orders WHERE id = $1")
                 .bind(order_id)
                 .fetch_optional(&mut *tx)
                 .await
@@ -122,14 +125,14 @@ impl Store {
         if matches!(provisioned, Some(Some(_))) {
             return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
         }
-        sqlx::query("DELETE FROM meeting_sites WHERE order_id = ? AND subdomain <> ?")
+        sqlx::query("DELETE FROM meeting_sites WHERE order_id = $1 AND subdomain <> $2")
             .bind(order_id)
             .bind(subdomain.as_str())
             .execute(&mut *tx)
             .await
             .map_err(unexpected)?;
         let inserted = sqlx::query(
-            "INSERT INTO meeting_sites (subdomain, order_id, created_at) VALUES (?, ?, ?) \
+            "INSERT INTO meeting_sites (subdomain, order_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (order_id) DO NOTHING",
         )
         .bind(subdomain.as_str())
@@ -167,19 +170,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<String, AppError> {
         let view = self.service_view(order_id).await?;
-        if let Some(date) = view.billing_start_date {
-            return Ok(date);
-        }
-        if (view.needs_calling() && !view.calling_saved)
-            || (view.needs_meetings() && view.subdomain.is_none())
-        {
-            return Err(AppError::Refused(Refusal::StepIncomplete));
+        if let Some(date) = view.ready_to_provision()? {
+            return Ok(date.to_string());
         }
         let today = now.date_naive().to_string();
         let mut tx = self.write_tx().await.map_err(unexpected)?;
         let updated = sqlx::query(
-            "UPDATE orders SET provisioned_at = ?, billing_start_date = ?, provisioned_by_email = ? \
-             WHERE id = ? AND provisioned_at IS NULL RETURNING order_number, subscription_id",
+            "UPDATE orders SET provisioned_at = $1, billing_start_date = $2, provisioned_by_email = $3 \
+             WHERE id = $4 AND provisioned_at IS NULL RETURNING order_number, subscription_id",
         )
         .bind(ts(now))
         .bind(&today)
@@ -191,7 +189,7 @@ impl Store {
         let Some(row) = updated else {
             drop(tx);
             let date: Option<String> =
-                sqlx::query_scalar("SELECT billing_start_date FROM orders WHERE id = ?")
+                sqlx::query_scalar("SELECT billing_start_date FROM orders WHERE id = $1")
                     .bind(order_id)
                     .fetch_one(&self.pool)
                     .await

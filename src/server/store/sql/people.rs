@@ -1,19 +1,23 @@
 //! Organizations and their users: who an address belongs to, what a partner
 //! may learn about it, and the rows a setup plan adds.
 
+#[allow(unused_imports)]
+use super::*;
+
+use super::Conn;
 use super::{Store, is_unique_violation, new_id, ts, unexpected};
 use crate::domain::{Address, Country, EmailAddress, OrgName};
 use crate::error::{AppError, FieldError};
 use crate::wizard::machine::{AdminLookup, OrgChoice, OrgView, Owner, SetterLookup};
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 /// The partner organization of a party id, with its id.
 pub(crate) async fn org_of_party(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     party_id: &str,
 ) -> Result<Option<(String, OrgView)>, AppError> {
-    let row = sqlx::query("SELECT id, name, country FROM partner_orgs WHERE party_id = ?")
+    let row = sqlx::query("SELECT id, name, country FROM partner_orgs WHERE party_id = $1")
         .bind(party_id)
         .fetch_optional(&mut *conn)
         .await
@@ -32,13 +36,13 @@ pub(crate) async fn org_of_party(
 
 /// Who `email` belongs to, seen from the partner organization `this_partner`.
 pub(crate) async fn owner_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     email: &str,
     this_partner: Option<&str>,
 ) -> Result<Owner<String>, AppError> {
     let row = sqlx::query(
         "SELECT u.partner_org_id, u.customer_org_id, c.managed_by_partner_id \
-         FROM users u LEFT JOIN customer_orgs c ON c.id = u.customer_org_id WHERE u.email = ?",
+         FROM users u LEFT JOIN customer_orgs c ON c.id = u.customer_org_id WHERE u.email = $1",
     )
     .bind(email)
     .fetch_optional(&mut *conn)
@@ -66,7 +70,7 @@ pub(crate) async fn owner_of(
 /// Inserts a user of one organization. An address that already has one is a
 /// refusal of `field` ("already belongs"), never a 500.
 pub(crate) async fn insert_user(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     email: &str,
     partner_org: Option<&str>,
     customer_org: Option<&str>,
@@ -75,7 +79,7 @@ pub(crate) async fn insert_user(
 ) -> Result<String, AppError> {
     let id = new_id();
     let inserted = sqlx::query(
-        "INSERT INTO users (id, email, partner_org_id, customer_org_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO users (id, email, partner_org_id, customer_org_id, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&id)
     .bind(email)
@@ -95,7 +99,7 @@ pub(crate) async fn insert_user(
 }
 
 pub(crate) async fn insert_partner_org(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     party_id: &str,
     name: &OrgName,
     country: &Country,
@@ -103,7 +107,7 @@ pub(crate) async fn insert_partner_org(
 ) -> Result<String, AppError> {
     let id = new_id();
     let inserted = sqlx::query(
-        "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&id)
     .bind(party_id)
@@ -125,7 +129,7 @@ pub(crate) async fn insert_partner_org(
 /// A new customer organization and its administrator.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_customer_org(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     name: &OrgName,
     country: &Country,
     address: &Address,
@@ -138,7 +142,7 @@ pub(crate) async fn insert_customer_org(
     let id = new_id();
     sqlx::query(
         "INSERT INTO customer_orgs (id, name, country, address, managed_by_partner_id, created_at, confirmed_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(name.as_str())
@@ -155,11 +159,8 @@ pub(crate) async fn insert_customer_org(
 }
 
 /// The partner organization id of an order's party.
-async fn partner_of_order(
-    conn: &mut SqliteConnection,
-    order_id: &str,
-) -> Result<Option<String>, AppError> {
-    let party: String = sqlx::query_scalar("SELECT partner_party_id FROM orders WHERE id = ?")
+async fn partner_of_order(conn: &mut Conn, order_id: &str) -> Result<Option<String>, AppError> {
+    let party: String = sqlx::query_scalar("SELECT partner_party_id FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_one(&mut *conn)
         .await
@@ -233,8 +234,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT c.name, MIN(u.email) AS admin_email FROM customer_orgs c \
              JOIN users u ON u.customer_org_id = c.id \
-             WHERE c.managed_by_partner_id = ? AND (c.name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\') \
-             GROUP BY c.id, c.name ORDER BY c.name LIMIT ?",
+             WHERE c.managed_by_partner_id = $1 AND (lower(c.name) LIKE $2 ESCAPE '\\' OR u.email LIKE $3 ESCAPE '\\') \
+             GROUP BY c.id, c.name ORDER BY c.name LIMIT $4",
         )
         .bind(&partner)
         .bind(&pattern)
@@ -262,7 +263,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<String> {
         sqlx::query(
-            "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES (?, ?, ?, ?, ?) \
+            "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (party_id) DO NOTHING",
         )
         .bind(new_id())
@@ -273,7 +274,7 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(
-            sqlx::query_scalar("SELECT id FROM partner_orgs WHERE party_id = ?")
+            sqlx::query_scalar("SELECT id FROM partner_orgs WHERE party_id = $1")
                 .bind(party_id)
                 .fetch_one(&self.pool)
                 .await?,
@@ -290,7 +291,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         sqlx::query(
-            "INSERT INTO users (id, email, partner_org_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?) \
+            "INSERT INTO users (id, email, partner_org_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (email) DO NOTHING",
         )
         .bind(new_id())
@@ -313,18 +314,19 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE email = ?")
-            .bind(admin)
-            .fetch_optional(&self.pool)
-            .await?;
-        if exists.is_some() {
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)")
+                .bind(admin)
+                .fetch_one(&self.pool)
+                .await?;
+        if exists {
             return Ok(());
         }
         let mut tx = self.write_tx().await?;
         let id = new_id();
         sqlx::query(
             "INSERT INTO customer_orgs (id, name, country, address, managed_by_partner_id, created_at, confirmed_at) \
-             VALUES (?, ?, 'CZ', 'Karlovo náměstí 1, 120 00 Praha', ?, ?, ?)",
+             VALUES ($1, $2, 'CZ', 'Karlovo náměstí 1, 120 00 Praha', $3, $4, $5)",
         )
         .bind(&id)
         .bind(name)
@@ -334,7 +336,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO users (id, email, customer_org_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO users (id, email, customer_org_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(new_id())
         .bind(admin)

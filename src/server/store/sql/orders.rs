@@ -1,40 +1,22 @@
 //! Orders: intake, lists, and the scheduler's passes.
 
+#[allow(unused_imports)]
+use super::*;
+
+use super::DbRow;
 use super::{Store, is_unique_violation, new_id, parse_ts, ts};
 use crate::orders::{Order, OrderStatus, OrderSummary};
 use crate::server::{mail, tokens};
 use anyhow::Context;
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use sqlx::{Row, sqlite::SqliteRow};
-
-/// How an order post ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlaceOutcome {
-    /// A new order, with its id.
-    Created(String),
-    /// The same order number with the same content again.
-    Replayed(String),
-    /// The same order number with different content.
-    Conflict,
-}
-
-/// What one scheduler pass did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct PassReport {
-    pub invitations: u64,
-    pub escalations: u64,
-    pub closed: u64,
-}
-
-/// Days after the invitation within which setup must be completed.
-pub const SETUP_WINDOW_DAYS: u64 = 30;
+use sqlx::Row;
 
 pub(crate) const SUMMARY_COLUMNS: &str = "o.id, o.order_number, o.offer, o.subscription_id, \
      o.requested_start_date, o.provisioning_contact_email, o.partner_name, o.customer_name, \
      o.invited_at, o.escalated_at, o.setup_at, o.provisioned_at, o.closed_at, o.billing_start_date, \
      o.approval_requested_at, (o.setup_mode = 'customer') AS managed_by_customer";
 
-pub(crate) fn summary_from_row(row: &SqliteRow) -> anyhow::Result<OrderSummary> {
+pub(crate) fn summary_from_row(row: &DbRow) -> anyhow::Result<OrderSummary> {
     let set = |col: &str| -> anyhow::Result<bool> {
         Ok(row.try_get::<Option<String>, _>(col)?.is_some())
     };
@@ -91,7 +73,7 @@ impl Store {
             "INSERT INTO orders (id, order_number, body_digest, offer, subscription_id, requested_start_date, \
              provisioning_contact_email, account_rep_email, partner_party_id, partner_name, partner_country, \
              customer_name, customer_country, customer_address, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&id)
         .bind(order.order_number.as_str())
@@ -124,7 +106,7 @@ impl Store {
             Err(err) => return Err(err).context("inserting the order"),
         }
         for (position, service) in order.services.iter().enumerate() {
-            sqlx::query("INSERT INTO order_services (order_id, position, kind, sku, quantity) VALUES (?, ?, ?, ?, ?)")
+            sqlx::query("INSERT INTO order_services (order_id, position, kind, sku, quantity) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&id)
                 .bind(position as i64)
                 .bind(service.kind.as_str())
@@ -152,7 +134,7 @@ impl Store {
         order_number: &str,
         digest: &str,
     ) -> anyhow::Result<Option<PlaceOutcome>> {
-        let row = sqlx::query("SELECT id, body_digest FROM orders WHERE order_number = ?")
+        let row = sqlx::query("SELECT id, body_digest FROM orders WHERE order_number = $1")
             .bind(order_number)
             .fetch_optional(&self.pool)
             .await
@@ -171,7 +153,7 @@ impl Store {
     /// The newest orders, for the commerce page.
     pub async fn list_orders(&self, limit: i64) -> anyhow::Result<Vec<OrderSummary>> {
         let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM orders o ORDER BY o.created_at DESC, o.order_number LIMIT ?"
+            "SELECT {SUMMARY_COLUMNS} FROM orders o ORDER BY o.created_at DESC, o.order_number LIMIT $1"
         ))
         .bind(limit)
         .fetch_all(&self.pool)
@@ -183,7 +165,7 @@ impl Store {
     /// One order's summary.
     pub async fn order_summary(&self, order_id: &str) -> anyhow::Result<Option<OrderSummary>> {
         let row = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.id = ?"
+            "SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.id = $1"
         ))
         .bind(order_id)
         .fetch_optional(&self.pool)
@@ -230,14 +212,16 @@ impl Store {
     ) -> anyhow::Result<u64> {
         let today = now.date_naive().to_string();
         let mut tx = self.write_tx().await?;
-        // The claim is the transaction's first statement and a write, so SQLite
-        // takes the write lock at once and concurrent passes queue behind it.
-        let due = sqlx::query(
-            "UPDATE orders SET invited_at = ? WHERE id IN (SELECT id FROM orders \
-             WHERE invited_at IS NULL AND closed_at IS NULL AND requested_start_date <= ? \
-             ORDER BY requested_start_date LIMIT ?) \
+        // The claim is the transaction's first statement and a write: SQLite
+        // takes the write lock at once and concurrent passes queue behind it;
+        // PostgreSQL passes skip the rows another one claimed.
+        let due = sqlx::query(&format!(
+            "UPDATE orders SET invited_at = $1 WHERE id IN (SELECT id FROM orders \
+             WHERE invited_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 \
+             ORDER BY requested_start_date LIMIT $3{}) \
              RETURNING id, order_number, offer, customer_name, provisioning_contact_email",
-        )
+            super::ENGINE.skip_locked()
+        ))
         .bind(ts(now))
         .bind(&today)
         .bind(batch)
@@ -274,13 +258,14 @@ impl Store {
             .to_string();
         let invited_before = ts(now - chrono::Duration::days(1));
         let mut tx = self.write_tx().await?;
-        let due = sqlx::query(
-            "UPDATE orders SET escalated_at = ? WHERE id IN (SELECT id FROM orders \
+        let due = sqlx::query(&format!(
+            "UPDATE orders SET escalated_at = $1 WHERE id IN (SELECT id FROM orders \
              WHERE invited_at IS NOT NULL AND started_at IS NULL AND escalated_at IS NULL \
-             AND setup_at IS NULL AND closed_at IS NULL AND requested_start_date <= ? AND invited_at <= ? \
-             ORDER BY requested_start_date LIMIT ?) \
+             AND setup_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 AND invited_at <= $3 \
+             ORDER BY requested_start_date LIMIT $4{}) \
              RETURNING id, order_number, partner_name, requested_start_date, account_rep_email",
-        )
+            super::ENGINE.skip_locked()
+        ))
         .bind(ts(now))
         .bind(&cutoff)
         .bind(&invited_before)
@@ -310,9 +295,9 @@ impl Store {
         let before = ts(now - chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
         let mut tx = self.write_tx().await?;
         let closed = sqlx::query(
-            "UPDATE orders SET closed_at = ? WHERE invited_at IS NOT NULL AND setup_at IS NULL \
-             AND closed_at IS NULL AND invited_at <= ? AND NOT EXISTS (SELECT 1 FROM approvals a \
-               WHERE a.order_id = orders.id AND a.answered_at IS NULL AND a.expires_at > ?) RETURNING id",
+            "UPDATE orders SET closed_at = $1 WHERE invited_at IS NOT NULL AND setup_at IS NULL \
+             AND closed_at IS NULL AND invited_at <= $2 AND NOT EXISTS (SELECT 1 FROM approvals a \
+               WHERE a.order_id = orders.id AND a.answered_at IS NULL AND a.expires_at > $3) RETURNING id",
         )
         .bind(ts(now))
         .bind(&before)
@@ -322,7 +307,7 @@ impl Store {
         .context("closing stale orders")?;
         for row in &closed {
             let id: String = row.get("id");
-            sqlx::query("UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL")
+            sqlx::query("UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL AND spent_at IS NULL")
                 .bind(ts(now))
                 .bind(&id)
                 .execute(&mut *tx)
@@ -353,9 +338,9 @@ impl Store {
         use crate::error::{AppError, Refusal};
         let mut tx = self.write_tx().await.map_err(AppError::unexpected)?;
         let row = sqlx::query(
-            "UPDATE orders SET provisioning_contact_email = COALESCE(?, provisioning_contact_email), \
-             invited_at = CASE WHEN invited_at IS NULL THEN NULL ELSE ? END \
-             WHERE id = ? AND setup_at IS NULL AND closed_at IS NULL \
+            "UPDATE orders SET provisioning_contact_email = COALESCE($1, provisioning_contact_email), \
+             invited_at = CASE WHEN invited_at IS NULL THEN NULL ELSE $2 END \
+             WHERE id = $3 AND setup_at IS NULL AND closed_at IS NULL \
              RETURNING order_number, offer, customer_name, provisioning_contact_email, invited_at",
         )
         .bind(new_contact.map(|e| e.as_str()))
@@ -414,7 +399,7 @@ impl Store {
     /// Reads an order's stored start date (used by tests and the hub).
     pub async fn order_invited_at(&self, order_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
         let value: Option<Option<String>> =
-            sqlx::query_scalar("SELECT invited_at FROM orders WHERE id = ?")
+            sqlx::query_scalar("SELECT invited_at FROM orders WHERE id = $1")
                 .bind(order_id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -425,20 +410,20 @@ impl Store {
 /// A new "Set Up Now" link for the order's provisioning contact, by email;
 /// earlier links of the order stop working. Returns the address.
 pub(crate) async fn reinvite_contact(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     order_id: &str,
     now: DateTime<Utc>,
     public_url: &str,
 ) -> anyhow::Result<String> {
     let row = sqlx::query(
-        "SELECT order_number, offer, customer_name, provisioning_contact_email FROM orders WHERE id = ?",
+        "SELECT order_number, offer, customer_name, provisioning_contact_email FROM orders WHERE id = $1",
     )
     .bind(order_id)
     .fetch_one(&mut *conn)
     .await
     .context("loading the order to invite again")?;
     sqlx::query(
-        "UPDATE setup_links SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL AND spent_at IS NULL",
+        "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL AND spent_at IS NULL",
     )
     .bind(ts(now))
     .bind(order_id)
@@ -469,7 +454,7 @@ pub(crate) async fn reinvite_contact(
 
 /// Records a new setup link (its hash) for an order.
 pub(crate) async fn insert_link(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn,
     hash: &str,
     order_id: &str,
     email: &str,
@@ -478,7 +463,7 @@ pub(crate) async fn insert_link(
     expires: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO setup_links (token_hash, order_id, email, audience, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO setup_links (token_hash, order_id, email, audience, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(hash)
     .bind(order_id)
@@ -494,11 +479,11 @@ pub(crate) async fn insert_link(
 
 /// An order's services as (kind, SKU, quantity), in order.
 pub(crate) async fn services_of<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+    executor: impl sqlx::Executor<'e, Database = super::Db>,
     order_id: &str,
 ) -> anyhow::Result<Vec<(String, String, u32)>> {
     let rows = sqlx::query(
-        "SELECT kind, sku, quantity FROM order_services WHERE order_id = ? ORDER BY position",
+        "SELECT kind, sku, quantity FROM order_services WHERE order_id = $1 ORDER BY position",
     )
     .bind(order_id)
     .fetch_all(executor)

@@ -1,6 +1,9 @@
 //! Rate limits kept in the database, so every instance counts the same hits:
 //! a fixed window per key, counted and checked in one statement.
 
+#[allow(unused_imports)]
+use super::*;
+
 use super::{Store, parse_ts, ts};
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
@@ -17,10 +20,10 @@ impl Store {
         max: i64,
     ) -> anyhow::Result<Option<Duration>> {
         let row = sqlx::query(
-            "INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1) \
+            "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
              ON CONFLICT (key) DO UPDATE SET \
-               hits = CASE WHEN rate_limits.window_start <= ? THEN 1 ELSE rate_limits.hits + 1 END, \
-               window_start = CASE WHEN rate_limits.window_start <= ? THEN excluded.window_start \
+               hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+               window_start = CASE WHEN rate_limits.window_start <= $4 THEN excluded.window_start \
                                    ELSE rate_limits.window_start END \
              RETURNING hits, window_start",
         )
@@ -41,7 +44,7 @@ impl Store {
 
     /// Forgets windows that ended more than a day ago.
     pub async fn purge_rate_limits(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
-        let done = sqlx::query("DELETE FROM rate_limits WHERE window_start < ?")
+        let done = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
             .bind(ts(now - Duration::days(1)))
             .execute(&self.pool)
             .await

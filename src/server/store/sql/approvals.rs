@@ -2,21 +2,22 @@
 //! of its administrator when a partner that does not manage it names them,
 //! answered once at `/approve/{token}`.
 
+#[allow(unused_imports)]
+use super::*;
+
+use super::Conn;
 use super::{Store, parse_ts, ts, unexpected};
 use crate::approval::{ApprovalOutcome, ApprovalView};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::server::{mail, tokens};
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
-
-/// How long an approval link works.
-pub const APPROVAL_DAYS: i64 = 14;
+use sqlx::Row;
 
 /// Writes the approval request and its email inside the commit.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn request_approval(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     order_id: &str,
     customer_org: &str,
     admin: &EmailAddress,
@@ -28,7 +29,7 @@ pub(crate) async fn request_approval(
     let (token, hash) = tokens::new_token().map_err(unexpected)?;
     sqlx::query(
         "INSERT INTO approvals (token_hash, order_id, customer_org_id, admin_email, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&hash)
     .bind(order_id)
@@ -59,12 +60,12 @@ pub(crate) async fn request_approval(
 
 /// Withdraws an order's open approval request (a new invitation replaces it).
 pub(crate) async fn cancel_approvals(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     order_id: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE approvals SET answered_at = ?, answer = 'cancelled' WHERE order_id = ? AND answered_at IS NULL",
+        "UPDATE approvals SET answered_at = $1, answer = 'cancelled' WHERE order_id = $2 AND answered_at IS NULL",
     )
     .bind(ts(now))
     .bind(order_id)
@@ -72,7 +73,7 @@ pub(crate) async fn cancel_approvals(
     .await?;
     sqlx::query(
         "UPDATE orders SET approval_requested_at = NULL, setup_mode = NULL, setup_by_email = NULL, partner_org_id = NULL \
-         WHERE id = ? AND approval_requested_at IS NOT NULL AND setup_at IS NULL",
+         WHERE id = $1 AND approval_requested_at IS NOT NULL AND setup_at IS NULL",
     )
     .bind(order_id)
     .execute(&mut *conn)
@@ -82,16 +83,12 @@ pub(crate) async fn cancel_approvals(
 
 /// The approval a token names, if it can still be answered: unknown is
 /// `NotFound`, answered or expired is `Gone`.
-async fn open_approval(
-    conn: &mut SqliteConnection,
-    hash: &str,
-    now: DateTime<Utc>,
-) -> Result<sqlx::sqlite::SqliteRow, AppError> {
+async fn open_approval(conn: &mut Conn, hash: &str, now: DateTime<Utc>) -> Result<DbRow, AppError> {
     let row = sqlx::query(
         "SELECT a.order_id, a.customer_org_id, a.admin_email, a.expires_at, a.answered_at, \
          o.order_number, o.partner_name, o.setup_by_email, o.setup_mode, o.provisioning_contact_email, \
          o.offer, o.customer_name \
-         FROM approvals a JOIN orders o ON o.id = a.order_id WHERE a.token_hash = ?",
+         FROM approvals a JOIN orders o ON o.id = a.order_id WHERE a.token_hash = $1",
     )
     .bind(hash)
     .fetch_optional(&mut *conn)
@@ -140,7 +137,7 @@ impl Store {
         let row = open_approval(&mut tx, &hash, now).await?;
         let answer = if approve { "approved" } else { "declined" };
         let answered = sqlx::query(
-            "UPDATE approvals SET answered_at = ?, answer = ? WHERE token_hash = ? AND answered_at IS NULL",
+            "UPDATE approvals SET answered_at = $1, answer = $2 WHERE token_hash = $3 AND answered_at IS NULL",
         )
         .bind(ts(now))
         .bind(answer)
@@ -159,9 +156,9 @@ impl Store {
             let customer_mode =
                 row.get::<Option<String>, _>("setup_mode").as_deref() == Some("customer");
             let updated = sqlx::query(
-                "UPDATE orders SET customer_org_id = ?, setup_at = ?, approval_requested_at = NULL, \
-                 customer_confirmed_at = ? \
-                 WHERE id = ? AND approval_requested_at IS NOT NULL AND setup_at IS NULL AND closed_at IS NULL",
+                "UPDATE orders SET customer_org_id = $1, setup_at = $2, approval_requested_at = NULL, \
+                 customer_confirmed_at = $3 \
+                 WHERE id = $4 AND approval_requested_at IS NOT NULL AND setup_at IS NULL AND closed_at IS NULL",
             )
             .bind(row.get::<&str, _>("customer_org_id"))
             .bind(ts(now))
@@ -197,7 +194,7 @@ impl Store {
         } else {
             sqlx::query(
                 "UPDATE orders SET approval_requested_at = NULL, setup_mode = NULL, setup_by_email = NULL, \
-                 partner_org_id = NULL WHERE id = ? AND approval_requested_at IS NOT NULL AND setup_at IS NULL",
+                 partner_org_id = NULL WHERE id = $1 AND approval_requested_at IS NOT NULL AND setup_at IS NULL",
             )
             .bind(&order_id)
             .execute(&mut *tx)

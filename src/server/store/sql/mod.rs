@@ -1,0 +1,102 @@
+//! The storage implementation, compiled once per engine (`../sqlite`,
+//! `../postgres` include this folder): the same statements in the SQL both
+//! engines run, with the few differences (how a writing transaction starts and
+//! what it locks, how due work is claimed) taken from [`Engine`]. Decisions are
+//! not made here: the store reads facts and carries out typed plans.
+
+mod approvals;
+mod commit;
+mod limits;
+mod links;
+mod orders;
+mod outbox;
+mod people;
+mod service;
+mod settings;
+mod users;
+
+pub(crate) use super::{Db, ENGINE};
+pub(crate) use crate::server::store::{
+    Engine, is_unique_violation, new_id, parse_ts, ts, types::*, unexpected,
+};
+pub(crate) use orders::*;
+pub(crate) use outbox::*;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+/// A connection of this engine.
+pub(crate) type Conn = <Db as sqlx::Database>::Connection;
+/// A row of this engine.
+pub(crate) type DbRow = <Db as sqlx::Database>::Row;
+/// A transaction of this engine.
+pub(crate) type Tx = sqlx::Transaction<'static, Db>;
+
+/// Handle to one engine's database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: sqlx::Pool<Db>,
+}
+
+impl Store {
+    /// Wraps a pool whose database is migrated.
+    pub(crate) fn from_pool(pool: sqlx::Pool<Db>) -> Self {
+        Store { pool }
+    }
+
+    /// A transaction that writes. SQLite takes its write lock at BEGIN, so
+    /// writers queue; PostgreSQL locks rows as statements touch them, and
+    /// [`lock_keys`] where a decision depends on rows not written yet.
+    pub(crate) async fn write_tx(&self) -> Result<Tx, sqlx::Error> {
+        self.pool.begin_with(ENGINE.begin_write()).await
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Appends an audit entry inside a transaction the caller holds.
+    pub(crate) async fn audit(
+        tx: &mut Conn,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        order_id: Option<&str>,
+        detail: &str,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, order_id, detail) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(ts(at))
+        .bind(actor)
+        .bind(action)
+        .bind(order_id)
+        .bind(detail)
+        .execute(&mut *tx)
+        .await
+        .context("writing audit entry")?;
+        Ok(())
+    }
+}
+
+/// Serialises transactions that decide on the same `keys` (addresses, a
+/// partner), until the caller's transaction ends. On PostgreSQL these are
+/// transaction-scoped advisory locks, taken in a fixed order so two
+/// transactions cannot deadlock; SQLite's writers are serialised already.
+pub(crate) async fn lock_keys(conn: &mut Conn, keys: &mut Vec<String>) -> anyhow::Result<()> {
+    if ENGINE != Engine::Postgres {
+        return Ok(());
+    }
+    keys.sort();
+    keys.dedup();
+    for key in keys.iter() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(key)
+            .execute(&mut *conn)
+            .await
+            .with_context(|| format!("locking {key}"))?;
+    }
+    Ok(())
+}

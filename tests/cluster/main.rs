@@ -1,0 +1,385 @@
+//! Several instances on one PostgreSQL database (`make cluster-test`): three
+//! server processes, a real SMTP sink on loopback, 1,000 orders due today,
+//! scheduler passes on all three at once; then the same while one instance is
+//! killed with SIGKILL in the middle of a pass and restarted. Every invitation
+//! must be enqueued exactly once and reach the sink; duplicates are allowed
+//! only for an email whose sender died within its lease, and are counted.
+//! Prints the figures. Not part of plain `cargo test` (`test = false`): it
+//! needs PostgreSQL, which `scripts/with-postgres.sh` provides.
+#![cfg(feature = "ssr")]
+
+#[path = "../common/database.rs"]
+mod database;
+#[path = "../common/smtp_sink.rs"]
+mod smtp_sink;
+
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "dev-commerce-token";
+const ORDERS: usize = 1_000;
+/// Short, so that an email whose sender was killed is sent again soon.
+const LEASE_SECS: u64 = 3;
+
+struct Instance {
+    port: u16,
+    child: Child,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(port: u16, database_url: &str, smtp_port: u16, log: &std::path::Path) -> Instance {
+    let log = std::fs::File::create(log).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_setup-now"))
+        .env("SETUP_NOW_MODE", "development")
+        .env("SETUP_NOW_ADDR", format!("127.0.0.1:{port}"))
+        .env("SETUP_NOW_DATABASE_URL", database_url)
+        .env("SETUP_NOW_PUBLIC_URL", "https://setup-now.test")
+        .env("SETUP_NOW_DEMO_DATA", "0")
+        .env("SETUP_NOW_SCHEDULER_INTERVAL_SECS", "3600")
+        .env("SETUP_NOW_OUTBOX_LEASE_SECS", LEASE_SECS.to_string())
+        .env(
+            "SETUP_NOW_SMTP_URL",
+            format!("smtp://127.0.0.1:{smtp_port}"),
+        )
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("server binary starts");
+    Instance { port, child }
+}
+
+impl Instance {
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn healthy(&self, client: &reqwest::Client) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(r) = client.get(format!("{}/healthz", self.base())).send().await
+                && r.status() == 200
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("instance on {} did not become healthy", self.port);
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn order(number: &str, today: &str) -> Value {
+    json!({
+        "order_number": number,
+        "offer": "A-WX",
+        "subscription_id": format!("Sub-{number}"),
+        "requested_start_date": today,
+        "provisioning_contact_email": format!("contact-{}@partner.example", number.to_lowercase()),
+        "account_rep_email": "rep@cisco.example",
+        "partner": { "party_id": format!("P-{number}"), "name": "Partner s.r.o.", "country": "CZ" },
+        "customer": { "name": "Zakaznik a.s.", "country": "CZ", "address": "Vinohradska 1, Praha" },
+        "services": [ { "kind": "meetings", "sku": "A-WX-MTG-ENT", "quantity": 10 } ]
+    })
+}
+
+/// Places `count` orders named `prefix-N`, spread over the instances.
+async fn place(client: &reqwest::Client, bases: &[String], prefix: &str, count: usize) {
+    let today = chrono::Utc::now().date_naive().to_string();
+    let mut tasks = tokio::task::JoinSet::new();
+    for chunk in 0..16 {
+        let client = client.clone();
+        let bases = bases.to_vec();
+        let prefix = prefix.to_string();
+        let today = today.clone();
+        tasks.spawn(async move {
+            for i in (chunk..count).step_by(16) {
+                let r = client
+                    .post(format!("{}/api/orders", bases[i % bases.len()]))
+                    .bearer_auth(TOKEN)
+                    .json(&order(&format!("{prefix}-{i:05}"), &today))
+                    .send()
+                    .await
+                    .expect("order post");
+                assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+}
+
+/// One scheduler pass on each base at once; the invitations each reported
+/// and the slowest pass's time. A base that does not answer counts 0.
+async fn passes(client: &reqwest::Client, bases: &[String]) -> (u64, Duration) {
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for base in bases {
+        let client = client.clone();
+        let url = format!("{base}/api/dev/scheduler/run");
+        tasks.spawn(async move {
+            let t = Instant::now();
+            let invited = match client.post(url).send().await {
+                Ok(r) if r.status() == 200 => r
+                    .json::<Value>()
+                    .await
+                    .ok()
+                    .and_then(|v| v["invitations"].as_u64())
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            (invited, t.elapsed())
+        });
+    }
+    let mut total = 0;
+    while let Some(done) = tasks.join_next().await {
+        total += done.unwrap().0;
+    }
+    (total, started.elapsed())
+}
+
+async fn scalar(db: &sqlx::PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+/// Waits until every email is sent, or fails after a minute.
+async fn all_sent(db: &sqlx::PgPool) {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let pending = scalar(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await;
+        if pending == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{pending} emails still unsent");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// (delivered, distinct Message-IDs, duplicates) at the sink so far.
+fn deliveries(received: &std::sync::Mutex<Vec<String>>) -> (usize, usize, usize) {
+    let received = received.lock().unwrap();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for message in received.iter() {
+        let id = smtp_sink::message_id(message).expect("a Message-ID");
+        *seen.entry(id).or_default() += 1;
+    }
+    (received.len(), seen.len(), received.len() - seen.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_instances_invite_each_order_once_and_a_kill_loses_nothing() {
+    if database::backend() != database::Backend::Postgres {
+        panic!(
+            "the cluster test runs on PostgreSQL: SETUP_NOW_TEST_BACKEND=postgres (make cluster-test)"
+        );
+    }
+    let database = database::TestDatabase::new().await;
+    let db = sqlx::PgPool::connect(&database.url).await.unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let (smtp_port, received) = smtp_sink::smtp_sink().await;
+    let client = reqwest::Client::new();
+    let ports = [free_port(), free_port(), free_port()];
+    let mut instances: Vec<Instance> = ports
+        .iter()
+        .enumerate()
+        .map(|(i, port)| {
+            start(
+                *port,
+                &database.url,
+                smtp_port,
+                &logs.path().join(format!("{i}.log")),
+            )
+        })
+        .collect();
+    for instance in &instances {
+        instance.healthy(&client).await;
+    }
+    let bases: Vec<String> = instances.iter().map(Instance::base).collect();
+
+    // 1. Three instances, passes at once.
+    let t = Instant::now();
+    place(&client, &bases, "CL-A", ORDERS).await;
+    let placing = t.elapsed();
+    let mut invited = 0;
+    let mut pass_times = Vec::new();
+    while invited < ORDERS as u64 {
+        let (n, took) = passes(&client, &bases).await;
+        assert!(
+            n > 0 || invited == ORDERS as u64,
+            "a round of passes invited nobody"
+        );
+        invited += n;
+        pass_times.push(took);
+    }
+    assert_eq!(
+        invited, ORDERS as u64,
+        "the passes reported each invitation once"
+    );
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").await,
+        ORDERS as i64,
+        "each invitation enqueued exactly once"
+    );
+    all_sent(&db).await;
+    let (delivered, distinct, duplicated) = deliveries(&received);
+    assert_eq!(distinct, ORDERS, "each invitation reached the sink");
+    println!(
+        "cluster run 1: {ORDERS} orders placed in {placing:?} on 3 instances; {invited} invitations enqueued \
+         in {} rounds of 3 concurrent passes (slowest round {:?}); {delivered} SMTP deliveries, {distinct} distinct, \
+         {duplicated} duplicated",
+        pass_times.len(),
+        pass_times.iter().max().unwrap()
+    );
+    assert_eq!(duplicated, 0, "no instance died: no duplicates");
+
+    // Sessions and links work across instances: sign in on one, act on another.
+    let hash = setup_now::server::auth::hash_password("a shared secret 2026".into())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO partner_orgs (id, party_id, name, country, created_at) \
+         VALUES ('p-cluster', 'P-CL-A-00000', 'Partner s.r.o.', 'CZ', '2026-01-01T00:00:00Z')",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO users (id, email, partner_org_id, password_hash, created_at) \
+         VALUES ('u-cluster', 'someone@partner.example', 'p-cluster', $1, '2026-01-01T00:00:00Z')",
+    )
+    .bind(&hash)
+    .execute(&db)
+    .await
+    .unwrap();
+    let signed_in = client
+        .post(format!("{}/api/hub/sign-in", bases[0]))
+        .form(&[
+            ("email", "someone@partner.example"),
+            ("password", "a shared secret 2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let hub: Value = client
+        .post(format!("{}/api/hub/view", bases[2]))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        hub["email"], "someone@partner.example",
+        "the session of instance 1 holds on instance 3: {hub}"
+    );
+    let link = {
+        let mails: Vec<Value> = client
+            .get(format!("{}/api/dev/mailbox", bases[0]))
+            .query(&[("to", "contact-cl-a-00007@partner.example")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        mails[0]["links"][0]["href"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let opened = client
+        .get(format!("{}/setup/{link}", bases[1]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        opened.status(),
+        200,
+        "a link sent by one instance opens on another"
+    );
+
+    // 2. The same while an instance is killed mid-pass and restarted.
+    place(&client, &bases, "CL-B", ORDERS).await;
+    let killer = {
+        let victim = instances[0].child.id();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            // SIGKILL: no shutdown, whatever it was doing.
+            let _ = Command::new("kill")
+                .args(["-9", &victim.to_string()])
+                .status();
+        })
+    };
+    let (first, _) = passes(&client, &bases).await;
+    killer.await.unwrap();
+    let _ = instances[0].child.wait();
+    instances[0] = start(
+        ports[0],
+        &database.url,
+        smtp_port,
+        &logs.path().join("0-restarted.log"),
+    );
+    instances[0].healthy(&client).await;
+    let after_kill = scalar(&db, "SELECT COUNT(*) FROM orders WHERE invited_at IS NULL").await;
+    let mut invited = first;
+    let mut rounds = 1;
+    loop {
+        let (n, _) = passes(&client, &bases).await;
+        rounds += 1;
+        invited += n;
+        let left = scalar(&db, "SELECT COUNT(*) FROM orders WHERE invited_at IS NULL").await;
+        if left == 0 {
+            break;
+        }
+        assert!(rounds < 20, "{left} orders never invited");
+    }
+    let total = scalar(&db, "SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").await;
+    assert_eq!(
+        total,
+        2 * ORDERS as i64,
+        "nothing lost, nothing enqueued twice"
+    );
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM (SELECT order_id FROM outbox WHERE kind = 'invitation' GROUP BY order_id HAVING COUNT(*) > 1) AS twice").await,
+        0
+    );
+    all_sent(&db).await;
+    let (delivered, distinct, duplicated) = deliveries(&received);
+    assert_eq!(distinct, 2 * ORDERS, "every invitation reached the sink");
+    println!(
+        "cluster run 2 (instance 1 killed with SIGKILL 40 ms into a pass, restarted): {ORDERS} more orders; \
+         the surviving passes invited {first}, {after_kill} were left (the killed pass's claim rolled back) and \
+         were invited after the restart; {invited} invitations reported in {rounds} rounds, {total} enqueued in all \
+         (expected {}); {delivered} SMTP deliveries in both runs, {distinct} distinct, {duplicated} duplicated \
+         (allowed only for emails whose sender died holding the {LEASE_SECS} s lease)",
+        2 * ORDERS
+    );
+}
