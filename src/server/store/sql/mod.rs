@@ -79,6 +79,36 @@ impl Store {
         .context("writing audit entry")?;
         Ok(())
     }
+
+    /// Appends one audit entry per `(order id, detail)` in one statement.
+    pub(crate) async fn audit_all(
+        tx: &mut Conn,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        entries: &[(String, String)],
+    ) -> anyhow::Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let at = ts(at);
+        let mut insert = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO audit (at, actor, action, order_id, detail) ",
+        );
+        insert.push_values(entries, |mut row, (order_id, detail)| {
+            row.push_bind(at.clone())
+                .push_bind(actor.to_string())
+                .push_bind(action.to_string())
+                .push_bind(order_id.clone())
+                .push_bind(detail.clone());
+        });
+        insert
+            .build()
+            .execute(&mut *tx)
+            .await
+            .context("writing audit entries")?;
+        Ok(())
+    }
 }
 
 /// Serialises transactions that decide on the same `keys` (addresses, a

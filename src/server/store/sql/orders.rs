@@ -228,12 +228,16 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .context("claiming due invitations")?;
-        let expires = now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64);
+        // One statement each for the links, the emails and the audit entries
+        // of the whole batch: a round trip per row costs seconds on a server.
+        let expires = ts(now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
+        let mut links = Vec::with_capacity(due.len());
+        let mut emails = Vec::with_capacity(due.len());
+        let mut audit = Vec::with_capacity(due.len());
         for row in &due {
             let id: String = row.get("id");
             let to: String = row.get("provisioning_contact_email");
             let (token, hash) = tokens::new_token()?;
-            insert_link(&mut tx, &hash, &id, &to, "partner", now, expires).await?;
             let email = mail::invitation(
                 &to,
                 row.get::<&str, _>("order_number"),
@@ -241,9 +245,19 @@ impl Store {
                 row.get::<&str, _>("customer_name"),
                 &mail::setup_url(public_url, &token),
             );
-            super::enqueue(&mut tx, &format!("invitation:{id}"), Some(&id), &email, now).await?;
-            Store::audit(&mut tx, now, "scheduler", "invitation_sent", Some(&id), &to).await?;
+            links.push(NewLink {
+                hash,
+                order_id: id.clone(),
+                email: to.clone(),
+                audience: "partner",
+                expires: expires.clone(),
+            });
+            emails.push((format!("invitation:{id}"), Some(id.clone()), email));
+            audit.push((id, to));
         }
+        insert_links(&mut tx, &links, now).await?;
+        super::enqueue_all(&mut tx, &emails, now).await?;
+        Store::audit_all(&mut tx, now, "scheduler", "invitation_sent", &audit).await?;
         tx.commit().await.context("committing invitations")?;
         Ok(due.len() as u64)
     }
@@ -273,6 +287,8 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .context("claiming due escalations")?;
+        let mut emails = Vec::with_capacity(due.len());
+        let mut audit = Vec::with_capacity(due.len());
         for row in &due {
             let id: String = row.get("id");
             let to: String = row.get("account_rep_email");
@@ -282,9 +298,11 @@ impl Store {
                 row.get::<&str, _>("partner_name"),
                 row.get::<&str, _>("requested_start_date"),
             );
-            super::enqueue(&mut tx, &format!("escalation:{id}"), Some(&id), &email, now).await?;
-            Store::audit(&mut tx, now, "scheduler", "escalated", Some(&id), &to).await?;
+            emails.push((format!("escalation:{id}"), Some(id.clone()), email));
+            audit.push((id, to));
         }
+        super::enqueue_all(&mut tx, &emails, now).await?;
+        Store::audit_all(&mut tx, now, "scheduler", "escalated", &audit).await?;
         tx.commit().await.context("committing escalations")?;
         Ok(due.len() as u64)
     }
@@ -450,6 +468,44 @@ pub(crate) async fn reinvite_contact(
     )
     .await?;
     Ok(to)
+}
+
+/// A setup link to record (its hash).
+pub(crate) struct NewLink {
+    pub hash: String,
+    pub order_id: String,
+    pub email: String,
+    pub audience: &'static str,
+    pub expires: String,
+}
+
+/// Records several setup links in one statement.
+pub(crate) async fn insert_links(
+    tx: &mut Conn,
+    links: &[NewLink],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let created = ts(now);
+    let mut insert = sqlx::QueryBuilder::<super::Db>::new(
+        "INSERT INTO setup_links (token_hash, order_id, email, audience, created_at, expires_at) ",
+    );
+    insert.push_values(links, |mut row, link| {
+        row.push_bind(link.hash.clone())
+            .push_bind(link.order_id.clone())
+            .push_bind(link.email.clone())
+            .push_bind(link.audience)
+            .push_bind(created.clone())
+            .push_bind(link.expires.clone());
+    });
+    insert
+        .build()
+        .execute(&mut *tx)
+        .await
+        .context("inserting setup links")?;
+    Ok(())
 }
 
 /// Records a new setup link (its hash) for an order.

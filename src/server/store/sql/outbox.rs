@@ -41,6 +41,48 @@ pub(crate) async fn enqueue(
     Ok(done.rows_affected() == 1)
 }
 
+/// Writes several emails in one statement, each keyed as [`enqueue`] does
+/// (`(dedupe key, order id, email)`).
+pub(crate) async fn enqueue_all(
+    tx: &mut Conn,
+    emails: &[(String, Option<String>, Email)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if emails.is_empty() {
+        return Ok(());
+    }
+    let created = ts(now);
+    let mut insert = sqlx::QueryBuilder::<super::Db>::new(
+        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, \
+         created_at, next_attempt_at) ",
+    );
+    let mut links = Vec::with_capacity(emails.len());
+    for (_, _, email) in emails {
+        links.push(serde_json::to_string(&email.links).context("serialising links")?);
+    }
+    insert.push_values(
+        emails.iter().zip(links),
+        |mut row, ((key, order_id, email), links)| {
+            row.push_bind(key.clone())
+                .push_bind(order_id.clone())
+                .push_bind(email.kind)
+                .push_bind(email.to.clone())
+                .push_bind(email.subject.clone())
+                .push_bind(email.text.clone())
+                .push_bind(links)
+                .push_bind(created.clone())
+                .push_bind(created.clone());
+        },
+    );
+    insert.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+    insert
+        .build()
+        .execute(&mut *tx)
+        .await
+        .context("writing to the outbox")?;
+    Ok(())
+}
+
 impl Store {
     /// The built-in mailbox: messages, oldest first, optionally for one address.
     pub async fn mailbox(
