@@ -179,10 +179,10 @@ pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), A
     crate::server::state::respond(
         async {
             let settings = input.validate().map_err(AppError::Invalid)?;
-            let (state, _) = authorized(&order_id).await?;
+            let (state, user) = authorized(&order_id).await?;
             state
                 .store
-                .save_calling(&order_id, &settings, state.clock.now().await)
+                .save_calling(&order_id, &settings, &user.email, state.clock.now().await)
                 .await
         }
         .await,
@@ -228,10 +228,10 @@ pub async fn reserve_subdomain(order_id: String, name: String) -> Result<String,
     crate::server::state::respond(
         async {
             let subdomain = Subdomain::parse(&name).map_err(|e| AppError::field("subdomain", e))?;
-            let (state, _) = authorized(&order_id).await?;
+            let (state, user) = authorized(&order_id).await?;
             state
                 .store
-                .reserve_subdomain(&order_id, &subdomain, state.clock.now().await)
+                .reserve_subdomain(&order_id, &subdomain, &user.email, state.clock.now().await)
                 .await?;
             Ok(subdomain.site_url())
         }

@@ -81,8 +81,8 @@ async fn two_reservations_of_one_subdomain_one_wins() {
     let name = Subdomain::parse("Acme-Site").unwrap();
     let store = &app.state.store;
     let (ra, rb) = tokio::join!(
-        store.reserve_subdomain(&a, &name, at(NOW)),
-        store.reserve_subdomain(&b, &name, at(NOW))
+        store.reserve_subdomain(&a, &name, "someone@partner.example", at(NOW)),
+        store.reserve_subdomain(&b, &name, "someone@partner.example", at(NOW))
     );
     let results = [ra, rb];
     assert_eq!(
@@ -101,11 +101,21 @@ async fn an_order_can_change_its_own_subdomain_before_provisioning() {
     let (a, _, _) = set_up(&app, "SUB-C", WhoSetsUp::Myself).await;
     let store = &app.state.store;
     store
-        .reserve_subdomain(&a, &Subdomain::parse("first-name").unwrap(), at(NOW))
+        .reserve_subdomain(
+            &a,
+            &Subdomain::parse("first-name").unwrap(),
+            "someone@partner.example",
+            at(NOW),
+        )
         .await
         .unwrap();
     store
-        .reserve_subdomain(&a, &Subdomain::parse("second-name").unwrap(), at(NOW))
+        .reserve_subdomain(
+            &a,
+            &Subdomain::parse("second-name").unwrap(),
+            "someone@partner.example",
+            at(NOW),
+        )
         .await
         .unwrap();
     assert!(
@@ -130,7 +140,10 @@ async fn provisioning_needs_the_settings_of_what_was_bought() {
             .unwrap_err(),
         AppError::Refused(Refusal::StepIncomplete)
     );
-    store.save_calling(&a, &calling(), at(NOW)).await.unwrap();
+    store
+        .save_calling(&a, &calling(), "someone@partner.example", at(NOW))
+        .await
+        .unwrap();
     assert!(
         store.provision(&a, &contact.email, at(NOW)).await.is_err(),
         "meetings still missing"
@@ -147,9 +160,17 @@ async fn concurrent_presses_start_billing_once_and_send_one_email() {
     let app = spawn_app().await;
     let (a, contact, _) = set_up(&app, "BILL-A", WhoSetsUp::Myself).await;
     let store = &app.state.store;
-    store.save_calling(&a, &calling(), at(NOW)).await.unwrap();
     store
-        .reserve_subdomain(&a, &Subdomain::parse("bill-a").unwrap(), at(NOW))
+        .save_calling(&a, &calling(), "someone@partner.example", at(NOW))
+        .await
+        .unwrap();
+    store
+        .reserve_subdomain(
+            &a,
+            &Subdomain::parse("bill-a").unwrap(),
+            "someone@partner.example",
+            at(NOW),
+        )
         .await
         .unwrap();
     let later = at("2026-12-02T10:00:00Z");
@@ -182,10 +203,58 @@ async fn concurrent_presses_start_billing_once_and_send_one_email() {
     }));
     assert_eq!(
         store
-            .reserve_subdomain(&a, &Subdomain::parse("too-late").unwrap(), later)
+            .reserve_subdomain(
+                &a,
+                &Subdomain::parse("too-late").unwrap(),
+                "someone@partner.example",
+                later
+            )
             .await
             .unwrap_err(),
         AppError::Refused(Refusal::OrderAlreadySetUp)
+    );
+}
+
+#[tokio::test]
+async fn calling_settings_cannot_change_after_billing_started_and_the_audit_names_the_person() {
+    let app = spawn_app().await;
+    let (a, contact, _) = set_up(&app, "LOCK-A", WhoSetsUp::Myself).await;
+    let store = &app.state.store;
+    store
+        .save_calling(&a, &calling(), &contact.email, at(NOW))
+        .await
+        .unwrap();
+    store
+        .reserve_subdomain(
+            &a,
+            &Subdomain::parse("lock-a").unwrap(),
+            &contact.email,
+            at(NOW),
+        )
+        .await
+        .unwrap();
+    store.provision(&a, &contact.email, at(NOW)).await.unwrap();
+    assert_eq!(
+        store
+            .save_calling(&a, &calling(), &contact.email, at(NOW))
+            .await
+            .unwrap_err(),
+        AppError::Refused(Refusal::OrderAlreadySetUp)
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit WHERE order_id = '{a}' AND actor = '{}' \
+             AND action IN ('calling_settings_saved', 'subdomain_reserved', 'billing_started')",
+            contact.email
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit WHERE actor IN ('service', 'commerce')")
+            .await,
+        1,
+        "only the order's placing is the commerce system's"
     );
 }
 

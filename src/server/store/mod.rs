@@ -249,11 +249,11 @@ interface! {
     /// The order as the service wizard shows it.
     fn service_view(&self, order_id: &str) -> Result<ServiceView, AppError>;
     /// Saves the calling settings.
-    fn save_calling(&self, order_id: &str, settings: &CallingSettings, now: DateTime<Utc>) -> Result<(), AppError>;
+    fn save_calling(&self, order_id: &str, settings: &CallingSettings, by: &str, now: DateTime<Utc>) -> Result<(), AppError>;
     /// Whether a meeting site has this subdomain.
     fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool>;
     /// Reserves the meeting site's subdomain.
-    fn reserve_subdomain(&self, order_id: &str, subdomain: &Subdomain, now: DateTime<Utc>) -> Result<(), AppError>;
+    fn reserve_subdomain(&self, order_id: &str, subdomain: &Subdomain, by: &str, now: DateTime<Utc>) -> Result<(), AppError>;
     /// Provisions the order and starts billing, once.
     fn provision(&self, order_id: &str, by: &str, now: DateTime<Utc>) -> Result<String, AppError>;
 }

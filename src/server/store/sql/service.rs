@@ -70,16 +70,21 @@ impl Store {
         })
     }
 
-    /// Saves (or replaces) the calling settings of an order.
+    /// Saves (or replaces) the calling settings of an order, until billing
+    /// started; `by` is the person, for the audit.
     pub async fn save_calling(
         &self,
         order_id: &str,
         s: &CallingSettings,
+        by: &str,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        sqlx::query(
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
+        let saved = sqlx::query(
             "INSERT INTO calling_settings (order_id, location_name, address, country, time_zone, language, pstn, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
+             WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = $1 AND provisioned_at IS NOT NULL) \
+             ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
              address = excluded.address, country = excluded.country, time_zone = excluded.time_zone, \
              language = excluded.language, pstn = excluded.pstn, updated_at = excluded.updated_at",
         )
@@ -91,9 +96,23 @@ impl Store {
         .bind(s.language.code())
         .bind(s.pstn.code())
         .bind(ts(now))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(unexpected)?;
+        if saved.rows_affected() == 0 {
+            return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
+        }
+        Store::audit(
+            &mut tx,
+            now,
+            by,
+            "calling_settings_saved",
+            Some(order_id),
+            s.location_name.as_str(),
+        )
+        .await
+        .map_err(unexpected)?;
+        tx.commit().await.map_err(unexpected)?;
         Ok(())
     }
 
@@ -113,6 +132,7 @@ impl Store {
         &self,
         order_id: &str,
         subdomain: &Subdomain,
+        by: &str,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let mut tx = self.write_tx().await.map_err(unexpected)?;
@@ -150,7 +170,7 @@ impl Store {
         Store::audit(
             &mut tx,
             now,
-            "service",
+            by,
             "subdomain_reserved",
             Some(order_id),
             subdomain.as_str(),
