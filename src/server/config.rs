@@ -108,6 +108,13 @@ impl Config {
             Some(value) => flag(&value).context("SETUP_NOW_DEMO_DATA")?,
             None => dev_hooks,
         };
+        // The hooks hand out every link and move the clock; demo data makes
+        // known accounts. Neither ever runs in production.
+        if !dev && (dev_hooks || demo_data) {
+            bail!(
+                "SETUP_NOW_DEV_HOOKS and SETUP_NOW_DEMO_DATA are refused unless SETUP_NOW_MODE=development"
+            );
+        }
         let seconds = |name: &str, default: u64| -> anyhow::Result<Duration> {
             match lookup(name) {
                 Some(secs) => Ok(Duration::from_secs(
@@ -122,12 +129,19 @@ impl Config {
         };
         let scheduler_interval = seconds("SETUP_NOW_SCHEDULER_INTERVAL_SECS", 30)?;
         let outbox_lease = seconds("SETUP_NOW_OUTBOX_LEASE_SECS", 300)?;
-        let public_url = lookup("SETUP_NOW_PUBLIC_URL")
-            .unwrap_or_else(|| "http://127.0.0.1:3000".into())
-            .trim_end_matches('/')
-            .to_string();
+        let public_url = match lookup("SETUP_NOW_PUBLIC_URL").filter(|u| !u.trim().is_empty()) {
+            Some(url) => url.trim().trim_end_matches('/').to_string(),
+            None if dev => "http://127.0.0.1:3000".into(),
+            None => bail!(
+                "SETUP_NOW_PUBLIC_URL must be set in production mode (the https:// address people open)"
+            ),
+        };
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("SETUP_NOW_PUBLIC_URL must be an absolute http(s) URL");
+        }
+        // Links in emails and the session cookie's Secure flag follow it.
+        if !dev && !public_url.starts_with("https://") {
+            bail!("SETUP_NOW_PUBLIC_URL must be an https:// URL in production mode");
         }
         Ok(Config {
             mode,
@@ -176,11 +190,39 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
     }
 
+    const PRODUCTION: [(&str, &str); 2] = [
+        ("SETUP_NOW_COMMERCE_TOKEN", "a-long-enough-secret-token"),
+        ("SETUP_NOW_PUBLIC_URL", "https://setup.example.com/"),
+    ];
+
     #[test]
-    fn production_keeps_development_hooks_off_unless_asked() {
-        let c = config(&[("SETUP_NOW_COMMERCE_TOKEN", "a-long-enough-secret-token")]).unwrap();
-        assert!(!c.dev_hooks);
+    fn production_keeps_development_hooks_off() {
+        let c = config(&PRODUCTION).unwrap();
+        assert!(!c.dev_hooks && !c.demo_data);
         assert_eq!(c.mode, Mode::Production);
+        assert_eq!(c.public_url, "https://setup.example.com");
+    }
+
+    #[test]
+    fn production_refuses_the_development_hooks_and_demo_data() {
+        for hook in ["SETUP_NOW_DEV_HOOKS", "SETUP_NOW_DEMO_DATA"] {
+            let mut pairs = PRODUCTION.to_vec();
+            pairs.push((hook, "1"));
+            let err = config(&pairs).unwrap_err();
+            assert!(
+                format!("{err}").contains("SETUP_NOW_MODE=development"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn production_needs_an_https_public_url() {
+        let err = config(&PRODUCTION[..1]).unwrap_err();
+        assert!(format!("{err}").contains("SETUP_NOW_PUBLIC_URL"), "{err}");
+        let mut plain = PRODUCTION.to_vec();
+        plain[1] = ("SETUP_NOW_PUBLIC_URL", "http://setup.example.com");
+        assert!(format!("{}", config(&plain).unwrap_err()).contains("https://"));
     }
 
     #[test]

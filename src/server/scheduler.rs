@@ -21,7 +21,10 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
 pub fn spawn_scheduler(state: AppState) {
     let interval = state.config.scheduler_interval;
     tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
+        // The first pass comes one interval after the start, not at once: a
+        // pass at start raced with whatever the starter did next (tests set
+        // the clock, then ran their own pass and found it already done).
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;

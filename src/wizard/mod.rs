@@ -65,6 +65,23 @@ pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
     )
 }
 
+/// "Next" on the first step: the setup has started (opening the link, as mail
+/// gateways do, does not count).
+#[server(endpoint = "setup/start")]
+pub async fn start_setup(token: String) -> Result<(), AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            state
+                .store
+                .start_setup(&token, state.clock.now().await)
+                .await
+        }
+        .await,
+    )
+}
+
 /// The live check of a customer administrator address (partner links only,
 /// rate-limited per link): nothing about organizations the partner does not
 /// manage.

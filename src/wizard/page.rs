@@ -4,7 +4,9 @@ use super::machine::{
     self, AdminLookup, AfterCommit, Audience, CommitResult, CustomerOrgCase, CustomerPlan, Draft,
     OrgChoice, OrgView, PartnerPlan, Role, SetupContext, SetupMode, Step, WhoSetsUp,
 };
-use super::{check_admin, check_setter, commit_setup, delegate_setup, find_orgs, open_setup};
+use super::{
+    check_admin, check_setter, commit_setup, delegate_setup, find_orgs, open_setup, start_setup,
+};
 use crate::account::{DeadLink, LinkKind, NewPasswordForm, PasswordPurpose, SignInForm};
 use crate::components::{
     ErrorBanner, FieldMessage, StepIndicator, domain_error_text, focus_on_change, service_text,
@@ -197,6 +199,7 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
         check_pending: StoredValue::new(false),
     };
     let outcome = RwSignal::new(None::<Outcome>);
+    let started = StoredValue::new(false);
     // The step lives in the address (`?step=N`), so the browser's back button
     // moves between steps; it can never point past the furthest step reached.
     let reached = RwSignal::new(0usize);
@@ -283,6 +286,13 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
         state.banner.set(None);
         let step = current.get_untracked();
         let draft = state.draft.get_untracked();
+        if step == Step::Role && !started.get_value() {
+            // The setup has started (for the escalation); not waited for.
+            started.set_value(true);
+            spawn_local(async move {
+                let _ = start_setup(state.token.get_value()).await;
+            });
+        }
         match step {
             Step::WhoSetsUp if draft.who == Some(WhoSetsUp::Colleague) => {
                 let facts = state.facts();

@@ -28,15 +28,13 @@ async fn an_order_not_started_a_day_after_its_start_date_is_escalated_once() {
 }
 
 #[tokio::test]
-async fn an_order_whose_link_was_opened_is_not_escalated() {
+async fn an_order_whose_setup_was_started_is_not_escalated() {
     let app = spawn_app().await;
     app.place("ESC-2", "2026-12-01").await;
     app.set_clock("2026-12-01T08:00:00Z").await;
     app.run_scheduler().await;
     let token = app.setup_token("contact-esc-2@partner.example").await;
-    app.state
-        .store
-        .open_setup(&token, at("2026-12-01T10:00:00Z"))
+    app.call::<()>("setup/start", &[("token", token.as_str())])
         .await
         .unwrap();
     app.set_clock("2026-12-05T00:00:00Z").await;
@@ -121,4 +119,19 @@ async fn an_order_not_set_up_within_thirty_days_is_closed_and_its_link_stops_wor
     assert_eq!(err, setup_now::error::AppError::Gone);
     let orders = app.state.store.list_orders(10).await.unwrap();
     assert_eq!(orders[0].status, setup_now::orders::OrderStatus::Closed);
+}
+
+#[tokio::test]
+async fn a_mail_gateway_fetching_the_link_does_not_count_as_starting() {
+    let app = spawn_app().await;
+    app.place("SCAN-1", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let token = app.setup_token("contact-scan-1@partner.example").await;
+    let url = format!("{}/setup/{token}", app.base);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 200);
+    assert_eq!(app.client.head(&url).send().await.unwrap().status(), 200);
+    app.set_clock("2026-12-03T00:00:00Z").await;
+    assert_eq!(app.run_scheduler().await["escalations"], 1);
+    assert_eq!(app.mailbox("rep@cisco.example").await.len(), 1);
 }

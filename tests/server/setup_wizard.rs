@@ -72,13 +72,20 @@ async fn an_unknown_link_is_not_found_and_an_expired_one_is_gone() {
 }
 
 #[tokio::test]
-async fn opening_a_link_records_the_first_opening_only() {
+async fn starting_records_the_first_start_only() {
     let app = spawn_app().await;
     let token = invited(&app, "OPEN-1").await;
     open(&app, &token).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM orders WHERE started_at IS NOT NULL")
+            .await,
+        0,
+        "opening is not starting"
+    );
+    app.state.store.start_setup(&token, at(NOW)).await.unwrap();
     app.state
         .store
-        .open_setup(&token, at("2026-12-01T09:00:00Z"))
+        .start_setup(&token, at("2026-12-01T09:00:00Z"))
         .await
         .unwrap();
     let started: String = sqlx::query_scalar("SELECT started_at FROM orders")

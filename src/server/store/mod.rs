@@ -164,8 +164,10 @@ interface! {
     fn outbox_state(&self, id: i64) -> anyhow::Result<(i64, bool, Option<String>)>;
 
     // Setup links and the commit.
-    /// Opens a link (records the first opening).
+    /// Opens a link (reads only).
     fn open_setup(&self, token: &str, now: DateTime<Utc>) -> Result<SetupContext, AppError>;
+    /// Someone pressed "Next" on the first step: the setup has started.
+    fn start_setup(&self, token: &str, now: DateTime<Utc>) -> Result<(), AppError>;
     /// The link, if it may be used now.
     fn usable_link(&self, token: &str, now: DateTime<Utc>) -> Result<OpenLink, AppError>;
     /// Hands the setup to a colleague.

@@ -48,7 +48,8 @@ pub struct OpenLink {
     pub order_id: String,
     pub audience: Audience,
     pub email: String,
-    /// Whether the link was opened before.
+    /// Whether someone started the setup with this link before ("Next" on
+    /// its first step).
     pub opened: bool,
 }
 

@@ -137,9 +137,9 @@ pub(crate) async fn customer_org_view(
 }
 
 impl Store {
-    /// Opens a link: refuses unknown, used and expired ones, records the first
-    /// opening (what the escalation calls "started"), and returns what the wizard
-    /// needs to show.
+    /// Opens a link: refuses unknown, used and expired ones and returns what
+    /// the wizard needs to show. Only reads: mail gateways that fetch links
+    /// (GET or HEAD) must not count as someone starting the setup.
     pub async fn open_setup(
         &self,
         token: &str,
@@ -148,28 +148,43 @@ impl Store {
         let hash = tokens::hash_token(token);
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
         let link = usable_link(&mut conn, &hash, now).await?;
-        if !link.opened {
-            // Only the first opening writes, so reopening a link stays a read.
-            // The write runs on the connection already held: taking a second one
-            // from the pool would starve it when many links open at once.
-            let mut tx = sqlx::Connection::begin_with(&mut *conn, super::ENGINE.begin_write())
-                .await
-                .map_err(unexpected)?;
-            sqlx::query("UPDATE setup_links SET first_opened_at = $1 WHERE token_hash = $2 AND first_opened_at IS NULL")
-                .bind(ts(now))
-                .bind(&hash)
-                .execute(&mut *tx)
-                .await
-                .map_err(unexpected)?;
-            sqlx::query("UPDATE orders SET started_at = $1 WHERE id = $2 AND started_at IS NULL")
-                .bind(ts(now))
-                .bind(&link.order_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(unexpected)?;
-            tx.commit().await.map_err(unexpected)?;
-        }
         context(&mut conn, &link).await
+    }
+
+    /// Someone pressed "Next" on the first step: the setup has started (the
+    /// escalation is no longer due). Only the first start writes.
+    pub async fn start_setup(&self, token: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        let hash = tokens::hash_token(token);
+        let link = self.usable_link(token, now).await?;
+        if link.opened {
+            return Ok(());
+        }
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
+        sqlx::query(
+            "UPDATE setup_links SET first_opened_at = $1 WHERE token_hash = $2 AND first_opened_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(unexpected)?;
+        sqlx::query("UPDATE orders SET started_at = $1 WHERE id = $2 AND started_at IS NULL")
+            .bind(ts(now))
+            .bind(&link.order_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unexpected)?;
+        Store::audit(
+            &mut tx,
+            now,
+            &link.email,
+            "setup_started",
+            Some(&link.order_id),
+            "",
+        )
+        .await
+        .map_err(unexpected)?;
+        tx.commit().await.map_err(unexpected)
     }
 
     /// The link, if it may be used now, without recording anything.
