@@ -4,7 +4,10 @@
 //! dropped). Prints the figures, asserts nothing about time.
 
 use chrono::{DateTime, Utc};
-use setup_now::server::store::Store;
+use setup_now::server::store::{
+    Store,
+    sealer::{OutboxSecrets, Sealer},
+};
 use sqlx::Connection;
 use std::time::Instant;
 
@@ -38,6 +41,13 @@ const SEED_POSTGRES: &str = "INSERT INTO orders (id, order_number, body_digest, 
        CASE WHEN i <= $2 THEN NULL ELSE '2026-06-02T09:00:00Z' END \
      FROM generate_series(1, $1::bigint) AS i";
 
+fn secrets() -> OutboxSecrets {
+    OutboxSecrets {
+        sealer: Sealer::new(b"setup-now development only key!!"),
+        forget_when_sent: true,
+    }
+}
+
 async fn pass(engine: &str, store: &Store) -> anyhow::Result<()> {
     let now: DateTime<Utc> = "2026-12-01T09:00:00Z".parse()?;
     let started = Instant::now();
@@ -66,7 +76,7 @@ async fn pass(engine: &str, store: &Store) -> anyhow::Result<()> {
 async fn sqlite() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = Store::connect(&url).await?;
+    let store = Store::connect(&url, secrets()).await?;
     let mut conn = sqlx::SqliteConnection::connect(&url).await?;
     let started = Instant::now();
     sqlx::query(SEED_SQLITE)
@@ -93,7 +103,7 @@ async fn postgres(admin: &str) -> anyhow::Result<()> {
         None => anyhow::bail!("SETUP_NOW_TEST_POSTGRES_URL has no database"),
     };
     let result = async {
-        let store = Store::connect(&url).await?;
+        let store = Store::connect(&url, secrets()).await?;
         let mut conn = sqlx::PgConnection::connect(&url).await?;
         let started = Instant::now();
         sqlx::query(SEED_POSTGRES)

@@ -10,12 +10,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-/// Failed sign-ins allowed per account and per address within the window.
-#[cfg(feature = "ssr")]
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-#[cfg(feature = "ssr")]
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-
 /// A new password and its confirmation, field by field: the browser checks
 /// with it before sending, the server decides with it.
 pub fn parse_new_password(password: &str, confirmation: &str) -> Result<Password, Vec<FieldError>> {
@@ -29,40 +23,39 @@ pub fn parse_new_password(password: &str, confirmation: &str) -> Result<Password
     Password::parse(password, confirmation).map_err(|e| field("confirmation", e))
 }
 
-/// Signs in with email and password. Failures are counted per account and per
-/// client address and answered alike whether or not the account exists.
+/// Signs in with email and password. Attempts are counted per account and per
+/// client address before the password is checked ([`crate::server::throttle`]),
+/// and answered alike whether or not the account exists.
 #[server(endpoint = "hub/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::server::state::{app_state, respond};
+    use crate::server::throttle;
     respond(
         async {
             let state = app_state()?;
-            let email = email.trim().to_lowercase();
+            // The address as accounts store it; anything else matches no account.
+            let email = crate::domain::EmailAddress::parse(&email)
+                .map(String::from)
+                .unwrap_or_else(|_| email.trim().to_lowercase());
             let now = state.clock.now().await;
-            let window = chrono::Duration::minutes(15);
-            let address = use_context::<axum::http::request::Parts>()
-                .and_then(|p| {
-                    p.extensions
-                        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                        .map(|c| c.0.ip())
-                })
-                .map(|ip| ip.to_string())
-                .unwrap_or_else(|| "unknown".into());
+            let address = crate::server::auth::client_address(&state);
             let (account_key, address_key) =
                 (format!("account:{email}"), format!("address:{address}"));
             let store = &state.store;
-            let account_failures = store
-                .recent_failures(&account_key, now, window)
-                .await
-                .map_err(AppError::unexpected)?;
-            let address_failures = store
-                .recent_failures(&address_key, now, window)
-                .await
-                .map_err(AppError::unexpected)?;
-            if account_failures >= MAX_FAILURES_PER_ACCOUNT
-                || address_failures >= MAX_FAILURES_PER_ADDRESS
-            {
-                return Err(AppError::TooManyAttempts);
+            // Counted before the (slow) check, so parallel guesses queue here.
+            for (key, policy) in [
+                (&account_key, throttle::ACCOUNT),
+                (&address_key, throttle::ADDRESS),
+            ] {
+                if let Some(wait) = store
+                    .reserve_attempt(key, now, policy)
+                    .await
+                    .map_err(AppError::unexpected)?
+                {
+                    return Err(AppError::TooManyAttempts {
+                        retry_after_secs: wait.num_seconds().max(1) as u64,
+                    });
+                }
             }
             let found = store
                 .password_of(&email)
@@ -72,7 +65,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                 Some((id, hash)) => (Some(id), hash),
                 None => (None, None),
             };
-            let valid = crate::server::auth::verify_password(password, hash).await?;
+            let valid = crate::server::auth::verify_password(&state, password, hash).await?;
             match (valid, user_id) {
                 (true, Some(user_id)) => {
                     store
@@ -81,17 +74,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                         .map_err(AppError::unexpected)?;
                     crate::server::auth::sign_in(&state, &user_id).await
                 }
-                _ => {
-                    store
-                        .record_failure(&account_key, now, window)
-                        .await
-                        .map_err(AppError::unexpected)?;
-                    store
-                        .record_failure(&address_key, now, window)
-                        .await
-                        .map_err(AppError::unexpected)?;
-                    Err(AppError::Unauthorized)
-                }
+                _ => Err(AppError::Unauthorized),
             }
         }
         .await,
@@ -158,7 +141,8 @@ pub async fn reset_password(
             let now = state.clock.now().await;
             // The link is checked before the (deliberately slow) hash.
             state.store.password_link_state(&token, now).await?;
-            let hash = crate::server::auth::hash_password(password.expose().to_string()).await?;
+            let hash =
+                crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
             let user_id = state.store.reset_password(&token, &hash, now).await?;
             crate::server::auth::sign_in(&state, &user_id).await?;
             Ok("/hub".to_string())
@@ -184,7 +168,8 @@ pub async fn create_password(
             // The link is checked before the (deliberately slow) hash.
             let now = state.clock.now().await;
             let (order_id, email) = state.store.first_password_target(&token, now).await?;
-            let hash = crate::server::auth::hash_password(password.expose().to_string()).await?;
+            let hash =
+                crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
             let user_id = state.store.set_first_password(&token, &hash, now).await?;
             crate::server::auth::sign_in(&state, &user_id).await?;
             state.store.continue_to(&email, &order_id).await

@@ -19,8 +19,18 @@ use leptos_router::{
     components::{A, Route, Router, Routes},
 };
 
-/// The HTML document the server renders around the app.
+/// The HTML document the server renders around the app. Its inline scripts
+/// carry this response's nonce, which the Content-Security-Policy names.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(policy) = axum::http::HeaderValue::from_str(
+        &crate::server::guard::content_security_policy(&nonce.to_string()),
+    ) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+    }
     view! {
         <!DOCTYPE html>
         <html>

@@ -34,31 +34,41 @@ fn commerce_state() -> Result<crate::server::state::AppState, AppError> {
 /// The newest orders.
 #[server(endpoint = "commerce/orders")]
 pub async fn commerce_orders() -> Result<Vec<OrderSummary>, AppError> {
-    let state = commerce_state()?;
-    state
-        .store
-        .list_orders(200)
-        .await
-        .map_err(AppError::unexpected)
+    crate::server::state::respond(
+        async {
+            let state = commerce_state()?;
+            state
+                .store
+                .list_orders(200)
+                .await
+                .map_err(AppError::unexpected)
+        }
+        .await,
+    )
 }
 
 /// Places an order typed on the page.
 #[server(endpoint = "commerce/place")]
 pub async fn commerce_place(input: OrderInput) -> Result<Placed, AppError> {
-    let state = commerce_state()?;
-    let order = input.validate().map_err(AppError::Invalid)?;
-    use crate::server::store::PlaceOutcome;
-    Ok(
-        match state
-            .store
-            .place_order(&order, state.clock.now().await)
-            .await
-            .map_err(AppError::unexpected)?
-        {
-            PlaceOutcome::Created(id) => Placed::Created(id),
-            PlaceOutcome::Replayed(id) => Placed::Replayed(id),
-            PlaceOutcome::Conflict => Placed::Conflict,
-        },
+    crate::server::state::respond(
+        async {
+            let state = commerce_state()?;
+            let order = input.validate().map_err(AppError::Invalid)?;
+            use crate::server::store::PlaceOutcome;
+            Ok(
+                match state
+                    .store
+                    .place_order(&order, state.clock.now().await)
+                    .await
+                    .map_err(AppError::unexpected)?
+                {
+                    PlaceOutcome::Created(id) => Placed::Created(id),
+                    PlaceOutcome::Replayed(id) => Placed::Replayed(id),
+                    PlaceOutcome::Conflict => Placed::Conflict,
+                },
+            )
+        }
+        .await,
     )
 }
 
@@ -68,25 +78,30 @@ pub async fn commerce_resend(
     order_id: String,
     new_contact: Option<String>,
 ) -> Result<(), AppError> {
-    let state = commerce_state()?;
-    let contact = match new_contact.filter(|c| !c.trim().is_empty()) {
-        Some(c) => Some(
-            crate::domain::EmailAddress::parse(&c)
-                .map_err(|e| AppError::field("new_contact", e))?,
-        ),
-        None => None,
-    };
-    state
-        .store
-        .resend_invitation(
-            &order_id,
-            contact.as_ref(),
-            state.clock.now().await,
-            &state.config.public_url,
-        )
-        .await?;
-    state.outbox_signal.notify_one();
-    Ok(())
+    crate::server::state::respond(
+        async {
+            let state = commerce_state()?;
+            let contact = match new_contact.filter(|c| !c.trim().is_empty()) {
+                Some(c) => Some(
+                    crate::domain::EmailAddress::parse(&c)
+                        .map_err(|e| AppError::field("new_contact", e))?,
+                ),
+                None => None,
+            };
+            state
+                .store
+                .resend_invitation(
+                    &order_id,
+                    contact.as_ref(),
+                    state.clock.now().await,
+                    &state.config.public_url,
+                )
+                .await?;
+            state.outbox_signal.notify_one();
+            Ok(())
+        }
+        .await,
+    )
 }
 
 fn blank_order() -> OrderInput {

@@ -109,6 +109,7 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "location_name_invalid" => t_string!(i18n, err.location_name_invalid).to_string(),
         "address_invalid" => t_string!(i18n, err.address_invalid).to_string(),
         "services_required" => t_string!(i18n, err.services_required).to_string(),
+        "services_too_many" => t_string!(i18n, err.services_too_many).to_string(),
         "email_belongs_to_partner" => t_string!(i18n, err.email_belongs_to_partner).to_string(),
         "email_belongs_to_other_org" => t_string!(i18n, err.email_belongs_to_other_org).to_string(),
         "subdomain_taken" => t_string!(i18n, err.subdomain_taken).to_string(),
@@ -124,6 +125,8 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "forbidden" => t_string!(i18n, err.forbidden).to_string(),
         "too_many_attempts" => t_string!(i18n, err.too_many_attempts).to_string(),
         "transport" => t_string!(i18n, err.transport).to_string(),
+        "busy" => t_string!(i18n, err.busy).to_string(),
+        "bad_request" => t_string!(i18n, err.bad_request).to_string(),
         "invalid" => t_string!(i18n, err.invalid).to_string(),
         "sku_invalid" => t_string!(i18n, err.sku_invalid).to_string(),
         "pstn_connection_unknown" => t_string!(i18n, err.pstn_connection_unknown).to_string(),
@@ -168,6 +171,9 @@ pub fn app_error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         // `t_string!` interpolates only with the crate's build-script
         // generator (see `lib.rs`), so the number goes in by hand.
         AppError::RateLimited { retry_after_secs } => t_string!(i18n, err.rate_limited)
+            .to_string()
+            .replace("{seconds}", &retry_after_secs.to_string()),
+        AppError::TooManyAttempts { retry_after_secs } => t_string!(i18n, err.too_many_attempts)
             .to_string()
             .replace("{seconds}", &retry_after_secs.to_string()),
         _ => error_text(i18n, error.key()),

@@ -35,6 +35,9 @@ pub enum DomainError {
     /// At least one service must be chosen.
     #[error("Add at least one service.")]
     ServicesRequired,
+    /// More services than an order may hold.
+    #[error("Add at most 20 services.")]
+    ServicesTooMany,
     /// Not a whole number in the allowed range.
     #[error("The quantity must be a whole number from 1 to 1,000,000.")]
     QuantityInvalid,
@@ -130,6 +133,7 @@ impl DomainError {
             DomainError::OfferUnknown => "offer_unknown",
             DomainError::ServiceKindUnknown => "service_kind_unknown",
             DomainError::ServicesRequired => "services_required",
+            DomainError::ServicesTooMany => "services_too_many",
             DomainError::QuantityInvalid => "quantity_invalid",
             DomainError::CountryInvalid => "country_invalid",
             DomainError::DateInvalid => "date_invalid",
@@ -261,9 +265,15 @@ impl EmailAddress {
     /// Longest accepted address, in characters.
     pub const MAX_LEN: usize = 254;
 
-    /// Trims, lower-cases and checks an email address.
+    /// Trims, lower-cases and checks an email address. On the server it is
+    /// also made canonical, so that one mailbox is one user however it is
+    /// written: the local part in Unicode NFC, the domain in its ASCII
+    /// (UTS-46, punycode) form. The browser, without those tables, compares
+    /// lower-cased text; the server decides.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let lower = required(input)?.to_lowercase();
+        #[cfg(feature = "ssr")]
+        let lower = canonical(&lower)?;
         if lower.chars().count() > Self::MAX_LEN {
             return Err(DomainError::EmailInvalid);
         }
@@ -287,6 +297,16 @@ impl EmailAddress {
 }
 
 string_newtype!(EmailAddress);
+
+/// `local@domain` with the local part in NFC and the domain in ASCII.
+#[cfg(feature = "ssr")]
+fn canonical(address: &str) -> Result<String, DomainError> {
+    use unicode_normalization::UnicodeNormalization;
+    let (local, domain) = address.rsplit_once('@').ok_or(DomainError::EmailInvalid)?;
+    let local: String = local.nfc().collect();
+    let domain = idna::domain_to_ascii(domain).map_err(|_| DomainError::EmailInvalid)?;
+    Ok(format!("{local}@{domain}"))
+}
 
 // ---------------------------------------------------------------------------
 // Identifiers
@@ -1219,6 +1239,23 @@ string_conversions!(PstnConnection, code);
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
+
+#[cfg(all(test, feature = "ssr"))]
+mod canonical_tests {
+    use super::*;
+
+    #[test]
+    fn one_mailbox_written_two_ways_is_one_address() {
+        let unicode = EmailAddress::parse("Jana@Bücher.example").unwrap();
+        let ascii = EmailAddress::parse("jana@xn--bcher-kva.example").unwrap();
+        assert_eq!(unicode, ascii);
+        assert_eq!(ascii.as_str(), "jana@xn--bcher-kva.example");
+        // "é" composed, and "e" + combining acute.
+        let composed = EmailAddress::parse("jos\u{e9}@partner.example").unwrap();
+        let decomposed = EmailAddress::parse("jose\u{301}@partner.example").unwrap();
+        assert_eq!(composed, decomposed);
+    }
+}
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {

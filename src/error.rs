@@ -75,15 +75,21 @@ pub enum AppError {
     /// Signed in, but not allowed.
     #[error("forbidden")]
     Forbidden,
-    /// Too many failed sign-ins; try later.
-    #[error("too many attempts")]
-    TooManyAttempts,
+    /// Too many failed sign-ins; try again after the given time.
+    #[error("too many attempts: retry after {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// The server is busy (all password-hashing slots taken); try again soon.
+    #[error("busy: retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     /// Too many requests of this kind; try again after the given time.
     #[error("rate limited: retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// Something broke on the server; the cause is in the server log.
     #[error("unexpected server error")]
     Unexpected,
+    /// The request was malformed (missing or undecodable arguments).
+    #[error("bad request: {0}")]
+    BadRequest(String),
     /// The request did not reach the server or its answer did not come back.
     #[error("transport: {0}")]
     Transport(String),
@@ -123,9 +129,11 @@ impl AppError {
             AppError::Gone => "gone",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
-            AppError::TooManyAttempts => "too_many_attempts",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Busy { .. } => "busy",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unexpected => "unexpected",
+            AppError::BadRequest(_) => "bad_request",
             AppError::Transport(_) => "transport",
         }
     }
@@ -136,12 +144,14 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             AppError::Invalid(_) => 422,
+            AppError::BadRequest(_) => 400,
             AppError::Refused(_) => 409,
             AppError::NotFound => 404,
             AppError::Gone => 410,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
-            AppError::TooManyAttempts | AppError::RateLimited { .. } => 429,
+            AppError::TooManyAttempts { .. } | AppError::RateLimited { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::Unexpected | AppError::Transport(_) => 500,
         }
     }
@@ -150,8 +160,27 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, an argument that is missing or does not decode is the
+    /// client's fault: 400 (the framework would answer 500). In the browser,
+    /// every framework error is a transport failure.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message)
+            | ServerFnErrorErr::UnsupportedRequestMethod(message)
+                if cfg!(feature = "ssr") =>
+            {
+                #[cfg(feature = "ssr")]
+                if let Some(response) =
+                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.set_status(axum::http::StatusCode::BAD_REQUEST);
+                }
+                AppError::BadRequest(message)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -103,6 +103,34 @@ pub async fn sign_out() -> Result<(), AppError> {
     )
 }
 
+/// Resends of one order's invitations allowed per hour (each is an email to
+/// someone outside).
+#[cfg(feature = "ssr")]
+const RESENDS_PER_HOUR: i64 = 5;
+
+#[cfg(feature = "ssr")]
+async fn resend_allowed(
+    state: &crate::server::state::AppState,
+    order_id: &str,
+) -> Result<(), AppError> {
+    let wait = state
+        .store
+        .hit_rate_limit(
+            &format!("resend:{order_id}"),
+            state.clock.now().await,
+            chrono::Duration::hours(1),
+            RESENDS_PER_HOUR,
+        )
+        .await
+        .map_err(AppError::unexpected)?;
+    match wait {
+        Some(wait) => Err(AppError::RateLimited {
+            retry_after_secs: wait.num_seconds().max(1) as u64,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Resends the "Set Up Now" invitation of one of the partner's orders not yet
 /// set up; earlier links (and a pending approval request) stop working.
 #[server(endpoint = "hub/resend")]
@@ -117,6 +145,7 @@ pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
                 .store
                 .authorize(&user, &order_id, Action::ResendInvitation)
                 .await?;
+            resend_allowed(&state, &order_id).await?;
             state
                 .store
                 .resend_invitation(
@@ -147,6 +176,7 @@ pub async fn hub_resend_customer(order_id: String) -> Result<(), AppError> {
                 .store
                 .authorize(&user, &order_id, Action::ResendCustomerInvitation)
                 .await?;
+            resend_allowed(&state, &order_id).await?;
             state
                 .store
                 .resend_customer_invitation(

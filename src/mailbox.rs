@@ -27,15 +27,20 @@ pub struct MailboxMessage {
 /// The newest messages (all recipients), when the development hooks are on.
 #[server(endpoint = "mailbox")]
 pub async fn load_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
-    let state = crate::server::state::app_state()?;
-    if !state.config.dev_hooks {
-        return Err(AppError::NotFound);
-    }
-    state
-        .store
-        .mailbox(None, 200)
-        .await
-        .map_err(AppError::unexpected)
+    crate::server::state::respond(
+        async {
+            let state = crate::server::state::app_state()?;
+            if !state.config.dev_hooks {
+                return Err(AppError::NotFound);
+            }
+            state
+                .store
+                .mailbox(None, 200)
+                .await
+                .map_err(AppError::unexpected)
+        }
+        .await,
+    )
 }
 
 /// `/mailbox`: the messages, newest last, each with its links.

@@ -149,6 +149,13 @@ impl OrderInput {
                 error: DomainError::Required,
             });
         }
+        if self.services.len() > MAX_SERVICES {
+            c.errors.push(FieldError {
+                field: "services".into(),
+                error: DomainError::ServicesTooMany,
+            });
+            return Err(c.errors);
+        }
         let mut services = Vec::with_capacity(self.services.len());
         for (i, s) in self.services.iter().enumerate() {
             let kind = c.check(&format!("services[{i}].kind"), ServiceKind::parse(&s.kind));
@@ -292,6 +299,9 @@ impl OrderInput {
         }
     }
 }
+
+/// The most services one order may hold (A-WX and A-SPK offer four kinds).
+pub const MAX_SERVICES: usize = 20;
 
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,22 +51,25 @@ fn unprocessable(errors: Vec<FieldError>) -> Response {
         .into_response()
 }
 
+/// The token of an `Authorization: Bearer …` header; the scheme is matched
+/// case-insensitively (RFC 9110 §11.1).
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
 /// Compares in time independent of where the first difference is.
 fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn place_order(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let authorized = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|token| {
-            same_secret(
-                token.trim().as_bytes(),
-                state.config.commerce_token.as_bytes(),
-            )
-        });
+    let authorized = bearer_token(&headers)
+        .is_some_and(|token| same_secret(token.as_bytes(), state.config.commerce_token.as_bytes()));
     if !authorized {
         return (
             StatusCode::UNAUTHORIZED,

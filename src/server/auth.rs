@@ -18,38 +18,100 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes a password off the async threads.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::unexpected(anyhow::anyhow!("hashing a password: {e}")))
-    })
-    .await
-    .map_err(AppError::unexpected)?
+/// How long a request waits for a free hashing slot before it is answered
+/// 503 (try again).
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Limits password hashing to one at a time per core: each argon2id run takes
+/// 19 MiB and a core for tens of milliseconds, so unbounded parallel requests
+/// would take all memory and every core.
+#[derive(Clone)]
+pub struct HashingSlots {
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
 }
 
-/// Checks a password against a stored hash, off the async threads. With no
-/// stored hash a dummy one is checked, so that both cases take the same time.
-pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let dummy;
-        let stored = match stored {
-            Some(s) => s,
-            None => {
-                dummy = "$argon2id$v=19$m=19456,t=2,p=1$c2V0dXBub3dkdW1teQ$3mJ0Cw3Y2rVQv3i7r8e2Yl0p6y5JwqgS4n6oQ2mB9Xw";
-                let _ = argon2().verify_password(password.as_bytes(), &PasswordHash::new(dummy).map_err(|_| ())?);
-                return Ok(false);
-            }
-        };
-        let parsed = PasswordHash::new(&stored).map_err(|_| ())?;
-        Ok(argon2().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await
-    .map_err(AppError::unexpected)?
-    .map_err(|()| AppError::unexpected(anyhow::anyhow!("stored password hash unreadable")))
+impl Default for HashingSlots {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        HashingSlots::new(cores, HASH_WAIT)
+    }
+}
+
+impl HashingSlots {
+    /// `slots` hashes at once; a request waits at most `wait` for one.
+    pub fn new(slots: usize, wait: std::time::Duration) -> Self {
+        HashingSlots {
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(slots)),
+            wait,
+        }
+    }
+
+    /// Runs `work` on a blocking thread once a slot is free; `Busy` when none
+    /// frees up in time.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = tokio::time::timeout(self.wait, self.slots.clone().acquire_owned())
+            .await
+            .map_err(|_| AppError::Busy {
+                retry_after_secs: 1,
+            })?
+            .map_err(AppError::unexpected)?;
+        let result = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(AppError::unexpected)?;
+        Ok(result)
+    }
+}
+
+/// Hashes a password now, on this thread (demo data, tests).
+pub fn hash_password_now(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::unexpected(anyhow::anyhow!("hashing a password: {e}")))
+}
+
+/// Hashes a password off the async threads, in a hashing slot.
+pub async fn hash_password(state: &AppState, password: String) -> Result<String, AppError> {
+    state
+        .hashing
+        .run(move || hash_password_now(&password))
+        .await?
+}
+
+/// Checks a password against a stored hash, off the async threads, in a
+/// hashing slot. With no stored hash a dummy one is checked, so that both
+/// cases take the same time.
+pub async fn verify_password(
+    state: &AppState,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
+    state
+        .hashing
+        .run(move || {
+            let dummy;
+            let stored = match stored {
+                Some(s) => s,
+                None => {
+                    dummy = "$argon2id$v=19$m=19456,t=2,p=1$c2V0dXBub3dkdW1teQ$3mJ0Cw3Y2rVQv3i7r8e2Yl0p6y5JwqgS4n6oQ2mB9Xw";
+                    let _ = argon2()
+                        .verify_password(password.as_bytes(), &PasswordHash::new(dummy).map_err(|_| ())?);
+                    return Ok(false);
+                }
+            };
+            let parsed = PasswordHash::new(&stored).map_err(|_| ())?;
+            Ok(argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        })
+        .await?
+        .map_err(|()| AppError::unexpected(anyhow::anyhow!("stored password hash unreadable")))
 }
 
 fn cookie_header(
@@ -135,4 +197,62 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
         response.append_header(header::SET_COOKIE, header_value);
     }
     Ok(())
+}
+
+/// The client's address: from the header the trusted proxy in front sets
+/// (`SETUP_NOW_CLIENT_IP_HEADER`, its last entry, which the proxy wrote), or
+/// the connection's peer when none is configured. Never from a header the
+/// operator did not name.
+pub fn client_address(state: &AppState) -> String {
+    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+        return "unknown".into();
+    };
+    if let Some(name) = &state.config.client_ip_header {
+        return parts
+            .headers
+            .get(name.as_str())
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok())
+            .map_or_else(|| "unknown".into(), |ip| ip.to_string());
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn hashing_beyond_its_slots_is_answered_busy_not_queued_for_ever() {
+        let slots = HashingSlots::new(1, Duration::from_millis(50));
+        let (started_tx, started) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel::<()>();
+        let busy = slots.clone();
+        let holder = tokio::spawn(async move {
+            busy.run(move || {
+                started_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+            })
+            .await
+        });
+        tokio::task::spawn_blocking(move || started.recv().unwrap())
+            .await
+            .unwrap();
+        let refused = slots.run(|| ()).await.unwrap_err();
+        assert_eq!(
+            refused,
+            AppError::Busy {
+                retry_after_secs: 1
+            }
+        );
+        assert_eq!(refused.http_status(), 503);
+        release.send(()).unwrap();
+        holder.await.unwrap().unwrap();
+        slots.run(|| ()).await.expect("a slot is free again");
+    }
 }

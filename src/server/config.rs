@@ -42,6 +42,12 @@ pub struct Config {
     pub demo_data: bool,
     /// `SETUP_NOW_SCHEDULER_INTERVAL_SECS`: seconds between scheduler passes (default 30).
     pub scheduler_interval: Duration,
+    /// `SETUP_NOW_SECRET_KEY`: 32 bytes, base64, that seal the links of stored
+    /// emails. Required in production; a fixed, public key in development.
+    pub secret_key: [u8; 32],
+    /// `SETUP_NOW_CLIENT_IP_HEADER`: the header a trusted proxy in front sets to
+    /// the client's address (e.g. `x-forwarded-for`); unset: the peer address.
+    pub client_ip_header: Option<String>,
     /// `SETUP_NOW_OUTBOX_LEASE_SECS`: how long a claimed email is reserved for
     /// the instance sending it before another may (default 300).
     pub outbox_lease: Duration,
@@ -143,7 +149,27 @@ impl Config {
         if !dev && !public_url.starts_with("https://") {
             bail!("SETUP_NOW_PUBLIC_URL must be an https:// URL in production mode");
         }
+        let secret_key = match lookup("SETUP_NOW_SECRET_KEY").filter(|k| !k.trim().is_empty()) {
+            Some(key) => {
+                use base64::Engine;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(key.trim())
+                    .ok()
+                    .filter(|b| b.len() == 32)
+                    .context(
+                        "SETUP_NOW_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)",
+                    )?;
+                let mut key = [0u8; 32];
+                key.copy_from_slice(&bytes);
+                key
+            }
+            None if dev => *b"setup-now development only key!!",
+            None => bail!(
+                "SETUP_NOW_SECRET_KEY must be set in production mode (openssl rand -base64 32)"
+            ),
+        };
         Ok(Config {
+            secret_key,
             mode,
             addr,
             database_url: lookup("SETUP_NOW_DATABASE_URL")
@@ -156,6 +182,9 @@ impl Config {
             dev_hooks,
             demo_data,
             scheduler_interval,
+            client_ip_header: lookup("SETUP_NOW_CLIENT_IP_HEADER")
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty()),
             outbox_lease,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
@@ -190,9 +219,13 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
     }
 
-    const PRODUCTION: [(&str, &str); 2] = [
+    const PRODUCTION: [(&str, &str); 3] = [
         ("SETUP_NOW_COMMERCE_TOKEN", "a-long-enough-secret-token"),
         ("SETUP_NOW_PUBLIC_URL", "https://setup.example.com/"),
+        (
+            "SETUP_NOW_SECRET_KEY",
+            "c2V0dXAtbm93IHRlc3Qga2V5IG9mIDMyIGJ5dGVzISE=",
+        ),
     ];
 
     #[test]
@@ -217,8 +250,23 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_a_secret_key_of_32_bytes() {
+        let err = config(&PRODUCTION[..2]).unwrap_err();
+        assert!(format!("{err}").contains("SETUP_NOW_SECRET_KEY"), "{err}");
+        let mut short = PRODUCTION.to_vec();
+        short[2] = ("SETUP_NOW_SECRET_KEY", "dG9vIHNob3J0");
+        assert!(format!("{:#}", config(&short).unwrap_err()).contains("32 bytes"));
+        assert_eq!(
+            &config(&PRODUCTION).unwrap().secret_key,
+            b"setup-now test key of 32 bytes!!"
+        );
+    }
+
+    #[test]
     fn production_needs_an_https_public_url() {
-        let err = config(&PRODUCTION[..1]).unwrap_err();
+        let mut missing = PRODUCTION.to_vec();
+        missing.remove(1);
+        let err = config(&missing).unwrap_err();
         assert!(format!("{err}").contains("SETUP_NOW_PUBLIC_URL"), "{err}");
         let mut plain = PRODUCTION.to_vec();
         plain[1] = ("SETUP_NOW_PUBLIC_URL", "http://setup.example.com");

@@ -135,7 +135,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             &today,
         ),
     ];
-    let hash = super::auth::hash_password(DEMO_PASSWORD.into())
+    let hash = super::auth::hash_password(state, DEMO_PASSWORD.into())
         .await
         .map_err(|e| anyhow::anyhow!("hashing the demo password: {e:?}"))?;
     let store = &state.store;

@@ -6,10 +6,12 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod guard;
 pub mod mail;
 pub mod scheduler;
 pub mod state;
 pub mod store;
+pub mod throttle;
 pub mod tokens;
 
 use crate::app::{App, shell};
@@ -61,7 +63,14 @@ pub struct Running {
 
 /// Opens storage, starts the background work and binds the listener.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect(
+        &config.database_url,
+        store::sealer::OutboxSecrets {
+            sealer: store::sealer::Sealer::new(&config.secret_key),
+            forget_when_sent: !config.dev_hooks,
+        },
+    )
+    .await?;
     let leptos_options = LeptosOptions::builder()
         .output_name("setup-now")
         .site_root(config.site_root.as_str())
@@ -78,6 +87,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config: Arc::new(config),
         store,
         outbox_signal: Arc::new(tokio::sync::Notify::new()),
+        hashing: auth::HashingSlots::default(),
     };
     if state.config.demo_data {
         demo::load(&state).await.context("loading demo data")?;
@@ -138,7 +148,8 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=3600"),
         ));
     let context_state = state.clone();
-    Router::new()
+    let guarded_state = state.clone();
+    let app = Router::new()
         .route("/healthz", get(healthz))
         .merge(api::router(&state))
         .leptos_routes_with_context(
@@ -152,6 +163,6 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
-        .merge(pkg)
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        .merge(pkg);
+    guard::layers(app, &guarded_state).layer(CompressionLayer::new().br(true).gzip(true))
 }

@@ -64,6 +64,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Wakes the outbox worker when a new email is written.
     pub outbox_signal: Arc<tokio::sync::Notify>,
+    /// Bounds password hashing (memory and cores).
+    pub hashing: super::auth::HashingSlots,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -88,7 +90,10 @@ pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate:
         if let Ok(status) = axum::http::StatusCode::from_u16(error.http_status()) {
             response.set_status(status);
         }
-        if let crate::error::AppError::RateLimited { retry_after_secs } = error {
+        if let crate::error::AppError::RateLimited { retry_after_secs }
+        | crate::error::AppError::TooManyAttempts { retry_after_secs }
+        | crate::error::AppError::Busy { retry_after_secs } = error
+        {
             response.insert_header(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from(*retry_after_secs),

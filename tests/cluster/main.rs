@@ -249,9 +249,7 @@ async fn three_instances_invite_each_order_once_and_a_kill_loses_nothing() {
     assert_eq!(duplicated, 0, "no instance died: no duplicates");
 
     // Sessions and links work across instances: sign in on one, act on another.
-    let hash = setup_now::server::auth::hash_password("a shared secret 2026".into())
-        .await
-        .unwrap();
+    let hash = setup_now::server::auth::hash_password_now("a shared secret 2026").unwrap();
     sqlx::query(
         "INSERT INTO partner_orgs (id, party_id, name, country, created_at) \
          VALUES ('p-cluster', 'P-CL-A-00000', 'Partner s.r.o.', 'CZ', '2026-01-01T00:00:00Z')",

@@ -215,9 +215,7 @@ impl TestApp {
     /// Gives the user `email` a password directly (what step 7 or a reset
     /// link would do).
     pub async fn give_password(&self, email: &str, password: &str) {
-        let hash = setup_now::server::auth::hash_password(password.into())
-            .await
-            .unwrap();
+        let hash = setup_now::server::auth::hash_password_now(password).unwrap();
         let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
             .bind(&hash)
             .bind(email)

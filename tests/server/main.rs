@@ -3,6 +3,7 @@
 //! view types make that large.
 #![cfg(feature = "ssr")]
 
+mod hardening;
 mod helpers;
 mod orders_api;
 mod organizations;

@@ -173,3 +173,34 @@ async fn an_email_that_keeps_failing_is_given_up_after_ten_attempts() {
 fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
     s.parse().unwrap()
 }
+
+#[tokio::test]
+async fn outside_development_a_link_is_forgotten_once_its_email_is_sent() {
+    // Without the development hooks the outbox forgets sent links, and the clock cannot be frozen: the order
+    // is due today.
+    let app = spawn_app_with(&[("SETUP_NOW_DEV_HOOKS", "0")]).await;
+    let now = chrono::Utc::now();
+    app.place("FORGET-1", &now.date_naive().to_string()).await;
+    app.state
+        .store
+        .run_scheduler_pass(now, PUBLIC_URL)
+        .await
+        .unwrap();
+    let (port, received) = smtp_sink().await;
+    let sender = SmtpSender::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "no-reply@setup-now.test",
+    )
+    .unwrap();
+    assert_eq!(deliver_due(&app.state, &sender).await.unwrap(), 1);
+    let message = received.lock().unwrap()[0].clone();
+    assert!(
+        message.contains(&format!("{PUBLIC_URL}/setup/")),
+        "the recipient gets the link: {message}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND secret IS NULL")
+            .await,
+        1
+    );
+}

@@ -354,9 +354,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> (u16, String) {
 async fn repeated_failed_sign_ins_are_slowed_down_per_account() {
     let app = spawn_app().await;
     let (_, partner, _) = set_up(&app, "THROT-A", WhoSetsUp::Myself).await;
-    let hash = setup_now::server::auth::hash_password("the right password".into())
-        .await
-        .unwrap();
+    let hash = setup_now::server::auth::hash_password_now("the right password").unwrap();
     sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
         .bind(&hash)
         .bind(&partner.email)

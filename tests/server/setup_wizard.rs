@@ -390,9 +390,7 @@ async fn customer_setup_invites_the_customer_and_leaves_the_partner_without_acce
         .await
         .unwrap();
     assert!(confirmed.needs_password());
-    let hash = setup_now::server::auth::hash_password("a long enough secret".into())
-        .await
-        .unwrap();
+    let hash = setup_now::server::auth::hash_password_now("a long enough secret").unwrap();
     app.state
         .store
         .set_first_password(&customer_token, &hash, at(NOW))

@@ -8,6 +8,7 @@
 //! migrations. Times are RFC 3339 UTC text, so text order is time order on both.
 
 pub mod postgres;
+pub mod sealer;
 pub mod sqlite;
 mod types;
 
@@ -41,6 +42,15 @@ impl Engine {
         match self {
             Engine::Sqlite => "BEGIN IMMEDIATE",
             Engine::Postgres => "BEGIN",
+        }
+    }
+
+    /// Ends a SELECT whose rows the transaction will update: PostgreSQL locks
+    /// them; SQLite's writing transactions hold the whole database already.
+    pub const fn for_update(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE",
         }
     }
 
@@ -95,12 +105,13 @@ pub enum Store {
 
 impl Store {
     /// Opens the database a URL names (`sqlite://…` or `postgres://…`) and
-    /// applies that engine's migrations.
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+    /// applies that engine's migrations; stored email links are sealed as
+    /// `secrets` says.
+    pub async fn connect(url: &str, secrets: sealer::OutboxSecrets) -> anyhow::Result<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Store::Postgres(postgres::connect(url).await?))
+            Ok(Store::Postgres(postgres::connect(url, secrets).await?))
         } else if url.starts_with("sqlite:") {
-            Ok(Store::Sqlite(sqlite::connect(url).await?))
+            Ok(Store::Sqlite(sqlite::connect(url, secrets).await?))
         } else {
             anyhow::bail!("SETUP_NOW_DATABASE_URL must start with sqlite:// or postgres://")
         }
@@ -210,11 +221,10 @@ interface! {
     fn delete_session(&self, token: &str) -> anyhow::Result<()>;
     /// The id and password hash of the user with this address.
     fn password_of(&self, email: &str) -> anyhow::Result<Option<(String, Option<String>)>>;
-    /// Failed sign-ins under a key within a window.
-    fn recent_failures(&self, key: &str, now: DateTime<Utc>, window: Duration) -> anyhow::Result<i64>;
-    /// Counts a failed sign-in.
-    fn record_failure(&self, key: &str, now: DateTime<Utc>, window: Duration) -> anyhow::Result<()>;
-    /// Forgets failures after a successful sign-in.
+    /// Counts a sign-in attempt before the password is checked, or says how
+    /// long the key must wait.
+    fn reserve_attempt(&self, key: &str, now: DateTime<Utc>, policy: crate::server::throttle::Policy) -> anyhow::Result<Option<Duration>>;
+    /// Forgets the attempts of an account after a successful sign-in.
     fn clear_failures(&self, key: &str) -> anyhow::Result<()>;
     /// The user with this address.
     fn user_by_email(&self, email: &str) -> anyhow::Result<Option<SessionUser>>;
@@ -244,8 +254,8 @@ interface! {
     // Limits.
     /// Counts a hit under a key; how long to wait when over the limit.
     fn hit_rate_limit(&self, key: &str, now: DateTime<Utc>, window: Duration, max: i64) -> anyhow::Result<Option<Duration>>;
-    /// Forgets windows that ended more than a day ago.
-    fn purge_rate_limits(&self, now: DateTime<Utc>) -> anyhow::Result<u64>;
+    /// Deletes what has served its time (SECURITY.md lists the periods).
+    fn purge_expired(&self, now: DateTime<Utc>) -> anyhow::Result<u64>;
 
     // The service setup.
     /// The order as the service wizard shows it.

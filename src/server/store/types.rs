@@ -74,3 +74,6 @@ pub const ACTIVATION_DAYS: i64 = 14;
 
 /// How long an approval link works.
 pub const APPROVAL_DAYS: i64 = 14;
+
+/// Days audit entries and sent emails are kept.
+pub const RETENTION_DAYS: i64 = 400;

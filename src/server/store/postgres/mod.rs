@@ -17,7 +17,7 @@ mod imp;
 pub use imp::Store;
 
 /// Connects to the database at `url` and applies migrations.
-pub async fn connect(url: &str) -> anyhow::Result<Store> {
+pub async fn connect(url: &str, secrets: super::sealer::OutboxSecrets) -> anyhow::Result<Store> {
     let options = PgConnectOptions::from_str(url)
         .with_context(|| format!("database URL {}", redacted(url)))?;
     let pool = PgPoolOptions::new()
@@ -30,7 +30,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         .run(&pool)
         .await
         .context("applying migrations")?;
-    Ok(Store::from_pool(pool))
+    Ok(Store::from_pool(pool, secrets))
 }
 
 /// The URL without its password, for messages.

@@ -15,17 +15,20 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 /// Writes the approval request and its email inside the commit.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn request_approval(
     conn: &mut Conn,
+    mailing: Mailing<'_>,
     order_id: &str,
     customer_org: &str,
     admin: &EmailAddress,
     order_number: &str,
     partner_name: &str,
-    now: DateTime<Utc>,
-    public_url: &str,
 ) -> Result<(), AppError> {
+    let Mailing {
+        sealer,
+        public_url,
+        now,
+    } = mailing;
     let (token, hash) = tokens::new_token().map_err(unexpected)?;
     sqlx::query(
         "INSERT INTO approvals (token_hash, order_id, customer_org_id, admin_email, created_at, expires_at) \
@@ -48,6 +51,7 @@ pub(crate) async fn request_approval(
     );
     super::enqueue(
         conn,
+        sealer,
         &format!("approval:{hash}"),
         Some(order_id),
         &email,
@@ -182,6 +186,7 @@ impl Store {
                 );
                 super::enqueue(
                     &mut tx,
+                    self.sealer(),
                     &format!("approved:{hash}"),
                     Some(&order_id),
                     &email,
@@ -204,6 +209,7 @@ impl Store {
                 let email = mail::approval_answered(to, &order_number, false, None);
                 super::enqueue(
                     &mut tx,
+                    self.sealer(),
                     &format!("declined:{hash}"),
                     Some(&order_id),
                     &email,
@@ -213,7 +219,7 @@ impl Store {
                 .map_err(unexpected)?;
             }
             // The provisioning contact starts again with a new link.
-            super::orders::reinvite_contact(&mut tx, &order_id, now, public_url)
+            super::orders::reinvite_contact(&mut tx, self.mailing(public_url, now), &order_id)
                 .await
                 .map_err(unexpected)?;
             ApprovalOutcome::Declined

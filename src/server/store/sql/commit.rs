@@ -96,13 +96,17 @@ fn admin_field(ctx: &SetupContext, draft: &Draft) -> &'static str {
 /// Carries a plan out; returns whether a customer was invited.
 async fn carry_out(
     conn: &mut Conn,
+    mailing: Mailing<'_>,
     link: &OpenLink,
     ctx: &SetupContext,
     draft: &Draft,
     plan: &SetupPlan<String>,
-    now: DateTime<Utc>,
-    public_url: &str,
 ) -> Result<(), AppError> {
+    let Mailing {
+        sealer,
+        public_url,
+        now,
+    } = mailing;
     let order_id = link.order_id.as_str();
     let order = sqlx::query(
         "SELECT order_number, partner_party_id, partner_name FROM orders WHERE id = $1",
@@ -172,6 +176,7 @@ async fn carry_out(
                 );
                 super::enqueue(
                     conn,
+                    sealer,
                     &format!("welcome:{admin_user}"),
                     Some(order_id),
                     &email,
@@ -201,13 +206,12 @@ async fn carry_out(
             }
             super::approvals::request_approval(
                 conn,
+                mailing,
                 order_id,
                 org,
                 admin,
                 &order_number,
                 &partner_name,
-                now,
-                public_url,
             )
             .await?;
             None
@@ -257,16 +261,7 @@ async fn carry_out(
         .await?;
     }
     if let Some(admin) = &plan.invite_customer {
-        invite_customer(
-            conn,
-            order_id,
-            admin,
-            &order_number,
-            &partner_name,
-            now,
-            public_url,
-        )
-        .await?;
+        invite_customer(conn, mailing, order_id, admin, &order_number, &partner_name).await?;
     }
     let action = match plan.customer {
         CustomerPlan::Approval { .. } => "approval_requested",
@@ -290,13 +285,17 @@ async fn carry_out(
 /// working.
 pub(crate) async fn invite_customer(
     conn: &mut Conn,
+    mailing: Mailing<'_>,
     order_id: &str,
     admin: &EmailAddress,
     order_number: &str,
     partner_name: &str,
-    now: DateTime<Utc>,
-    public_url: &str,
 ) -> Result<(), AppError> {
+    let Mailing {
+        sealer,
+        public_url,
+        now,
+    } = mailing;
     sqlx::query(
         "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND audience = 'customer' \
          AND revoked_at IS NULL AND spent_at IS NULL",
@@ -327,6 +326,7 @@ pub(crate) async fn invite_customer(
     );
     super::enqueue(
         conn,
+        sealer,
         &format!("customer_invitation:{order_id}:{hash}"),
         Some(order_id),
         &email,
@@ -401,7 +401,15 @@ impl Store {
             .map_err(unexpected)?;
         let facts = facts(&mut tx, draft, &ctx, &order).await?;
         let plan = machine::plan(draft, &ctx, &facts)?;
-        carry_out(&mut tx, &link, &ctx, draft, &plan, now, public_url).await?;
+        carry_out(
+            &mut tx,
+            self.mailing(public_url, now),
+            &link,
+            &ctx,
+            draft,
+            &plan,
+        )
+        .await?;
         sqlx::query("UPDATE setup_links SET used_by_email = $1 WHERE token_hash = $2")
             .bind(plan.setter.as_str())
             .bind(&hash)

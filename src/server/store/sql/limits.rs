@@ -42,13 +42,47 @@ impl Store {
         Ok(Some((started + window - now).max(Duration::seconds(1))))
     }
 
-    /// Forgets windows that ended more than a day ago.
-    pub async fn purge_rate_limits(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
-        let done = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-            .bind(ts(now - Duration::days(1)))
-            .execute(&self.pool)
-            .await
-            .context("purging rate limits")?;
-        Ok(done.rows_affected())
+    /// Deletes what has served its time (SECURITY.md lists the periods):
+    /// ended sessions, rate-limit windows and sign-in counters idle for a
+    /// day, used or expired password links after 30 days, audit entries and
+    /// sent emails after 400 days. Returns how many rows went.
+    pub async fn purge_expired(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
+        let day = ts(now - Duration::days(1));
+        let month = ts(now - Duration::days(30));
+        let retention = ts(now - Duration::days(RETENTION_DAYS));
+        let statements: [(&str, Vec<String>); 6] = [
+            ("DELETE FROM sessions WHERE expires_at < $1", vec![ts(now)]),
+            (
+                "DELETE FROM rate_limits WHERE window_start < $1",
+                vec![day.clone()],
+            ),
+            (
+                "DELETE FROM sign_in_failures WHERE last_failure < $1 \
+                 AND (blocked_until IS NULL OR blocked_until < $2)",
+                vec![day, ts(now)],
+            ),
+            (
+                "DELETE FROM password_resets WHERE (used_at IS NOT NULL AND used_at < $1) OR expires_at < $1",
+                vec![month],
+            ),
+            ("DELETE FROM audit WHERE at < $1", vec![retention.clone()]),
+            (
+                "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1",
+                vec![retention],
+            ),
+        ];
+        let mut purged = 0;
+        for (sql, binds) in statements {
+            let mut query = sqlx::query(sql);
+            for value in binds {
+                query = query.bind(value);
+            }
+            purged += query
+                .execute(&self.pool)
+                .await
+                .with_context(|| format!("purging: {sql}"))?
+                .rows_affected();
+        }
+        Ok(purged)
     }
 }

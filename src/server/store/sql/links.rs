@@ -252,6 +252,7 @@ impl Store {
         );
         super::enqueue(
             &mut tx,
+            self.sealer(),
             &format!("delegation:{}:{new_hash}", link.order_id),
             Some(&link.order_id),
             &email,

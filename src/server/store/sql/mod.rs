@@ -36,12 +36,30 @@ pub(crate) type Tx = sqlx::Transaction<'static, Db>;
 #[derive(Clone)]
 pub struct Store {
     pool: sqlx::Pool<Db>,
+    secrets: crate::server::store::sealer::OutboxSecrets,
 }
 
 impl Store {
     /// Wraps a pool whose database is migrated.
-    pub(crate) fn from_pool(pool: sqlx::Pool<Db>) -> Self {
-        Store { pool }
+    pub(crate) fn from_pool(
+        pool: sqlx::Pool<Db>,
+        secrets: crate::server::store::sealer::OutboxSecrets,
+    ) -> Self {
+        Store { pool, secrets }
+    }
+
+    /// Seals the links of emails this store writes.
+    pub(crate) fn sealer(&self) -> &crate::server::store::sealer::Sealer {
+        &self.secrets.sealer
+    }
+
+    /// What writing emails at `now` with links under `public_url` needs.
+    pub(crate) fn mailing<'a>(&'a self, public_url: &'a str, now: DateTime<Utc>) -> Mailing<'a> {
+        Mailing {
+            sealer: &self.secrets.sealer,
+            public_url,
+            now,
+        }
     }
 
     /// A transaction that writes. SQLite takes its write lock at BEGIN, so
@@ -109,6 +127,15 @@ impl Store {
             .context("writing audit entries")?;
         Ok(())
     }
+}
+
+/// What writing an email needs besides its words: the sealer for its link,
+/// the absolute base of links, and the time.
+#[derive(Clone, Copy)]
+pub(crate) struct Mailing<'a> {
+    pub sealer: &'a crate::server::store::sealer::Sealer,
+    pub public_url: &'a str,
+    pub now: DateTime<Utc>,
 }
 
 /// Serialises transactions that decide on the same `keys` (addresses, a

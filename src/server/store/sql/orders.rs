@@ -200,7 +200,7 @@ impl Store {
             }
         }
         report.closed = self.close_stale(now).await?;
-        self.purge_rate_limits(now).await?;
+        self.purge_expired(now).await?;
         Ok(report)
     }
 
@@ -256,7 +256,7 @@ impl Store {
             audit.push((id, to));
         }
         insert_links(&mut tx, &links, now).await?;
-        super::enqueue_all(&mut tx, &emails, now).await?;
+        super::enqueue_all(&mut tx, self.sealer(), &emails, now).await?;
         Store::audit_all(&mut tx, now, "scheduler", "invitation_sent", &audit).await?;
         tx.commit().await.context("committing invitations")?;
         Ok(due.len() as u64)
@@ -301,7 +301,7 @@ impl Store {
             emails.push((format!("escalation:{id}"), Some(id.clone()), email));
             audit.push((id, to));
         }
-        super::enqueue_all(&mut tx, &emails, now).await?;
+        super::enqueue_all(&mut tx, self.sealer(), &emails, now).await?;
         Store::audit_all(&mut tx, now, "scheduler", "escalated", &audit).await?;
         tx.commit().await.context("committing escalations")?;
         Ok(due.len() as u64)
@@ -396,7 +396,7 @@ impl Store {
         let result: anyhow::Result<()> = async {
             // A new invitation withdraws a pending approval request.
             super::approvals::cancel_approvals(&mut tx, order_id, now).await?;
-            let to = reinvite_contact(&mut tx, order_id, now, public_url).await?;
+            let to = reinvite_contact(&mut tx, self.mailing(public_url, now), order_id).await?;
             Store::audit(
                 &mut tx,
                 now,
@@ -429,10 +429,14 @@ impl Store {
 /// earlier links of the order stop working. Returns the address.
 pub(crate) async fn reinvite_contact(
     conn: &mut Conn,
+    mailing: Mailing<'_>,
     order_id: &str,
-    now: DateTime<Utc>,
-    public_url: &str,
 ) -> anyhow::Result<String> {
+    let Mailing {
+        sealer,
+        public_url,
+        now,
+    } = mailing;
     let row = sqlx::query(
         "SELECT order_number, offer, customer_name, provisioning_contact_email FROM orders WHERE id = $1",
     )
@@ -461,6 +465,7 @@ pub(crate) async fn reinvite_contact(
     );
     super::enqueue(
         conn,
+        sealer,
         &format!("invitation:{order_id}:{hash}"),
         Some(order_id),
         &email,

@@ -8,31 +8,79 @@ use super::*;
 use super::{Conn, MAX_ATTEMPTS, OutboxItem, Store, new_id, ts};
 use crate::mailbox::{MailboxLink, MailboxMessage};
 use crate::server::mail::Email;
+use crate::server::store::sealer::{LINK_PLACEHOLDER, Sealer};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+
+/// An email as the outbox keeps it: its link sealed, apart from the text.
+struct Concealed {
+    text: String,
+    links_json: String,
+    secret: Option<String>,
+}
+
+/// Takes the link (the same in every link of an email) out of the text and
+/// the links, and seals it.
+fn conceal(sealer: &Sealer, email: &Email) -> anyhow::Result<Concealed> {
+    let Some(url) = email.links.first().map(|l| l.href.clone()) else {
+        return Ok(Concealed {
+            text: email.text.clone(),
+            links_json: serde_json::to_string(&email.links).context("serialising links")?,
+            secret: None,
+        });
+    };
+    anyhow::ensure!(
+        email.links.iter().all(|l| l.href == url),
+        "an email carries one link"
+    );
+    let links: Vec<MailboxLink> = email
+        .links
+        .iter()
+        .map(|l| MailboxLink {
+            text: l.text.clone(),
+            href: LINK_PLACEHOLDER.into(),
+        })
+        .collect();
+    Ok(Concealed {
+        text: email.text.replace(&url, LINK_PLACEHOLDER),
+        links_json: serde_json::to_string(&links).context("serialising links")?,
+        secret: Some(sealer.seal(&url)?),
+    })
+}
+
+/// The text with its link put back; once the link was forgotten, a note.
+fn reveal(sealer: &Sealer, text: &str, secret: Option<&str>) -> anyhow::Result<String> {
+    Ok(match secret {
+        Some(secret) => text.replace(LINK_PLACEHOLDER, &sealer.open(secret)?),
+        None => text.replace(LINK_PLACEHOLDER, "(link removed once sent)"),
+    })
+}
 
 /// Writes an email inside the caller's transaction. The dedupe key makes a
 /// repeated write of the same email a no-op.
 pub(crate) async fn enqueue(
     tx: &mut Conn,
+    sealer: &Sealer,
     dedupe_key: &str,
     order_id: Option<&str>,
     email: &Email,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    let links = serde_json::to_string(&email.links).context("serialising links")?;
+    let stored = conceal(sealer, email)?;
     let done = sqlx::query(
-        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING",
+        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, secret, \
+         created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(dedupe_key)
     .bind(order_id)
     .bind(email.kind)
     .bind(&email.to)
     .bind(&email.subject)
-    .bind(&email.text)
-    .bind(links)
+    .bind(stored.text)
+    .bind(stored.links_json)
+    .bind(stored.secret)
     .bind(ts(now))
     .bind(ts(now))
     .execute(&mut *tx)
@@ -45,6 +93,7 @@ pub(crate) async fn enqueue(
 /// (`(dedupe key, order id, email)`).
 pub(crate) async fn enqueue_all(
     tx: &mut Conn,
+    sealer: &Sealer,
     emails: &[(String, Option<String>, Email)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
@@ -53,23 +102,24 @@ pub(crate) async fn enqueue_all(
     }
     let created = ts(now);
     let mut insert = sqlx::QueryBuilder::<super::Db>::new(
-        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, \
+        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, secret, \
          created_at, next_attempt_at) ",
     );
-    let mut links = Vec::with_capacity(emails.len());
+    let mut stored = Vec::with_capacity(emails.len());
     for (_, _, email) in emails {
-        links.push(serde_json::to_string(&email.links).context("serialising links")?);
+        stored.push(conceal(sealer, email)?);
     }
     insert.push_values(
-        emails.iter().zip(links),
-        |mut row, ((key, order_id, email), links)| {
+        emails.iter().zip(stored),
+        |mut row, ((key, order_id, email), stored)| {
             row.push_bind(key.clone())
                 .push_bind(order_id.clone())
                 .push_bind(email.kind)
                 .push_bind(email.to.clone())
                 .push_bind(email.subject.clone())
-                .push_bind(email.text.clone())
-                .push_bind(links)
+                .push_bind(stored.text)
+                .push_bind(stored.links_json)
+                .push_bind(stored.secret)
                 .push_bind(created.clone())
                 .push_bind(created.clone());
         },
@@ -92,13 +142,13 @@ impl Store {
     ) -> anyhow::Result<Vec<MailboxMessage>> {
         let rows = match to {
             Some(to) => sqlx::query(
-                "SELECT id, recipient, subject, body_text, links_json, created_at FROM outbox \
+                "SELECT id, recipient, subject, body_text, links_json, secret, created_at FROM outbox \
                  WHERE recipient = $1 ORDER BY id LIMIT $2",
             )
             .bind(to.trim().to_lowercase())
             .bind(limit),
             None => sqlx::query(
-                "SELECT * FROM (SELECT id, recipient, subject, body_text, links_json, created_at FROM outbox \
+                "SELECT * FROM (SELECT id, recipient, subject, body_text, links_json, secret, created_at FROM outbox \
                  ORDER BY id DESC LIMIT $1) AS recent ORDER BY id",
             )
             .bind(limit),
@@ -108,14 +158,25 @@ impl Store {
         .context("reading the mailbox")?;
         rows.iter()
             .map(|row| {
+                let sealer = &self.secrets.sealer;
+                let secret: Option<String> = row.get("secret");
                 let links: Vec<MailboxLink> =
                     serde_json::from_str(row.get::<&str, _>("links_json"))
                         .context("stored links")?;
+                let links = links
+                    .into_iter()
+                    .map(|l| {
+                        Ok(MailboxLink {
+                            href: reveal(sealer, &l.href, secret.as_deref())?,
+                            text: l.text,
+                        })
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
                 Ok(MailboxMessage {
                     id: row.get("id"),
                     to: row.get("recipient"),
                     subject: row.get("subject"),
-                    text: row.get("body_text"),
+                    text: reveal(sealer, row.get("body_text"), secret.as_deref())?,
                     links,
                     created_at: row.get("created_at"),
                 })
@@ -138,7 +199,7 @@ impl Store {
              WHERE id IN (SELECT id FROM outbox \
              WHERE sent_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $3 \
              AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4{}) \
-             RETURNING id, dedupe_key, recipient, subject, body_text, attempts",
+             RETURNING id, dedupe_key, recipient, subject, body_text, secret, attempts",
             super::ENGINE.skip_locked()
         ))
         .bind(ts(now + lease))
@@ -148,18 +209,23 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("claiming outbox rows")?;
-        Ok(rows
-            .iter()
-            .map(|row| OutboxItem {
-                id: row.get("id"),
-                lease: token.clone(),
-                dedupe_key: row.get("dedupe_key"),
-                recipient: row.get("recipient"),
-                subject: row.get("subject"),
-                text: row.get("body_text"),
-                attempts: row.get("attempts"),
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxItem {
+                    id: row.get("id"),
+                    lease: token.clone(),
+                    dedupe_key: row.get("dedupe_key"),
+                    recipient: row.get("recipient"),
+                    subject: row.get("subject"),
+                    text: reveal(
+                        &self.secrets.sealer,
+                        row.get("body_text"),
+                        row.get::<Option<&str>, _>("secret"),
+                    )?,
+                    attempts: row.get("attempts"),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Records a delivered email while its lease is still held; `false` when
@@ -171,12 +237,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let done = sqlx::query(
-            "UPDATE outbox SET sent_at = $1, lease_until = NULL, lease_token = NULL, last_error = NULL \
+            "UPDATE outbox SET sent_at = $1, lease_until = NULL, lease_token = NULL, last_error = NULL, \
+             secret = CASE WHEN $4 THEN NULL ELSE secret END \
              WHERE id = $2 AND lease_token = $3 AND sent_at IS NULL",
         )
         .bind(ts(now))
         .bind(id)
         .bind(lease)
+        .bind(self.secrets.forget_when_sent)
         .execute(&self.pool)
         .await
         .context("recording a delivery")?;

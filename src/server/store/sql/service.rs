@@ -224,6 +224,7 @@ impl Store {
         );
         super::enqueue(
             &mut tx,
+            self.sealer(),
             &format!("billing_started:{order_id}"),
             Some(order_id),
             &email,

@@ -8,6 +8,7 @@ use super::Conn;
 use super::{Store, parse_ts, ts, unexpected};
 use crate::error::AppError;
 use crate::server::access::{self, Action, OrderAccess};
+use crate::server::throttle;
 use crate::server::{mail, tokens};
 use crate::wizard::machine::SetupMode;
 use anyhow::Context;
@@ -86,42 +87,59 @@ impl Store {
         Ok(row.map(|r| (r.get("id"), r.get("password_hash"))))
     }
 
-    /// Failed sign-ins under `key` within `window` before `now`.
-    pub async fn recent_failures(
+    /// Counts a sign-in attempt under `key` before its password is checked,
+    /// unless the key must wait: then how long. One transaction per key, the
+    /// row locked, so parallel attempts are counted one after the other.
+    pub async fn reserve_attempt(
         &self,
         key: &str,
         now: DateTime<Utc>,
-        window: chrono::Duration,
-    ) -> anyhow::Result<i64> {
-        let row = sqlx::query("SELECT failures, last_failure FROM sign_in_failures WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            Some(r) if parse_ts(r.get("last_failure"))? > now - window => r.get("failures"),
-            _ => 0,
-        })
-    }
-
-    /// Counts a failed sign-in under `key` (a fresh count once the window passed).
-    pub async fn record_failure(
-        &self,
-        key: &str,
-        now: DateTime<Utc>,
-        window: chrono::Duration,
-    ) -> anyhow::Result<()> {
+        policy: throttle::Policy,
+    ) -> anyhow::Result<Option<chrono::Duration>> {
+        let mut tx = self.write_tx().await?;
         sqlx::query(
-            "INSERT INTO sign_in_failures (key, failures, last_failure) VALUES ($1, 1, $2) \
-             ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN sign_in_failures.last_failure > $3 THEN sign_in_failures.failures + 1 ELSE 1 END, \
-             last_failure = excluded.last_failure",
+            "INSERT INTO sign_in_failures (key, failures, last_failure) VALUES ($1, 0, $2) \
+             ON CONFLICT (key) DO NOTHING",
         )
         .bind(key)
-        .bind(ts(now))
-        .bind(ts(now - window))
-        .execute(&self.pool)
+        .bind("1970-01-01T00:00:00.000000Z")
+        .execute(&mut *tx)
         .await
-        .context("recording a failed sign-in")?;
-        Ok(())
+        .context("counting a sign-in")?;
+        let row = sqlx::query(&format!(
+            "SELECT failures, last_failure, blocked_until FROM sign_in_failures WHERE key = $1{}",
+            super::ENGINE.for_update()
+        ))
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await
+        .context("reading a sign-in counter")?;
+        let counter = throttle::Counter {
+            attempts: row.get("failures"),
+            last_attempt: Some(parse_ts(row.get("last_failure"))?),
+            blocked_until: row
+                .get::<Option<String>, _>("blocked_until")
+                .as_deref()
+                .map(parse_ts)
+                .transpose()?,
+        };
+        match throttle::attempt(counter, now, policy) {
+            throttle::Verdict::Wait(wait) => Ok(Some(wait)),
+            throttle::Verdict::Go(next) => {
+                sqlx::query(
+                    "UPDATE sign_in_failures SET failures = $1, last_failure = $2, blocked_until = $3 WHERE key = $4",
+                )
+                .bind(next.attempts)
+                .bind(ts(now))
+                .bind(next.blocked_until.map(ts))
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .context("counting a sign-in")?;
+                tx.commit().await?;
+                Ok(None)
+            }
+        }
     }
 
     /// Forgets failures under `key` after a successful sign-in.
@@ -337,6 +355,7 @@ impl Store {
         let mail = mail::password_reset(&user.email, &url);
         super::enqueue(
             &mut tx,
+            self.sealer(),
             &format!("reset:{}", tokens::hash_token(&url)),
             None,
             &mail,
@@ -456,12 +475,11 @@ impl Store {
         let admin = crate::domain::EmailAddress::parse(&to).map_err(AppError::from)?;
         super::commit::invite_customer(
             &mut tx,
+            self.mailing(public_url, now),
             order_id,
             &admin,
             row.get::<&str, _>("order_number"),
             row.get::<&str, _>("partner_name"),
-            now,
-            public_url,
         )
         .await?;
         Store::audit(

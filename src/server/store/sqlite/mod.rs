@@ -15,7 +15,7 @@ mod imp;
 pub use imp::Store;
 
 /// Opens (creating if needed) the database at `url` and applies migrations.
-pub async fn connect(url: &str) -> anyhow::Result<Store> {
+pub async fn connect(url: &str, secrets: super::sealer::OutboxSecrets) -> anyhow::Result<Store> {
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("database URL {url:?}"))?
         .create_if_missing(true)
@@ -32,5 +32,5 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         .run(&pool)
         .await
         .context("applying migrations")?;
-    Ok(Store::from_pool(pool))
+    Ok(Store::from_pool(pool, secrets))
 }

@@ -1,0 +1,342 @@
+//! Hostile input and cross-site requests are refused with their 4xx status,
+//! and every answer carries the headers a browser needs to protect people.
+
+use crate::helpers::*;
+use serde_json::Value;
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let mut body = order_body("BIG-1", "2026-12-01");
+    body["customer"]["address"] = "x".repeat(70 * 1024).into();
+    let r = app.post_order(&body).await;
+    assert_eq!(r.status(), 413);
+    assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
+}
+
+#[tokio::test]
+async fn an_order_with_more_than_twenty_services_is_refused_by_field() {
+    let app = spawn_app().await;
+    let mut body = order_body("MANY-1", "2026-12-01");
+    body["services"] = (0..21)
+        .map(|i| serde_json::json!({"kind": "meetings", "sku": format!("SKU-{i}"), "quantity": 1}))
+        .collect::<Vec<_>>()
+        .into();
+    let r = app.post_order(&body).await;
+    assert_eq!(r.status(), 422);
+    let errors: Value = r.json().await.unwrap();
+    assert_eq!(errors["errors"][0]["field"], "services", "{errors}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_a_server_function_is_refused() {
+    let app = spawn_app().await;
+    for headers in [
+        [
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+        [("origin", "https://evil.example"), ("x-unused", "1")],
+    ] {
+        let mut request = app
+            .client
+            .post(format!("{}/api/hub/sign-in", app.base))
+            .form(&[
+                ("email", "someone@partner.example"),
+                ("password", "whatever it is"),
+            ]);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status(), 403, "{headers:?}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sign_in_failures").await,
+        0,
+        "refused before the function ran"
+    );
+    // The same request from the site itself is answered as usual.
+    let r = app
+        .client
+        .post(format!("{}/api/hub/sign-in", app.base))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("email", "someone@partner.example"),
+            ("password", "whatever it is"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_with_their_scripts_nonce_and_are_not_cached() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .get(format!("{}/hub", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let headers = r.headers().clone();
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = r.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry it"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    let api = app
+        .client
+        .post(format!("{}/api/hub/view", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn parallel_password_guesses_are_counted_before_they_are_checked() {
+    let app = spawn_app().await;
+    let guesses: Vec<_> = (0..20)
+        .map(|i| {
+            let client = app.client.clone();
+            let url = format!("{}/api/hub/sign-in", app.base);
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .form(&[
+                        ("email", "target@partner.example"),
+                        ("password", format!("guess number {i:04}").as_str()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        checked, 5,
+        "five free attempts, however parallel: {statuses:?}"
+    );
+    assert_eq!(refused, 15);
+}
+
+#[tokio::test]
+async fn a_throttled_sign_in_says_when_to_try_again() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let r = app
+            .client
+            .post(format!("{}/api/hub/sign-in", app.base))
+            .form(&[
+                ("email", "slow@partner.example"),
+                ("password", "not the password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let r = app
+        .client
+        .post(format!("{}/api/hub/sign-in", app.base))
+        .form(&[
+            ("email", "slow@partner.example"),
+            ("password", "not the password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let error: setup_now::error::AppError = r.json().await.unwrap();
+    assert!(matches!(
+        error,
+        setup_now::error::AppError::TooManyAttempts { retry_after_secs } if retry_after_secs >= 1
+    ));
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_matched_whatever_its_case() {
+    let app = spawn_app().await;
+    for (i, scheme) in ["bearer", "BEARER", "Bearer"].iter().enumerate() {
+        let r = app
+            .client
+            .post(format!("{}/api/orders", app.base))
+            .header("authorization", format!("{scheme} {TOKEN}"))
+            .json(&order_body(&format!("CASE-{i}"), "2026-12-01"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{scheme}");
+    }
+    let r = app
+        .client
+        .post(format!("{}/api/orders", app.base))
+        .header("authorization", format!("Basic {TOKEN}"))
+        .json(&order_body("CASE-X", "2026-12-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn links_are_never_stored_in_clear_text() {
+    let app = spawn_app().await;
+    app.place("SEAL-1", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let token = app.setup_token("contact-seal-1@partner.example").await;
+    assert_eq!(token.len(), 43, "the mailbox still shows the link");
+    let stored: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT body_text, links_json, secret FROM outbox")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    for (text, links, secret) in stored {
+        assert!(!text.contains(&token) && !links.contains(&token));
+        assert!(!secret.unwrap_or_default().contains(&token));
+    }
+}
+
+#[tokio::test]
+async fn a_partner_cannot_flood_a_contact_with_resent_invitations() {
+    let app = spawn_app().await;
+    let id = app.place("FLOOD-1", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    // A partner user of that party.
+    let org = app
+        .state
+        .store
+        .ensure_partner_org(
+            "P-FLOOD-1",
+            "Partner s.r.o.",
+            "CZ",
+            "2026-12-01T08:00:00Z".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let hash = setup_now::server::auth::hash_password_now("a long enough secret").unwrap();
+    app.state
+        .store
+        .ensure_partner_user(
+            &org,
+            "user@flood.example",
+            &hash,
+            "2026-12-01T08:00:00Z".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let cookie = app
+        .sign_in_cookie("user@flood.example", "a long enough secret")
+        .await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(
+            app.call_as::<()>(Some(&cookie), "hub/resend", &[("order_id", id.as_str())])
+                .await
+                .map_or_else(|(status, _)| status, |()| 200),
+        );
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429]);
+    assert_eq!(
+        app.mailbox("contact-flood-1@partner.example").await.len(),
+        6,
+        "the invitation and five resends"
+    );
+}
+
+#[tokio::test]
+async fn expired_sessions_and_idle_counters_are_purged_by_the_scheduler() {
+    let app = spawn_app().await;
+    let now: chrono::DateTime<chrono::Utc> = "2026-12-01T08:00:00Z".parse().unwrap();
+    let org = app
+        .state
+        .store
+        .ensure_partner_org("P-PURGE", "Partner s.r.o.", "CZ", now)
+        .await
+        .unwrap();
+    let hash = setup_now::server::auth::hash_password_now("a long enough secret").unwrap();
+    app.state
+        .store
+        .ensure_partner_user(&org, "user@purge.example", &hash, now)
+        .await
+        .unwrap();
+    let (id, _) = app
+        .state
+        .store
+        .password_of("user@purge.example")
+        .await
+        .unwrap()
+        .unwrap();
+    app.state.store.create_session(&id, now).await.unwrap();
+    app.state
+        .store
+        .reserve_attempt("account:someone", now, setup_now::server::throttle::ACCOUNT)
+        .await
+        .unwrap();
+    app.state
+        .store
+        .run_scheduler_pass(now + chrono::Duration::days(1), PUBLIC_URL)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions").await,
+        1,
+        "still valid"
+    );
+    app.state
+        .store
+        .run_scheduler_pass(now + chrono::Duration::days(8), PUBLIC_URL)
+        .await
+        .unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM sign_in_failures").await, 0);
+}
+
+#[tokio::test]
+async fn a_malformed_server_function_request_is_a_400_not_a_500() {
+    let app = spawn_app().await;
+    for (endpoint, body) in [
+        ("hub/sign-in", "email=only-this"),
+        ("setup/commit", "token=x&draft[role]=Nonsense"),
+        ("service/provision", "%%%"),
+    ] {
+        let r = app
+            .client
+            .post(format!("{}/api/{endpoint}", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{endpoint}: {}", r.text().await.unwrap());
+    }
+}
