@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 LEPTOS_FLAGS := --release --precompress --split
 DB ?= $(CURDIR)/setup-now.db
 
-.PHONY: run test tools build release lint unit cluster-test wasm-test e2e bench clean-db fmt
+.PHONY: run test tools build release lint unit cluster-test wasm-test e2e api-contract bench clean-db fmt
 
 tools:
 	@scripts/ensure-tools.sh
@@ -47,7 +47,11 @@ wasm-test: tools
 e2e: release
 	scripts/e2e.sh
 
-test: lint unit cluster-test wasm-test e2e
+# The order API against its own OpenAPI document (Schemathesis).
+api-contract: release
+	scripts/schemathesis.sh
+
+test: lint unit cluster-test wasm-test e2e api-contract
 	@echo "make test: all checks passed"
 
 bench: release

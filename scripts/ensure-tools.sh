@@ -65,6 +65,17 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null \
   fi
 fi
 
+# Schemathesis (the order API against its OpenAPI document), pinned, in a
+# virtual environment under the build cache.
+SCHEMATHESIS_VERSION=4.32.5
+ST_VENV="${SETUP_NOW_SCHEMATHESIS:-$HOME/.cache/setup-now/schemathesis}"
+if ! "$ST_VENV/bin/st" --version 2>/dev/null | grep -q " ${SCHEMATHESIS_VERSION}$"; then
+  command -v python3 >/dev/null || die "python3 is missing: install Python 3.9 or newer (apt-get install python3 python3-venv)"
+  say "installing schemathesis ${SCHEMATHESIS_VERSION} into ${ST_VENV}"
+  python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
+fi
+
 command -v npm >/dev/null || die "npm is missing: install Node.js 20 or newer with npm (apt-get install nodejs npm)."
 if [ ! -f end2end/node_modules/.package-lock.json ] \
    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

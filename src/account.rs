@@ -100,7 +100,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
                 .await
                 .map_err(AppError::unexpected)?;
             if sent {
-                state.outbox_signal.notify_one();
+                state.wake_workers();
             }
             Ok(())
         }

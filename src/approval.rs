@@ -60,7 +60,7 @@ pub async fn answer_approval(token: String, approve: bool) -> Result<ApprovalOut
                     &state.config.public_url,
                 )
                 .await?;
-            state.outbox_signal.notify_one();
+            state.wake_workers();
             Ok(outcome)
         }
         .await,

@@ -93,11 +93,12 @@ pub async fn commerce_resend(
                 .resend_invitation(
                     &order_id,
                     contact.as_ref(),
+                    "commerce",
                     state.clock.now().await,
                     &state.config.public_url,
                 )
                 .await?;
-            state.outbox_signal.notify_one();
+            state.wake_workers();
             Ok(())
         }
         .await,

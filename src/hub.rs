@@ -151,11 +151,12 @@ pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
                 .resend_invitation(
                     &order_id,
                     None,
+                    &user.email,
                     state.clock.now().await,
                     &state.config.public_url,
                 )
                 .await?;
-            state.outbox_signal.notify_one();
+            state.wake_workers();
             Ok(())
         }
         .await,
@@ -186,7 +187,7 @@ pub async fn hub_resend_customer(order_id: String) -> Result<(), AppError> {
                     &state.config.public_url,
                 )
                 .await?;
-            state.outbox_signal.notify_one();
+            state.wake_workers();
             Ok(())
         }
         .await,

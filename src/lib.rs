@@ -6,6 +6,7 @@
 #![recursion_limit = "512"]
 
 pub mod account;
+pub mod activity;
 pub mod app;
 pub mod approval;
 pub mod commerce;

@@ -42,6 +42,10 @@ pub struct Config {
     pub demo_data: bool,
     /// `SETUP_NOW_SCHEDULER_INTERVAL_SECS`: seconds between scheduler passes (default 30).
     pub scheduler_interval: Duration,
+    /// `SETUP_NOW_WEBHOOK_URL` (with `SETUP_NOW_WEBHOOK_SECRET`, required with
+    /// it, and `SETUP_NOW_WEBHOOK_FIRST_RETRY_MS`, default 5000): where status
+    /// events go. Unset: they are kept and can be replayed later.
+    pub webhook: Option<super::webhooks::Target>,
     /// `SETUP_NOW_SECRET_KEY`: 32 bytes, base64, that seal the links of stored
     /// emails. Required in production; a fixed, public key in development.
     pub secret_key: [u8; 32],
@@ -168,7 +172,34 @@ impl Config {
                 "SETUP_NOW_SECRET_KEY must be set in production mode (openssl rand -base64 32)"
             ),
         };
+        let webhook = match lookup("SETUP_NOW_WEBHOOK_URL").filter(|u| !u.trim().is_empty()) {
+            None => None,
+            Some(url) => {
+                let url = url.trim().to_string();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    bail!("SETUP_NOW_WEBHOOK_URL must be an absolute http(s) URL");
+                }
+                let secret = lookup("SETUP_NOW_WEBHOOK_SECRET").context(
+                    "SETUP_NOW_WEBHOOK_SECRET (whsec_...) is required with SETUP_NOW_WEBHOOK_URL",
+                )?;
+                let secret =
+                    super::webhooks::parse_secret(&secret).context("SETUP_NOW_WEBHOOK_SECRET")?;
+                let first_wait =
+                    match lookup("SETUP_NOW_WEBHOOK_FIRST_RETRY_MS") {
+                        Some(ms) => ms.trim().parse::<i64>().ok().filter(|ms| *ms > 0).context(
+                            "SETUP_NOW_WEBHOOK_FIRST_RETRY_MS must be a positive number",
+                        )?,
+                        None => 5_000,
+                    };
+                Some(super::webhooks::Target {
+                    url,
+                    secret,
+                    first_wait: chrono::Duration::milliseconds(first_wait),
+                })
+            }
+        };
         Ok(Config {
+            webhook,
             secret_key,
             mode,
             addr,

@@ -13,6 +13,7 @@ pub mod state;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod webhooks;
 
 use crate::app::{App, shell};
 use anyhow::Context;
@@ -59,6 +60,19 @@ pub struct Running {
     pub state: AppState,
     /// Ends with the server.
     pub handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+    /// The background work: scheduler, outbox and event workers.
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops serving and every background task at once, as a crash would
+    /// (nothing is finished or flushed): for tests of restarts.
+    pub fn stop(&self) {
+        self.handle.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
 }
 
 /// Opens storage, starts the background work and binds the listener.
@@ -87,16 +101,21 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config: Arc::new(config),
         store,
         outbox_signal: Arc::new(tokio::sync::Notify::new()),
+        events_signal: Arc::new(tokio::sync::Notify::new()),
         hashing: auth::HashingSlots::default(),
     };
     if state.config.demo_data {
         demo::load(&state).await.context("loading demo data")?;
     }
+    let mut tasks = Vec::new();
     if let Some(url) = &state.config.smtp_url {
         let sender = mail::SmtpSender::new(url, &state.config.smtp_from)?;
-        scheduler::spawn_outbox_worker(state.clone(), sender);
+        tasks.push(scheduler::spawn_outbox_worker(state.clone(), sender));
     }
-    scheduler::spawn_scheduler(state.clone());
+    if let Some(target) = state.config.webhook.clone() {
+        tasks.push(webhooks::spawn_worker(state.clone(), target));
+    }
+    tasks.push(scheduler::spawn_scheduler(state.clone()));
     let listener = tokio::net::TcpListener::bind(state.config.addr)
         .await
         .with_context(|| format!("binding {}", state.config.addr))?;
@@ -114,6 +133,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         addr,
         state,
         handle,
+        tasks,
     })
 }
 

@@ -10,15 +10,15 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
         .store
         .run_scheduler_pass(state.clock.now().await, &state.config.public_url)
         .await?;
-    if report.invitations + report.escalations > 0 {
-        state.outbox_signal.notify_one();
+    if report.invitations + report.escalations + report.closed > 0 {
+        state.wake_workers();
         tracing::info!(?report, "scheduler pass");
     }
     Ok(report)
 }
 
 /// Runs a pass every `interval` until the process ends.
-pub fn spawn_scheduler(state: AppState) {
+pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
     let interval = state.config.scheduler_interval;
     tokio::spawn(async move {
         // The first pass comes one interval after the start, not at once: a
@@ -32,7 +32,7 @@ pub fn spawn_scheduler(state: AppState) {
                 tracing::error!(error = format!("{err:#}"), "scheduler pass failed");
             }
         }
-    });
+    })
 }
 
 /// Wait before the next attempt after `attempts` failures: 30 s doubling, at
@@ -97,7 +97,7 @@ pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Resul
 }
 
 /// Delivers the outbox over SMTP whenever woken, and at least every 15 s.
-pub fn spawn_outbox_worker(state: AppState, sender: SmtpSender) {
+pub fn spawn_outbox_worker(state: AppState, sender: SmtpSender) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             match deliver_due(&state, &sender).await {
@@ -108,7 +108,7 @@ pub fn spawn_outbox_worker(state: AppState, sender: SmtpSender) {
             let _ =
                 tokio::time::timeout(Duration::from_secs(15), state.outbox_signal.notified()).await;
         }
-    });
+    })
 }
 
 #[cfg(test)]

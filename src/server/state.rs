@@ -64,6 +64,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Wakes the outbox worker when a new email is written.
     pub outbox_signal: Arc<tokio::sync::Notify>,
+    /// Wakes the event worker when a new status event is written.
+    pub events_signal: Arc<tokio::sync::Notify>,
     /// Bounds password hashing (memory and cores).
     pub hashing: super::auth::HashingSlots,
 }
@@ -71,6 +73,15 @@ pub struct AppState {
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// Something was written for the outbox or the event queue: the workers
+    /// of this instance start at once (others find it on their next round).
+    pub fn wake_workers(&self) {
+        self.outbox_signal.notify_one();
+        self.events_signal.notify_one();
     }
 }
 

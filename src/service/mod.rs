@@ -249,7 +249,7 @@ pub async fn provision(order_id: String) -> Result<String, AppError> {
                 .store
                 .provision(&order_id, &user.email, state.clock.now().await)
                 .await?;
-            state.outbox_signal.notify_one();
+            state.wake_workers();
             Ok(date)
         }
         .await,

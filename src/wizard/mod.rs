@@ -157,7 +157,7 @@ pub async fn delegate_setup(token: String, email: String) -> Result<(), AppError
                     &state.config.public_url,
                 )
                 .await?;
-            state.outbox_signal.notify_one();
+            state.wake_workers();
             Ok(())
         }
         .await,
@@ -182,7 +182,7 @@ pub async fn commit_setup(token: String, draft: Draft) -> Result<CommitResult, A
                     signed_in.as_ref().map(|u| u.email.as_str()),
                 )
                 .await?;
-            state.outbox_signal.notify_one();
+            state.wake_workers();
             Ok(result)
         }
         .await,

@@ -21,6 +21,10 @@ pub struct TestApp {
     /// The same database, for checks in SQL (`$1`-style parameters: both
     /// engines read them).
     pub db: AnyPool,
+    /// The server's tasks (stopped by [`TestApp::restart`]).
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    env: HashMap<String, String>,
     _database: TestDatabase,
 }
 
@@ -61,7 +65,30 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         client: reqwest::Client::new(),
         state: running.state,
         db,
+        tasks: running.tasks,
+        handle: Some(running.handle),
+        env,
         _database: database,
+    }
+}
+
+impl TestApp {
+    /// Stops this server at once, as a crash would, and starts a new one on
+    /// the same database and configuration (on a new port).
+    pub async fn restart(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.abort();
+        }
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        let env = self.env.clone();
+        let config = Config::from_lookup(|k| env.get(k).cloned()).expect("config");
+        let running = server::start(config).await.expect("server restarts");
+        self.base = format!("http://{}", running.addr);
+        self.state = running.state;
+        self.tasks = running.tasks;
+        self.handle = Some(running.handle);
     }
 }
 

@@ -13,3 +13,4 @@ mod service;
 mod setup_wizard;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
+mod webhooks;

@@ -216,3 +216,201 @@ async fn the_clock_hook_freezes_and_releases_the_clock() {
     assert_eq!(r.status(), 200);
     assert!(app.state.clock.now().await.timestamp() < 1_893_456_000);
 }
+
+async fn order_api(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(TOKEN);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let r = request.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_commerce_system_reads_an_order_and_changes_its_contact_until_it_is_set_up() {
+    let app = spawn_app().await;
+    let id = app.place("API-1", "2026-12-01").await;
+    let (status, order) = order_api(&app, reqwest::Method::GET, "/api/orders/API-1", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(order["order_id"], id.as_str());
+    assert_eq!(order["status"], "scheduled");
+    assert_eq!(order["set_up_at"], Value::Null);
+    // Before the start date only the contact changes; nothing to resend yet.
+    let (status, order) = order_api(
+        &app,
+        reqwest::Method::PATCH,
+        "/api/orders/API-1",
+        Some(json!({"provisioning_contact_email": "New.Contact@Partner.example"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        order["provisioning_contact_email"],
+        "new.contact@partner.example"
+    );
+    let (status, _) = order_api(
+        &app,
+        reqwest::Method::POST,
+        "/api/orders/API-1/resend",
+        None,
+    )
+    .await;
+    assert_eq!(status, 409);
+    // On the start date the new contact is invited; a resend replaces the link.
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let first = app.setup_token("new.contact@partner.example").await;
+    let (status, _) = order_api(
+        &app,
+        reqwest::Method::POST,
+        "/api/orders/API-1/resend",
+        None,
+    )
+    .await;
+    assert_eq!(status, 202);
+    let second = app.setup_token("new.contact@partner.example").await;
+    assert_ne!(first, second);
+    assert_eq!(
+        app.state
+            .store
+            .open_setup(&first, "2026-12-01T08:00:00Z".parse().unwrap())
+            .await
+            .unwrap_err(),
+        setup_now::error::AppError::Gone
+    );
+    // A change after the invitation: the old link dies, the new contact is invited.
+    let (status, _) = order_api(
+        &app,
+        reqwest::Method::PATCH,
+        "/api/orders/API-1",
+        Some(json!({"provisioning_contact_email": "third@partner.example"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.mailbox("third@partner.example").await.len(), 1);
+    assert!(
+        app.state
+            .store
+            .open_setup(&second, "2026-12-01T08:00:00Z".parse().unwrap())
+            .await
+            .is_err()
+    );
+    for bad in [
+        json!({"provisioning_contact_email": "not an address"}),
+        json!({}),
+        json!([1]),
+    ] {
+        let (status, body) =
+            order_api(&app, reqwest::Method::PATCH, "/api/orders/API-1", Some(bad)).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["errors"][0]["field"], "provisioning_contact_email");
+    }
+    let (status, _) = order_api(&app, reqwest::Method::GET, "/api/orders/NO-SUCH", None).await;
+    assert_eq!(status, 404);
+    let anonymous = app
+        .client
+        .get(format!("{}/api/orders/API-1", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn an_order_set_up_cannot_change_its_contact() {
+    let app = spawn_app().await;
+    app.place("API-2", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let token = app.setup_token("contact-api-2@partner.example").await;
+    let ctx = app
+        .state
+        .store
+        .open_setup(&token, "2026-12-01T08:00:00Z".parse().unwrap())
+        .await
+        .unwrap();
+    let mut draft = setup_now::wizard::machine::Draft::prefilled(&ctx);
+    draft.role = Some(setup_now::wizard::machine::Role::Partner);
+    draft.who = Some(setup_now::wizard::machine::WhoSetsUp::Myself);
+    draft.admin_email = "admin@api2.example".into();
+    app.state
+        .store
+        .commit_setup(
+            &token,
+            &draft,
+            "2026-12-01T08:00:00Z".parse().unwrap(),
+            PUBLIC_URL,
+            None,
+        )
+        .await
+        .unwrap();
+    let (status, order) = order_api(&app, reqwest::Method::GET, "/api/orders/API-2", None).await;
+    assert_eq!(order["status"], "set_up");
+    assert!(
+        order["set_up_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-01T08:00:00")
+    );
+    assert_eq!(status, 200);
+    let (status, _) = order_api(
+        &app,
+        reqwest::Method::PATCH,
+        "/api/orders/API-2",
+        Some(json!({"provisioning_contact_email": "late@partner.example"})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _) = order_api(
+        &app,
+        reqwest::Method::POST,
+        "/api/orders/API-2/resend",
+        None,
+    )
+    .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_order_route_with_the_bearer_scheme() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for (path, method) in [
+        ("/api/orders", "post"),
+        ("/api/orders/{order_number}", "get"),
+        ("/api/orders/{order_number}", "patch"),
+        ("/api/orders/{order_number}/resend", "post"),
+        ("/api/events/replay", "post"),
+    ] {
+        let operation = &doc["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path}");
+        assert_eq!(
+            operation["security"][0]["bearer"],
+            json!([]),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+}

@@ -157,8 +157,11 @@ interface! {
     fn order_summary(&self, order_id: &str) -> anyhow::Result<Option<OrderSummary>>;
     /// One scheduler pass: invitations due, escalations due, orders to close.
     fn run_scheduler_pass(&self, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<PassReport>;
-    /// A new invitation (to a new contact, if given) before the setup.
-    fn resend_invitation(&self, order_id: &str, new_contact: Option<&EmailAddress>, now: DateTime<Utc>, public_url: &str) -> Result<(), AppError>;
+    /// A new invitation (to a new contact, if given) before the setup; whether
+    /// one was sent (before the start date only the contact changes).
+    fn resend_invitation(&self, order_id: &str, new_contact: Option<&EmailAddress>, by: &str, now: DateTime<Utc>, public_url: &str) -> Result<bool, AppError>;
+    /// An order as the order API shows it, by its number.
+    fn order_record(&self, order_number: &str) -> anyhow::Result<Option<OrderRecord>>;
     /// When the order's invitation went out.
     fn order_invited_at(&self, order_id: &str) -> anyhow::Result<Option<DateTime<Utc>>>;
 
@@ -244,6 +247,20 @@ interface! {
     fn reset_password(&self, token: &str, password_hash: &str, now: DateTime<Utc>) -> Result<String, AppError>;
     /// Invites the customer of a "Customer setup" order again.
     fn resend_customer_invitation(&self, order_id: &str, by: &str, now: DateTime<Utc>, public_url: &str) -> Result<(), AppError>;
+
+    // Status events for the commerce system.
+    /// Claims events due for delivery, the oldest undelivered one per order.
+    fn claim_events(&self, now: DateTime<Utc>, lease: Duration, limit: i64) -> anyhow::Result<Vec<EventItem>>;
+    /// Records a delivery attempt while the lease is held.
+    fn event_attempted(&self, item: &EventItem, outcome: EventOutcome, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// Queues again the events since an instant (same ids); enables delivery.
+    fn replay_events(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> anyhow::Result<u64>;
+    /// Since when the receiver switched delivery off (410).
+    fn webhook_disabled(&self) -> anyhow::Result<Option<String>>;
+    /// Switches delivery off (the receiver answered 410).
+    fn disable_webhook(&self, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// The events of one order with their delivery state.
+    fn order_events(&self, order_id: &str) -> anyhow::Result<Vec<EventState>>;
 
     // Settings every instance shares.
     /// The instant the development clock is frozen at, if it is.

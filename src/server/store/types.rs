@@ -77,3 +77,46 @@ pub const APPROVAL_DAYS: i64 = 14;
 
 /// Days audit entries and sent emails are kept.
 pub const RETENTION_DAYS: i64 = 400;
+
+/// An order as the order API shows it (contract section 8).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrderRecord {
+    pub order_id: String,
+    pub order_number: String,
+    /// `scheduled`, `invited`, `escalated`, `awaiting_approval`, `set_up`,
+    /// `provisioned` or `closed`.
+    pub status: &'static str,
+    pub provisioning_contact_email: String,
+    pub requested_start_date: String,
+    pub set_up_at: Option<String>,
+    pub provisioned_at: Option<String>,
+}
+
+/// An event claimed for delivery.
+#[derive(Debug, Clone)]
+pub struct EventItem {
+    pub id: i64,
+    /// The claim's lease: only its holder records the outcome.
+    pub lease: String,
+    /// The `webhook-id`, the same on every delivery of this event.
+    pub event_id: String,
+    /// The JSON body, exactly as signed and sent.
+    pub payload: String,
+    pub attempts: i64,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How a delivery attempt of an event ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventOutcome {
+    /// The receiver answered 2xx.
+    Delivered { status: i64 },
+    /// Anything else; `retry_at` is `None` when the event is given up.
+    Failed {
+        status: Option<i64>,
+        error: String,
+        retry_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+pub use crate::activity::EventState;

@@ -62,12 +62,13 @@ pub(crate) async fn request_approval(
     Ok(())
 }
 
-/// Withdraws an order's open approval request (a new invitation replaces it).
+/// Withdraws an order's open approval request (a new invitation replaces it);
+/// whether there was one.
 pub(crate) async fn cancel_approvals(
     conn: &mut Conn,
     order_id: &str,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     sqlx::query(
         "UPDATE approvals SET answered_at = $1, answer = 'cancelled' WHERE order_id = $2 AND answered_at IS NULL",
     )
@@ -75,14 +76,14 @@ pub(crate) async fn cancel_approvals(
     .bind(order_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    let reopened = sqlx::query(
         "UPDATE orders SET approval_requested_at = NULL, setup_mode = NULL, setup_by_email = NULL, partner_org_id = NULL \
          WHERE id = $1 AND approval_requested_at IS NOT NULL AND setup_at IS NULL",
     )
     .bind(order_id)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(reopened.rows_affected() == 1)
 }
 
 /// The approval a token names, if it can still be answered: unknown is
@@ -195,6 +196,9 @@ impl Store {
                 .await
                 .map_err(unexpected)?;
             }
+            record_event(&mut tx, &order_id, "order.set_up", now)
+                .await
+                .map_err(unexpected)?;
             ApprovalOutcome::Approved { service_url }
         } else {
             sqlx::query(
@@ -220,6 +224,9 @@ impl Store {
             }
             // The provisioning contact starts again with a new link.
             super::orders::reinvite_contact(&mut tx, self.mailing(public_url, now), &order_id)
+                .await
+                .map_err(unexpected)?;
+            record_event(&mut tx, &order_id, "order.invited", now)
                 .await
                 .map_err(unexpected)?;
             ApprovalOutcome::Declined

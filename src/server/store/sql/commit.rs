@@ -214,6 +214,9 @@ async fn carry_out(
                 &partner_name,
             )
             .await?;
+            record_event(conn, order_id, "order.approval_requested", now)
+                .await
+                .map_err(unexpected)?;
             None
         }
         CustomerPlan::Confirm { org, details } => {
@@ -259,6 +262,9 @@ async fn carry_out(
             now,
         )
         .await?;
+        record_event(conn, order_id, "order.set_up", now)
+            .await
+            .map_err(unexpected)?;
     }
     if let Some(admin) = &plan.invite_customer {
         invite_customer(conn, mailing, order_id, admin, &order_number, &partner_name).await?;

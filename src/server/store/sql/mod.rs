@@ -6,6 +6,7 @@
 
 mod approvals;
 mod commit;
+mod events;
 mod limits;
 mod links;
 mod orders;
@@ -19,6 +20,7 @@ pub(crate) use super::{Db, ENGINE};
 pub(crate) use crate::server::store::{
     Engine, is_unique_violation, new_id, parse_ts, ts, types::*, unexpected,
 };
+pub(crate) use events::*;
 pub(crate) use orders::*;
 pub(crate) use outbox::*;
 

@@ -150,6 +150,30 @@ impl Store {
         }))
     }
 
+    /// An order by its number, as the order API shows it.
+    pub async fn order_record(&self, order_number: &str) -> anyhow::Result<Option<OrderRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.order_number = $1"
+        ))
+        .bind(order_number)
+        .fetch_optional(&self.pool)
+        .await
+        .context("loading an order by number")?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let summary = summary_from_row(&row)?;
+        Ok(Some(OrderRecord {
+            status: summary.status.key(),
+            order_id: summary.id,
+            order_number: summary.order_number,
+            provisioning_contact_email: summary.provisioning_contact_email,
+            requested_start_date: summary.requested_start_date,
+            set_up_at: row.try_get("setup_at")?,
+            provisioned_at: row.try_get("provisioned_at")?,
+        }))
+    }
+
     /// The newest orders, for the commerce page.
     pub async fn list_orders(&self, limit: i64) -> anyhow::Result<Vec<OrderSummary>> {
         let rows = sqlx::query(&format!(
@@ -258,6 +282,15 @@ impl Store {
         insert_links(&mut tx, &links, now).await?;
         super::enqueue_all(&mut tx, self.sealer(), &emails, now).await?;
         Store::audit_all(&mut tx, now, "scheduler", "invitation_sent", &audit).await?;
+        let events: Vec<NewEvent> = due
+            .iter()
+            .map(|row| NewEvent {
+                order_id: row.get("id"),
+                order_number: row.get("order_number"),
+                kind: "order.invited",
+            })
+            .collect();
+        record_events(&mut tx, &events, now).await?;
         tx.commit().await.context("committing invitations")?;
         Ok(due.len() as u64)
     }
@@ -303,6 +336,15 @@ impl Store {
         }
         super::enqueue_all(&mut tx, self.sealer(), &emails, now).await?;
         Store::audit_all(&mut tx, now, "scheduler", "escalated", &audit).await?;
+        let events: Vec<NewEvent> = due
+            .iter()
+            .map(|row| NewEvent {
+                order_id: row.get("id"),
+                order_number: row.get("order_number"),
+                kind: "order.escalated",
+            })
+            .collect();
+        record_events(&mut tx, &events, now).await?;
         tx.commit().await.context("committing escalations")?;
         Ok(due.len() as u64)
     }
@@ -315,7 +357,8 @@ impl Store {
         let closed = sqlx::query(
             "UPDATE orders SET closed_at = $1 WHERE invited_at IS NOT NULL AND setup_at IS NULL \
              AND closed_at IS NULL AND invited_at <= $2 AND NOT EXISTS (SELECT 1 FROM approvals a \
-               WHERE a.order_id = orders.id AND a.answered_at IS NULL AND a.expires_at > $3) RETURNING id",
+               WHERE a.order_id = orders.id AND a.answered_at IS NULL AND a.expires_at > $3) \
+             RETURNING id, order_number",
         )
         .bind(ts(now))
         .bind(&before)
@@ -340,6 +383,15 @@ impl Store {
             )
             .await?;
         }
+        let events: Vec<NewEvent> = closed
+            .iter()
+            .map(|row| NewEvent {
+                order_id: row.get("id"),
+                order_number: row.get("order_number"),
+                kind: "order.closed",
+            })
+            .collect();
+        record_events(&mut tx, &events, now).await?;
         tx.commit().await?;
         Ok(closed.len() as u64)
     }
@@ -350,9 +402,10 @@ impl Store {
         &self,
         order_id: &str,
         new_contact: Option<&crate::domain::EmailAddress>,
+        by: &str,
         now: DateTime<Utc>,
         public_url: &str,
-    ) -> Result<(), crate::error::AppError> {
+    ) -> Result<bool, crate::error::AppError> {
         use crate::error::{AppError, Refusal};
         let mut tx = self.write_tx().await.map_err(AppError::unexpected)?;
         let row = sqlx::query(
@@ -383,35 +436,30 @@ impl Store {
             Store::audit(
                 &mut tx,
                 now,
-                "commerce",
+                by,
                 "contact_changed",
                 Some(order_id),
-                "",
+                new_contact.map_or("", |c| c.as_str()),
             )
             .await
             .map_err(AppError::unexpected)?;
             tx.commit().await.map_err(AppError::unexpected)?;
-            return Ok(());
+            return Ok(false);
         }
         let result: anyhow::Result<()> = async {
-            // A new invitation withdraws a pending approval request.
-            super::approvals::cancel_approvals(&mut tx, order_id, now).await?;
+            // A new invitation withdraws a pending approval request: the
+            // order is back to awaiting its details.
+            if super::approvals::cancel_approvals(&mut tx, order_id, now).await? {
+                record_event(&mut tx, order_id, "order.invited", now).await?;
+            }
             let to = reinvite_contact(&mut tx, self.mailing(public_url, now), order_id).await?;
-            Store::audit(
-                &mut tx,
-                now,
-                "commerce",
-                "invitation_resent",
-                Some(order_id),
-                &to,
-            )
-            .await?;
+            Store::audit(&mut tx, now, by, "invitation_resent", Some(order_id), &to).await?;
             Ok(())
         }
         .await;
         result.map_err(AppError::unexpected)?;
         tx.commit().await.map_err(AppError::unexpected)?;
-        Ok(())
+        Ok(true)
     }
 
     /// Reads an order's stored start date (used by tests and the hub).

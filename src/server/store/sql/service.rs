@@ -232,6 +232,9 @@ impl Store {
         )
         .await
         .map_err(unexpected)?;
+        record_event(&mut tx, order_id, "order.provisioned", now)
+            .await
+            .map_err(unexpected)?;
         Store::audit(&mut tx, now, by, "billing_started", Some(order_id), &today)
             .await
             .map_err(unexpected)?;

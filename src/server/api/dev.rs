@@ -1,0 +1,65 @@
+//! The development hooks (contract section 4): the mailbox, the clock, a
+//! scheduler pass. Routed only with the hooks on.
+
+use super::unexpected;
+use crate::server::state::AppState;
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+pub(super) struct MailboxQuery {
+    to: Option<String>,
+}
+
+pub(super) async fn dev_mailbox(
+    State(state): State<AppState>,
+    Query(q): Query<MailboxQuery>,
+) -> Response {
+    match state.store.mailbox(q.to.as_deref(), 1000).await {
+        Ok(list) => Json(list).into_response(),
+        Err(err) => unexpected(err),
+    }
+}
+
+#[derive(Deserialize)]
+struct ClockBody {
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+pub(super) async fn dev_set_clock(State(state): State<AppState>, body: Bytes) -> Response {
+    match serde_json::from_slice::<ClockBody>(&body) {
+        Ok(ClockBody { now }) => match state.clock.set(Some(now)).await {
+            Ok(()) => Json(json!({"now": now})).into_response(),
+            Err(err) => unexpected(err),
+        },
+        Err(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"errors": [{"field": "now", "message": format!("expected an RFC 3339 instant: {err}")}]})),
+        )
+            .into_response(),
+    }
+}
+
+pub(super) async fn dev_reset_clock(State(state): State<AppState>) -> Response {
+    match state.clock.set(None).await {
+        Ok(()) => Json(json!({"now": state.clock.now().await})).into_response(),
+        Err(err) => unexpected(err),
+    }
+}
+
+pub(super) async fn dev_run_scheduler(State(state): State<AppState>) -> Response {
+    match crate::server::scheduler::run_pass(&state).await {
+        Ok(report) => {
+            Json(json!({"invitations": report.invitations, "escalations": report.escalations}))
+                .into_response()
+        }
+        Err(err) => unexpected(err),
+    }
+}

@@ -1,0 +1,325 @@
+//! The commerce system's routes: intake (section 2), reading an order,
+//! changing its provisioning contact and resending its invitation (section
+//! 8), replaying events (section 10). Each handler's `#[utoipa::path]` is its
+//! entry in `/api/openapi.json`; the bodies it reads and writes are the
+//! schema types of [`super::doc`].
+
+use super::doc::{
+    ContactChange, FieldErrors, OrderBody, OrderView, Placed, Problem, Replay, Replayed,
+};
+use super::{commerce_only, refused, unexpected, unprocessable};
+use crate::domain::{DomainError, EmailAddress};
+use crate::error::{AppError, FieldError};
+use crate::orders::OrderInput;
+use crate::server::state::AppState;
+use crate::server::store::PlaceOutcome;
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::Value;
+
+/// A JSON body, or 422 naming `body`.
+#[allow(clippy::result_large_err)]
+fn json_body(body: &Bytes) -> Result<Value, Response> {
+    serde_json::from_slice(body).map_err(|err| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({"errors": [{
+                "field": "body",
+                "message": format!("The body is not valid JSON: {err}")
+            }]})),
+        )
+            .into_response()
+    })
+}
+
+/// A store refusal as the order API answers it.
+fn app_error(error: AppError) -> Response {
+    match error {
+        AppError::NotFound => refused(StatusCode::NOT_FOUND, "no order with this number"),
+        AppError::Refused(_) | AppError::Gone => refused(
+            StatusCode::CONFLICT,
+            "the order is already set up or closed",
+        ),
+        AppError::Invalid(errors) => unprocessable(errors),
+        other => unexpected(anyhow::anyhow!("order API: {other}")),
+    }
+}
+
+/// Places an order (idempotent by order number).
+#[utoipa::path(
+    post,
+    path = "/api/orders",
+    tag = "orders",
+    request_body = OrderBody,
+    responses(
+        (status = 201, description = "A new order", body = Placed),
+        (status = 200, description = "The same order again: nothing changed", body = Placed),
+        (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 409, description = "This order number with different content exists", body = Problem),
+        (status = 413, description = "The body is larger than 64 KiB"),
+        (status = 422, description = "Invalid fields, each named; nothing stored", body = FieldErrors),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn place_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = commerce_only(&state, &headers) {
+        return refusal;
+    }
+    let value = match json_body(&body) {
+        Ok(value) => value,
+        Err(refusal) => return refusal,
+    };
+    let order = match OrderInput::from_json(&value).and_then(|input| input.validate()) {
+        Ok(order) => order,
+        Err(errors) => return unprocessable(errors),
+    };
+    match state
+        .store
+        .place_order(&order, state.clock.now().await)
+        .await
+    {
+        Ok(PlaceOutcome::Created(id)) => (
+            StatusCode::CREATED,
+            Json(Placed {
+                order_id: id,
+                status: "scheduled".into(),
+            }),
+        )
+            .into_response(),
+        Ok(PlaceOutcome::Replayed(id)) => {
+            let status = match state.store.order_summary(&id).await {
+                Ok(summary) => summary.map_or("scheduled", |o| o.status.key()),
+                Err(err) => return unexpected(err),
+            };
+            Json(Placed {
+                order_id: id,
+                status: status.into(),
+            })
+            .into_response()
+        }
+        Ok(PlaceOutcome::Conflict) => refused(
+            StatusCode::CONFLICT,
+            "an order with this order_number and different content exists",
+        ),
+        Err(err) => unexpected(err),
+    }
+}
+
+async fn view(state: &AppState, order_number: &str) -> Response {
+    match state.store.order_record(order_number).await {
+        Ok(Some(record)) => Json(OrderView::from(record)).into_response(),
+        Ok(None) => refused(StatusCode::NOT_FOUND, "no order with this number"),
+        Err(err) => unexpected(err),
+    }
+}
+
+/// An order and where it stands.
+#[utoipa::path(
+    get,
+    path = "/api/orders/{order_number}",
+    tag = "orders",
+    params(("order_number" = String, Path, example = "ST-0001", description = "The order number the order was placed with")),
+    responses(
+        (status = 200, description = "The order", body = OrderView),
+        (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 404, description = "No order with this number", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn get_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(order_number): Path<String>,
+) -> Response {
+    if let Err(refusal) = commerce_only(&state, &headers) {
+        return refusal;
+    }
+    view(&state, &order_number).await
+}
+
+/// Changes the provisioning contact until the order is set up. A link
+/// already sent stops working; once the start date has come, the new
+/// contact gets a new one.
+#[utoipa::path(
+    patch,
+    path = "/api/orders/{order_number}",
+    tag = "orders",
+    params(("order_number" = String, Path, example = "ST-0001", description = "The order number the order was placed with")),
+    request_body = ContactChange,
+    responses(
+        (status = 200, description = "The order with its new contact", body = OrderView),
+        (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 404, description = "No order with this number", body = Problem),
+        (status = 409, description = "The order is already set up or closed", body = Problem),
+        (status = 413, description = "The body is larger than 64 KiB"),
+        (status = 422, description = "Not a valid address", body = FieldErrors),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn change_contact(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(order_number): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = commerce_only(&state, &headers) {
+        return refusal;
+    }
+    let value = match json_body(&body) {
+        Ok(value) => value,
+        Err(refusal) => return refusal,
+    };
+    let contact = match value
+        .get("provisioning_contact_email")
+        .and_then(Value::as_str)
+        .map(EmailAddress::parse)
+    {
+        Some(Ok(contact)) => contact,
+        Some(Err(error)) => return unprocessable(vec![field(error)]),
+        None => return unprocessable(vec![field(DomainError::Required)]),
+    };
+    let record = match state.store.order_record(&order_number).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return refused(StatusCode::NOT_FOUND, "no order with this number"),
+        Err(err) => return unexpected(err),
+    };
+    let now = state.clock.now().await;
+    match state
+        .store
+        .resend_invitation(
+            &record.order_id,
+            Some(&contact),
+            "commerce",
+            now,
+            &state.config.public_url,
+        )
+        .await
+    {
+        Ok(_) => {
+            state.wake_workers();
+            view(&state, &order_number).await
+        }
+        Err(error) => app_error(error),
+    }
+}
+
+fn field(error: DomainError) -> FieldError {
+    FieldError {
+        field: "provisioning_contact_email".into(),
+        error,
+    }
+}
+
+/// A new "Set Up Now" email to the current contact; the old link stops
+/// working. Before the start date there is nothing to resend yet.
+#[utoipa::path(
+    post,
+    path = "/api/orders/{order_number}/resend",
+    tag = "orders",
+    params(("order_number" = String, Path, example = "ST-0001", description = "The order number the order was placed with")),
+    responses(
+        (status = 202, description = "A new invitation is on its way"),
+        (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 404, description = "No order with this number", body = Problem),
+        (status = 409, description = "Set up, closed, or not invited yet (before its start date)", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn resend(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(order_number): Path<String>,
+) -> Response {
+    if let Err(refusal) = commerce_only(&state, &headers) {
+        return refusal;
+    }
+    let record = match state.store.order_record(&order_number).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return refused(StatusCode::NOT_FOUND, "no order with this number"),
+        Err(err) => return unexpected(err),
+    };
+    let now = state.clock.now().await;
+    match state
+        .store
+        .resend_invitation(
+            &record.order_id,
+            None,
+            "commerce",
+            now,
+            &state.config.public_url,
+        )
+        .await
+    {
+        Ok(true) => {
+            state.wake_workers();
+            StatusCode::ACCEPTED.into_response()
+        }
+        Ok(false) => refused(
+            StatusCode::CONFLICT,
+            "not invited yet: the invitation goes out on the requested start date",
+        ),
+        Err(error) => app_error(error),
+    }
+}
+
+/// Sends again every event that occurred since an instant, with the ids they
+/// had, in order per order (and switches delivery on again after a 410).
+#[utoipa::path(
+    post,
+    path = "/api/events/replay",
+    tag = "events",
+    request_body = Replay,
+    responses(
+        (status = 202, description = "The events are queued again", body = Replayed),
+        (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 413, description = "The body is larger than 64 KiB"),
+        (status = 422, description = "`since` is not an RFC 3339 instant", body = FieldErrors),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn replay_events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = commerce_only(&state, &headers) {
+        return refusal;
+    }
+    let value = match json_body(&body) {
+        Ok(value) => value,
+        Err(refusal) => return refusal,
+    };
+    let since = match value
+        .get("since")
+        .and_then(Value::as_str)
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+    {
+        Some(since) => since.with_timezone(&chrono::Utc),
+        None => {
+            return unprocessable(vec![FieldError {
+                field: "since".into(),
+                error: DomainError::DateInvalid,
+            }]);
+        }
+    };
+    match state
+        .store
+        .replay_events(since, state.clock.now().await)
+        .await
+    {
+        Ok(events) => {
+            state.wake_workers();
+            (StatusCode::ACCEPTED, Json(Replayed { events })).into_response()
+        }
+        Err(err) => unexpected(err),
+    }
+}

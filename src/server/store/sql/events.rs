@@ -1,0 +1,242 @@
+//! Status events for the commerce system: one row per change of an order's
+//! status, written in the transaction that makes the change, delivered by
+//! [`crate::server::webhooks`] in order per order.
+
+#[allow(unused_imports)]
+use super::*;
+
+use super::{Conn, Store, new_id, ts};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// What a change of status records: the order and the event's type
+/// (`order.invited`, `order.escalated`, `order.set_up`,
+/// `order.approval_requested`, `order.provisioned`, `order.closed`).
+pub(crate) struct NewEvent<'a> {
+    pub order_id: &'a str,
+    pub order_number: &'a str,
+    pub kind: &'static str,
+}
+
+/// Records events inside the caller's transaction, in one statement.
+pub(crate) async fn record_events(
+    conn: &mut Conn,
+    events: &[NewEvent<'_>],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let at = ts(now);
+    let mut insert = sqlx::QueryBuilder::<super::Db>::new(
+        "INSERT INTO events (event_id, order_id, type, occurred_at, payload, next_attempt_at) ",
+    );
+    let payloads: Vec<String> = events
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "type": e.kind,
+                "order_number": e.order_number,
+                "occurred_at": at,
+            })
+            .to_string()
+        })
+        .collect();
+    insert.push_values(events.iter().zip(payloads), |mut row, (event, payload)| {
+        row.push_bind(format!("msg_{}", new_id()))
+            .push_bind(event.order_id.to_string())
+            .push_bind(event.kind)
+            .push_bind(at.clone())
+            .push_bind(payload)
+            .push_bind(at.clone());
+    });
+    insert
+        .build()
+        .execute(&mut *conn)
+        .await
+        .context("recording status events")?;
+    Ok(())
+}
+
+/// Records one event inside the caller's transaction.
+pub(crate) async fn record_event(
+    conn: &mut Conn,
+    order_id: &str,
+    kind: &'static str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let order_number: String = sqlx::query_scalar("SELECT order_number FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await
+        .context("the order of an event")?;
+    record_events(
+        conn,
+        &[NewEvent {
+            order_id,
+            order_number: &order_number,
+            kind,
+        }],
+        now,
+    )
+    .await
+}
+
+impl Store {
+    /// Claims up to `limit` events due for delivery under a new lease: for
+    /// each order only its oldest undelivered event, so events arrive in
+    /// order per order.
+    pub async fn claim_events(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> anyhow::Result<Vec<EventItem>> {
+        let token = new_id();
+        let rows = sqlx::query(&format!(
+            "UPDATE events SET lease_until = $1, lease_token = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT e.id FROM events e \
+             WHERE e.delivered_at IS NULL AND e.abandoned_at IS NULL AND e.next_attempt_at <= $3 \
+             AND (e.lease_until IS NULL OR e.lease_until <= $3) \
+             AND NOT EXISTS (SELECT 1 FROM events p WHERE p.order_id = e.order_id AND p.id < e.id \
+                             AND p.delivered_at IS NULL AND p.abandoned_at IS NULL) \
+             ORDER BY e.id LIMIT $4{}) \
+             RETURNING id, event_id, payload, attempts, occurred_at",
+            super::ENGINE.skip_locked()
+        ))
+        .bind(ts(now + lease))
+        .bind(&token)
+        .bind(ts(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .context("claiming events")?;
+        rows.iter()
+            .map(|row| {
+                Ok(EventItem {
+                    id: row.get("id"),
+                    lease: token.clone(),
+                    event_id: row.get("event_id"),
+                    payload: row.get("payload"),
+                    attempts: row.get("attempts"),
+                    occurred_at: parse_ts(row.get("occurred_at"))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records an event's delivery attempt while its lease is held:
+    /// delivered, or failed with when to try again (`None`: given up).
+    pub async fn event_attempted(
+        &self,
+        item: &EventItem,
+        outcome: EventOutcome,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let (status, error, delivered, retry_at) = match &outcome {
+            EventOutcome::Delivered { status } => (Some(*status), None, Some(ts(now)), None),
+            EventOutcome::Failed {
+                status,
+                error,
+                retry_at,
+            } => (*status, Some(error.clone()), None, retry_at.map(ts)),
+        };
+        let abandoned = matches!(outcome, EventOutcome::Failed { retry_at: None, .. });
+        sqlx::query(
+            "UPDATE events SET lease_until = NULL, lease_token = NULL, last_status = $1, last_error = $2, \
+             delivered_at = $3, next_attempt_at = COALESCE($4, next_attempt_at), \
+             abandoned_at = CASE WHEN $5 THEN $6 ELSE NULL END \
+             WHERE id = $7 AND lease_token = $8",
+        )
+        .bind(status)
+        .bind(error)
+        .bind(delivered)
+        .bind(retry_at)
+        .bind(abandoned)
+        .bind(ts(now))
+        .bind(item.id)
+        .bind(&item.lease)
+        .execute(&self.pool)
+        .await
+        .context("recording an event delivery")?;
+        Ok(())
+    }
+
+    /// Queues again every event that occurred since `since` (same ids), and
+    /// lets delivery run again if a receiver had switched it off (410).
+    /// Returns how many.
+    pub async fn replay_events(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<u64> {
+        let mut tx = self.write_tx().await?;
+        let replayed = sqlx::query(
+            "UPDATE events SET delivered_at = NULL, abandoned_at = NULL, attempts = 0, \
+             next_attempt_at = $1, lease_until = NULL, lease_token = NULL WHERE occurred_at >= $2",
+        )
+        .bind(ts(now))
+        .bind(ts(since))
+        .execute(&mut *tx)
+        .await
+        .context("replaying events")?
+        .rows_affected();
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(WEBHOOK_DISABLED)
+            .execute(&mut *tx)
+            .await
+            .context("enabling webhook delivery")?;
+        tx.commit().await?;
+        Ok(replayed)
+    }
+
+    /// Since when the receiver switched delivery off (it answered 410).
+    pub async fn webhook_disabled(&self) -> anyhow::Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(WEBHOOK_DISABLED)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Switches delivery off (the receiver answered 410 Gone).
+    pub async fn disable_webhook(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(WEBHOOK_DISABLED)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The events of one order with their delivery state, oldest first.
+    pub async fn order_events(&self, order_id: &str) -> anyhow::Result<Vec<EventState>> {
+        let rows = sqlx::query(
+            "SELECT event_id, type, occurred_at, attempts, last_status, last_error, delivered_at, abandoned_at \
+             FROM events WHERE order_id = $1 ORDER BY id",
+        )
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await
+        .context("reading an order's events")?;
+        Ok(rows
+            .iter()
+            .map(|r| EventState {
+                event_id: r.get("event_id"),
+                kind: r.get("type"),
+                occurred_at: r.get("occurred_at"),
+                attempts: r.get("attempts"),
+                last_status: r.get("last_status"),
+                last_error: r.get("last_error"),
+                delivered_at: r.get("delivered_at"),
+                abandoned_at: r.get("abandoned_at"),
+            })
+            .collect())
+    }
+}
+
+const WEBHOOK_DISABLED: &str = "webhook_disabled_at";
