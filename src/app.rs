@@ -2,6 +2,7 @@
 //! of their own.
 
 use crate::account::{ForgotPage, ResetPage};
+use crate::activity::ActivityPage;
 use crate::approval::ApprovePage;
 use crate::commerce::CommercePage;
 use crate::components::LanguageSwitch;
@@ -76,6 +77,10 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("activity"), ParamSegment("order_id"))
+                            view={Lazy::<ActivityRoute>::new()}
+                        />
+                        <Route
                             path=(StaticSegment("approve"), ParamSegment("token"))
                             view={Lazy::<ApproveRoute>::new()}
                             ssr=SsrMode::Async
@@ -136,6 +141,7 @@ split_page!(ServiceRoute => ServicePage);
 split_page!(ForgotRoute => ForgotPage);
 split_page!(ResetRoute => ResetPage);
 split_page!(ApproveRoute => ApprovePage);
+split_page!(ActivityRoute => ActivityPage);
 
 #[component]
 fn AppTitle() -> impl IntoView {

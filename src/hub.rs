@@ -275,6 +275,8 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
                                             {o.can_manage.then(|| view! {
                                                 <a class="button" href=format!("/service/{}", o.summary.id)>{t!(i18n, hub.open_service)}</a>
                                             })}
+                                            " "
+                                            <a href=format!("/activity/{}", o.summary.id)>{t!(i18n, hub.activity)}</a>
                                             {(o.can_resend || o.can_resend_customer).then(|| {
                                                 let customer = o.can_resend_customer;
                                                 view! {

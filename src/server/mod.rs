@@ -2,6 +2,7 @@
 //! serves the Leptos app, the JSON API and the static files.
 
 pub mod access;
+pub mod activity_csv;
 pub mod api;
 pub mod auth;
 pub mod config;
@@ -171,6 +172,7 @@ pub fn router(state: AppState) -> Router {
     let guarded_state = state.clone();
     let app = Router::new()
         .route("/healthz", get(healthz))
+        .route("/activity/{order_id}/csv", get(activity_csv::download))
         .merge(api::router(&state))
         .leptos_routes_with_context(
             &state,

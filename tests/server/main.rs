@@ -3,6 +3,7 @@
 //! view types make that large.
 #![cfg(feature = "ssr")]
 
+mod activity;
 mod hardening;
 mod helpers;
 mod orders_api;

@@ -261,6 +261,10 @@ interface! {
     fn disable_webhook(&self, now: DateTime<Utc>) -> anyhow::Result<()>;
     /// The events of one order with their delivery state.
     fn order_events(&self, order_id: &str) -> anyhow::Result<Vec<EventState>>;
+    /// An order's Activity (audit entries, emails, events).
+    fn order_activity(&self, order_id: &str, limit: i64) -> anyhow::Result<Option<crate::activity::ActivityView>>;
+    /// A page of an order's audit entries after an entry id.
+    fn activity_page(&self, order_id: &str, after: i64, limit: i64) -> anyhow::Result<Vec<(i64, crate::activity::ActivityEntry)>>;
 
     // Settings every instance shares.
     /// The instant the development clock is frozen at, if it is.

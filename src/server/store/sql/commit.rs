@@ -521,6 +521,28 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .map_err(unexpected)?;
-        row.map(|r| r.get("id")).ok_or(AppError::Gone)
+        let user_id: String = row.map(|r| r.get("id")).ok_or(AppError::Gone)?;
+        // For the Activity: the person has a way back in.
+        let mut tx = self.write_tx().await.map_err(unexpected)?;
+        let order: Option<(String, String)> =
+            sqlx::query_as("SELECT order_id, used_by_email FROM setup_links WHERE token_hash = $1")
+                .bind(&hash)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(unexpected)?;
+        if let Some((order_id, email)) = order {
+            Store::audit(
+                &mut tx,
+                now,
+                &email,
+                "password_created",
+                Some(&order_id),
+                "",
+            )
+            .await
+            .map_err(unexpected)?;
+        }
+        tx.commit().await.map_err(unexpected)?;
+        Ok(user_id)
     }
 }

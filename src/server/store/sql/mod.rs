@@ -4,6 +4,7 @@
 //! what it locks, how due work is claimed) taken from [`Engine`]. Decisions are
 //! not made here: the store reads facts and carries out typed plans.
 
+mod activity;
 mod approvals;
 mod commit;
 mod events;

@@ -1,0 +1,161 @@
+//! The Activity of an order, read by the people who may see the order, and
+//! its CSV: parsed back, Czech letters intact, formulas defused.
+
+use crate::helpers::*;
+use setup_now::wizard::machine::{Draft, Role, WhoSetsUp};
+
+const NOW: &str = "2026-12-01T08:00:00Z";
+const PASSWORD: &str = "a long enough secret";
+
+/// RFC 4180 rows (quoted cells, doubled quotes, CRLF).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if cell.is_empty() => quoted = true,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => cell.push(c),
+        }
+    }
+    rows
+}
+
+#[tokio::test]
+async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas() {
+    let app = spawn_app().await;
+    app.place("ACT-1", "2026-12-01").await;
+    app.set_clock(NOW).await;
+    app.run_scheduler().await;
+    let contact = "contact-act-1@partner.example";
+    let token = app.setup_token(contact).await;
+    let ctx = app
+        .state
+        .store
+        .open_setup(&token, NOW.parse().unwrap())
+        .await
+        .unwrap();
+    let mut draft = Draft::prefilled(&ctx);
+    draft.role = Some(Role::Partner);
+    draft.who = Some(WhoSetsUp::Myself);
+    draft.admin_email = "správce@zákazník.example".into();
+    let result = app
+        .state
+        .store
+        .commit_setup(&token, &draft, NOW.parse().unwrap(), PUBLIC_URL, None)
+        .await
+        .unwrap();
+    let settings = setup_now::service::CallingInput {
+        location_name: "=HYPERLINK(\"http://evil.example\")".into(),
+        address: "Žlutá 1, Praha".into(),
+        country: "CZ".into(),
+        time_zone: "Europe/Prague".into(),
+        language: "cs_CZ".into(),
+        pstn: "cisco".into(),
+    }
+    .validate()
+    .unwrap();
+    app.state
+        .store
+        .save_calling(&result.order_id, &settings, contact, NOW.parse().unwrap())
+        .await
+        .unwrap();
+    app.give_password(contact, PASSWORD).await;
+    let cookie = app.sign_in_cookie(contact, PASSWORD).await;
+    let r = app
+        .client
+        .get(format!("{}/activity/{}/csv", app.base, result.order_id))
+        .header("cookie", format!("{cookie}; i18n_pref_locale=cs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = r.text().await.unwrap();
+    assert!(
+        text.starts_with('\u{feff}'),
+        "a byte-order mark for spreadsheets"
+    );
+    let rows = parse_csv(text.trim_start_matches('\u{feff}'));
+    assert_eq!(rows[0], ["Kdy", "Kdo", "Co", "Podrobnosti"]);
+    let actions: Vec<&str> = rows[1..].iter().map(|r| r[2].as_str()).collect();
+    assert!(actions.contains(&"zadal objednávku"), "{actions:?}");
+    assert!(actions.contains(&"nastavil objednávku"), "{actions:?}");
+    let saved = rows
+        .iter()
+        .find(|r| r[2] == "uložil nastavení volání")
+        .expect("the calling settings entry");
+    assert_eq!(saved[1], contact, "by person, not by subsystem");
+    assert_eq!(saved[3], "'=HYPERLINK(\"http://evil.example\")");
+    // The page's data, and nobody else's.
+    let view: serde_json::Value = app
+        .call_as(
+            Some(&cookie),
+            "activity/load",
+            &[("order_id", result.order_id.as_str())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(view["order_number"], "ACT-1");
+    assert!(
+        view["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "invitation")
+    );
+    assert!(
+        view["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "order.set_up")
+    );
+    let anonymous = app
+        .client
+        .get(format!("{}/activity/{}/csv", app.base, result.order_id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    app.place("ACT-2", "2026-12-01").await;
+    let other = app
+        .state
+        .store
+        .ensure_partner_org("P-ACT-2", "Other", "CZ", NOW.parse().unwrap())
+        .await
+        .unwrap();
+    let hash = setup_now::server::auth::hash_password_now(PASSWORD).unwrap();
+    app.state
+        .store
+        .ensure_partner_user(&other, "other@partner.example", &hash, NOW.parse().unwrap())
+        .await
+        .unwrap();
+    let stranger = app.sign_in_cookie("other@partner.example", PASSWORD).await;
+    let refused = app
+        .client
+        .get(format!("{}/activity/{}/csv", app.base, result.order_id))
+        .header("cookie", stranger)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}
