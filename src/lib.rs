@@ -55,3 +55,83 @@ pub fn hydrate() {
         }
     });
 }
+
+/// The two locale files carry the same keys, and every Czech text is Czech:
+/// one equal to its English text must be listed here as the same on purpose
+/// (product names, codes).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod locale_tests {
+    use std::collections::BTreeMap;
+
+    /// Texts the same in both languages on purpose.
+    const SAME_ON_PURPOSE: &[&str] = &[
+        "app.nav_hub",        // "Partner Hub", the product's name
+        "hub.title",          // idem
+        "commerce.partner",   // "Partner" is Czech too
+        "commerce.party_id",  // the commerce system's field name
+        "commerce.sku",       // a code
+        "service.pstn_cisco", // Webex's PSTN options, named as in Control Hub
+        "service.pstn_cloud",
+        "service.pstn_premises",
+    ];
+
+    fn flat(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    let path = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    flat(value, &path, out);
+                }
+            }
+            other => {
+                out.insert(
+                    prefix.to_string(),
+                    other.as_str().unwrap_or_default().to_string(),
+                );
+            }
+        }
+    }
+
+    fn load(text: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        flat(
+            &serde_json::from_str(text).expect("locale JSON"),
+            "",
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn both_locales_have_the_same_keys_and_czech_is_czech() {
+        let en = load(include_str!("../locales/en.json"));
+        let cs = load(include_str!("../locales/cs.json"));
+        let only_en: Vec<_> = en.keys().filter(|k| !cs.contains_key(*k)).collect();
+        let only_cs: Vec<_> = cs.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(
+            only_en.is_empty() && only_cs.is_empty(),
+            "{only_en:?} {only_cs:?}"
+        );
+        let same: Vec<_> = en
+            .iter()
+            .filter(|(k, v)| cs[*k] == **v && !SAME_ON_PURPOSE.contains(&k.as_str()))
+            .map(|(k, _)| k)
+            .collect();
+        assert!(same.is_empty(), "English text in cs.json: {same:?}");
+        // No English left in brackets inside a Czech text.
+        let patched: Vec<_> = cs
+            .iter()
+            .filter(|(_, v)| {
+                ["(already", "(is ", "(Billing", "(not "]
+                    .iter()
+                    .any(|p| v.contains(p))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        assert!(patched.is_empty(), "English patches: {patched:?}");
+    }
+}
