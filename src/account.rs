@@ -72,10 +72,38 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                         .clear_failures(&account_key)
                         .await
                         .map_err(AppError::unexpected)?;
+                    crate::server::auth::remember_language(&state, &email).await?;
                     crate::server::auth::sign_in(&state, &user_id).await
                 }
                 _ => Err(AppError::Unauthorized),
             }
+        }
+        .await,
+    )
+}
+
+/// The language buttons: the signed-in user's choice becomes the language of
+/// their emails (contract section 3). Nobody signed in: nothing to keep (the
+/// choice is kept when they sign in or create their password).
+#[server(endpoint = "account/language")]
+pub async fn choose_language(language: String) -> Result<(), AppError> {
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let locale = match language.as_str() {
+                "en" => Locale::en,
+                "cs" => Locale::cs,
+                _ => return Err(AppError::BadRequest("language".into())),
+            };
+            if let Some(user) = crate::server::auth::current_user(&state).await? {
+                state
+                    .store
+                    .set_language(&user.email, locale)
+                    .await
+                    .map_err(AppError::unexpected)?;
+            }
+            Ok(())
         }
         .await,
     )
@@ -172,6 +200,7 @@ pub async fn create_password(
                 crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
             let user_id = state.store.set_first_password(&token, &hash, now).await?;
             crate::server::auth::sign_in(&state, &user_id).await?;
+            crate::server::auth::remember_language(&state, &email).await?;
             state.store.continue_to(&email, &order_id).await
         }
         .await,

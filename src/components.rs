@@ -66,7 +66,13 @@ pub fn LanguageSwitch() -> impl IntoView {
                 class="lang"
                 lang=lang
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                on:click=move |_| i18n.set_locale(locale)
+                on:click=move |_| {
+                    i18n.set_locale(locale);
+                    leptos::task::spawn_local(async move {
+                        // Only the interface changes if this fails.
+                        let _ = crate::account::choose_language(lang.to_string()).await;
+                    });
+                }
             >
                 {label}
             </button>

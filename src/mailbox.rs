@@ -17,10 +17,14 @@ pub struct MailboxLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxMessage {
     pub id: i64,
+    /// `invitation`, `reminder`, `escalation`, `billing_started`, ...
+    pub kind: String,
     pub to: String,
     pub subject: String,
     pub text: String,
     pub links: Vec<MailboxLink>,
+    /// The HTML part's body, as the recipient sees it.
+    pub html: Option<String>,
     pub created_at: String,
 }
 
@@ -69,11 +73,31 @@ pub fn MailboxPage() -> impl IntoView {
                                                 <p class="meta">
                                                     {t!(i18n, mailbox.to)} " " {m.to.clone()} " · " {m.created_at.clone()}
                                                 </p>
-                                                <pre>{m.text.clone()}</pre>
+                                                {match m.html.is_some() {
+                                                    // The HTML part, as a mail program shows it.
+                                                    true => view! {
+                                                        <iframe
+                                                            class="mail-html"
+                                                            title=format!("{} (HTML)", m.subject)
+                                                            src=format!("/api/dev/mailbox/{}", m.id)
+                                                            {..leptos::attr::custom::custom_attribute("loading", "lazy")}
+                                                        ></iframe>
+                                                        <details>
+                                                            <summary>{t!(i18n, mailbox.plain_text)}</summary>
+                                                            <pre>{m.text.clone()}</pre>
+                                                        </details>
+                                                    }.into_any(),
+                                                    false => view! { <pre>{m.text.clone()}</pre> }.into_any(),
+                                                }}
                                                 <p class="mail-links">
                                                     {m.links.iter().map(|l| view! {
                                                         <a class="button" href=l.href.clone()>{l.text.clone()}</a>
                                                     }).collect_view()}
+                                                    {m.html.is_some().then(|| view! {
+                                                        <a href=format!("/api/dev/mailbox/{}", m.id) rel="external">
+                                                            {t!(i18n, mailbox.html_version)}
+                                                        </a>
+                                                    })}
                                                 </p>
                                             </article>
                                         </li>

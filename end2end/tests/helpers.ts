@@ -54,10 +54,14 @@ export async function runSchedulerOn(request: APIRequestContext, now: string) {
 
 export interface Mail {
   id: number;
+  /** `invitation`, `reminder`, `billing_started`, ... */
+  kind: string;
   to: string;
   subject: string;
   text: string;
   links: { text: string; href: string }[];
+  /** The HTML part's body. */
+  html: string | null;
   created_at: string;
 }
 

@@ -152,4 +152,12 @@ test("an order placed through the API reaches the mailbox as Set Up Now on its s
   await open(page, "/mailbox");
   const mail = page.getByRole("article", { name: new RegExp(order.order_number) });
   await expect(mail.getByRole("link", { name: "Set Up Now" })).toHaveAttribute("href", link);
+  // The HTML part as the contact's mail program shows it: the partner is in
+  // CZ, so the button is Czech, with the English link beside it.
+  const shown = mail.frameLocator("iframe");
+  await expect(shown.getByRole("link", { name: "Nastavit nyní" })).toHaveAttribute("href", link);
+  await mail.getByRole("link", { name: "As the email looks (HTML)" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "cs");
+  await expect(page.getByRole("link", { name: "Nastavit nyní" })).toHaveAttribute("href", link);
+  await expect(page.getByRole("link", { name: "Set Up Now" })).toHaveAttribute("href", link);
 });

@@ -152,8 +152,8 @@ pub async fn sign_in(state: &AppState, user_id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The session secret in this request's cookies.
-fn session_token() -> Option<String> {
+/// The value of this request's cookie `name`.
+fn cookie_value(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
     parts
         .headers
@@ -162,8 +162,35 @@ fn session_token() -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| cookie::Cookie::split_parse(v.to_string()))
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_string())
+}
+
+/// The session secret in this request's cookies.
+fn session_token() -> Option<String> {
+    cookie_value(SESSION_COOKIE)
+}
+
+/// The interface language this browser chose (the cookie the language
+/// buttons set), if it chose one.
+pub fn chosen_locale() -> Option<crate::i18n::Locale> {
+    match cookie_value("i18n_pref_locale")?.as_str() {
+        "cs" => Some(crate::i18n::Locale::cs),
+        "en" => Some(crate::i18n::Locale::en),
+        _ => None,
+    }
+}
+
+/// Keeps the language this browser chose as `email`'s language for emails.
+pub async fn remember_language(state: &AppState, email: &str) -> Result<(), AppError> {
+    match chosen_locale() {
+        Some(locale) => state
+            .store
+            .set_language(email, locale)
+            .await
+            .map_err(AppError::unexpected),
+        None => Ok(()),
+    }
 }
 
 /// The signed-in user of this request, if any.

@@ -54,7 +54,13 @@ pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Resul
     for item in items {
         let message_id = format!("<{}@setup-now>", item.dedupe_key.replace([':', ' '], "."));
         match sender
-            .send(&message_id, &item.recipient, &item.subject, &item.text)
+            .send(
+                &message_id,
+                &item.recipient,
+                &item.subject,
+                &item.text,
+                item.html.as_deref(),
+            )
             .await
         {
             Ok(()) => {

@@ -4,6 +4,7 @@
 #![cfg(feature = "ssr")]
 
 mod activity;
+mod emails;
 mod hardening;
 mod helpers;
 mod orders_api;

@@ -43,6 +43,18 @@ async fn an_email_claimed_before_a_crash_is_sent_once_after_its_lease_runs_out()
     assert_eq!(messages.len(), 1);
     assert!(messages[0].contains("SMTP-1"), "{}", messages[0]);
     assert!(messages[0].contains("/setup/"));
+    // Text and HTML, the HTML with the button as a real link, in Czech for
+    // this partner in CZ.
+    assert!(
+        messages[0].contains("multipart/alternative"),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[0].contains("text/plain"));
+    assert!(messages[0].contains("text/html"));
+    let decoded = unfold_quoted_printable(&messages[0]);
+    assert!(decoded.contains("<html lang=\"cs\">"), "{decoded}");
+    assert!(decoded.contains(">Nastavit nyní</a>"), "{decoded}");
     let (attempts, sent, error) = app.state.store.outbox_state(claimed[0].id).await.unwrap();
     assert_eq!((attempts, sent, error), (2, true, None));
 }
@@ -203,4 +215,12 @@ async fn outside_development_a_link_is_forgotten_once_its_email_is_sent() {
             .await,
         1
     );
+}
+
+/// The message with its quoted-printable parts decoded (other encodings
+/// pass through).
+fn unfold_quoted_printable(raw: &str) -> String {
+    let decoded = quoted_printable::decode(raw.as_bytes(), quoted_printable::ParseMode::Robust)
+        .expect("a readable message");
+    String::from_utf8_lossy(&decoded).into_owned()
 }

@@ -28,6 +28,37 @@ pub(super) async fn dev_mailbox(
     }
 }
 
+/// One email's HTML part as the recipient's mail program shows it: the whole
+/// document, with a policy that lets its inline styles apply and nothing run.
+pub(super) async fn dev_mailbox_html(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    use axum::http::header;
+    match state.store.mailbox_message(id).await {
+        Ok(Some(message)) => match message.html {
+            Some(fragment) => (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+                    ),
+                    // `/mailbox` shows it in a frame.
+                    (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+                ],
+                // Its links leave the frame, as they would leave a mail program.
+                crate::server::mail::html_document(&message.subject, &fragment)
+                    .replacen("<head>", "<head><base target=\"_top\">", 1),
+            )
+                .into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => unexpected(err),
+    }
+}
+
 #[derive(Deserialize)]
 struct ClockBody {
     now: chrono::DateTime<chrono::Utc>,

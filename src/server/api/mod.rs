@@ -31,6 +31,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     if state.config.dev_hooks {
         router
             .route("/api/dev/mailbox", get(dev::dev_mailbox))
+            .route("/api/dev/mailbox/{id}", get(dev::dev_mailbox_html))
             .route(
                 "/api/dev/clock",
                 post(dev::dev_set_clock).delete(dev::dev_reset_clock),

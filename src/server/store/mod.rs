@@ -168,6 +168,8 @@ interface! {
     // The outbox.
     /// The built-in mailbox, oldest first.
     fn mailbox(&self, to: Option<&str>, limit: i64) -> anyhow::Result<Vec<MailboxMessage>>;
+    /// One message of the built-in mailbox.
+    fn mailbox_message(&self, id: i64) -> anyhow::Result<Option<MailboxMessage>>;
     /// Claims due emails under a lease.
     fn claim_outbox(&self, now: DateTime<Utc>, lease: Duration, limit: i64) -> anyhow::Result<Vec<OutboxItem>>;
     /// Records a delivery, if the lease is still held.
@@ -222,6 +224,8 @@ interface! {
     fn session_user(&self, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<SessionUser>>;
     /// Ends a session.
     fn delete_session(&self, token: &str) -> anyhow::Result<()>;
+    /// Remembers the language a user chose in the app, for their emails.
+    fn set_language(&self, email: &str, locale: crate::i18n::Locale) -> anyhow::Result<()>;
     /// The id and password hash of the user with this address.
     fn password_of(&self, email: &str) -> anyhow::Result<Option<(String, Option<String>)>>;
     /// Counts a sign-in attempt before the password is checked, or says how

@@ -38,6 +38,8 @@ pub struct OutboxItem {
     pub recipient: String,
     pub subject: String,
     pub text: String,
+    /// The HTML part's body, for emails written with one.
+    pub html: Option<String>,
     pub attempts: i64,
 }
 

@@ -21,8 +21,6 @@ pub(crate) async fn request_approval(
     order_id: &str,
     customer_org: &str,
     admin: &EmailAddress,
-    order_number: &str,
-    partner_name: &str,
 ) -> Result<(), AppError> {
     let Mailing {
         sealer,
@@ -43,10 +41,14 @@ pub(crate) async fn request_approval(
     .execute(&mut *conn)
     .await
     .map_err(unexpected)?;
+    let order = super::order_mail(conn, order_id, admin.as_str())
+        .await
+        .map_err(unexpected)?;
     let email = mail::approval_request(
+        order.locale,
         admin.as_str(),
-        order_number,
-        partner_name,
+        &order.number,
+        &order.partner,
         &format!("{public_url}/approve/{token}"),
     );
     super::enqueue(
@@ -177,7 +179,12 @@ impl Store {
             }
             let service_url = format!("/service/{order_id}");
             if let Some(to) = &partner_user {
+                let locale = super::order_mail(&mut tx, &order_id, to)
+                    .await
+                    .map_err(unexpected)?
+                    .locale;
                 let email = mail::approval_answered(
+                    locale,
                     to,
                     &order_number,
                     true,
@@ -210,7 +217,11 @@ impl Store {
             .await
             .map_err(unexpected)?;
             if let Some(to) = &partner_user {
-                let email = mail::approval_answered(to, &order_number, false, None);
+                let locale = super::order_mail(&mut tx, &order_id, to)
+                    .await
+                    .map_err(unexpected)?
+                    .locale;
+                let email = mail::approval_answered(locale, to, &order_number, false, None);
                 super::enqueue(
                     &mut tx,
                     self.sealer(),

@@ -167,7 +167,12 @@ async fn carry_out(
                 // administrator, and gets a way in.
                 let url =
                     super::users::issue_activation(conn, &admin_user, now, public_url).await?;
+                let locale = super::order_mail(conn, order_id, admin.as_str())
+                    .await
+                    .map_err(unexpected)?
+                    .locale;
                 let email = mail::administrator_welcome(
+                    locale,
                     admin.as_str(),
                     &order_number,
                     &partner_name,
@@ -204,16 +209,7 @@ async fn carry_out(
             if updated.rows_affected() != 1 {
                 return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
             }
-            super::approvals::request_approval(
-                conn,
-                mailing,
-                order_id,
-                org,
-                admin,
-                &order_number,
-                &partner_name,
-            )
-            .await?;
+            super::approvals::request_approval(conn, mailing, order_id, org, admin).await?;
             record_event(conn, order_id, "order.approval_requested", now)
                 .await
                 .map_err(unexpected)?;
@@ -267,7 +263,7 @@ async fn carry_out(
             .map_err(unexpected)?;
     }
     if let Some(admin) = &plan.invite_customer {
-        invite_customer(conn, mailing, order_id, admin, &order_number, &partner_name).await?;
+        invite_customer(conn, mailing, order_id, admin).await?;
     }
     let action = match plan.customer {
         CustomerPlan::Approval { .. } => "approval_requested",
@@ -294,8 +290,6 @@ pub(crate) async fn invite_customer(
     mailing: Mailing<'_>,
     order_id: &str,
     admin: &EmailAddress,
-    order_number: &str,
-    partner_name: &str,
 ) -> Result<(), AppError> {
     let Mailing {
         sealer,
@@ -324,10 +318,14 @@ pub(crate) async fn invite_customer(
     )
     .await
     .map_err(unexpected)?;
+    let order = super::order_mail(conn, order_id, admin.as_str())
+        .await
+        .map_err(unexpected)?;
     let email = mail::customer_invitation(
+        order.locale,
         admin.as_str(),
-        order_number,
-        partner_name,
+        &order.facts(),
+        &order.partner,
         &mail::setup_url(public_url, &token),
     );
     super::enqueue(
@@ -388,6 +386,22 @@ impl Store {
                 .await?
                 .ok_or(AppError::Gone);
         }
+        // The order's other links for the same audience (an earlier
+        // invitation, a reminder) stop working with this commit.
+        sqlx::query(
+            "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND audience = $3 \
+             AND token_hash <> $4 AND spent_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(&link.order_id)
+        .bind(match link.audience {
+            Audience::Partner => "partner",
+            Audience::Customer => "customer",
+        })
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(unexpected)?;
         let ctx = context(&mut tx, &link).await?;
         let order =
             sqlx::query("SELECT partner_party_id, customer_org_id FROM orders WHERE id = $1")

@@ -244,9 +244,13 @@ impl Store {
         )
         .await
         .map_err(unexpected)?;
+        let facts = super::order_mail(&mut tx, &link.order_id, colleague.as_str())
+            .await
+            .map_err(unexpected)?;
         let email = mail::delegation(
+            facts.locale,
             colleague.as_str(),
-            order.get::<&str, _>("order_number"),
+            &facts.facts(),
             &link.email,
             &mail::setup_url(public_url, &new_token),
         );

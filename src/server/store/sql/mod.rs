@@ -8,6 +8,7 @@ mod activity;
 mod approvals;
 mod commit;
 mod events;
+mod language;
 mod limits;
 mod links;
 mod orders;
@@ -22,6 +23,7 @@ pub(crate) use crate::server::store::{
     Engine, is_unique_violation, new_id, parse_ts, ts, types::*, unexpected,
 };
 pub(crate) use events::*;
+pub(crate) use language::*;
 pub(crate) use orders::*;
 pub(crate) use outbox::*;
 

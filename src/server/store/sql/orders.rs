@@ -217,7 +217,7 @@ impl Store {
             }
         }
         loop {
-            let n = self.escalate_batch(now, BATCH).await?;
+            let n = self.escalate_batch(now, public_url, BATCH).await?;
             report.escalations += n;
             if n < BATCH as u64 {
                 break;
@@ -243,7 +243,7 @@ impl Store {
             "UPDATE orders SET invited_at = $1 WHERE id IN (SELECT id FROM orders \
              WHERE invited_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 \
              ORDER BY requested_start_date LIMIT $3{}) \
-             RETURNING id, order_number, offer, customer_name, provisioning_contact_email",
+             RETURNING {MAIL_COLUMNS}",
             super::ENGINE.skip_locked()
         ))
         .bind(ts(now))
@@ -258,15 +258,21 @@ impl Store {
         let mut links = Vec::with_capacity(due.len());
         let mut emails = Vec::with_capacity(due.len());
         let mut audit = Vec::with_capacity(due.len());
+        let contacts: Vec<&str> = due
+            .iter()
+            .map(|row| row.get("provisioning_contact_email"))
+            .collect();
+        let chosen = super::chosen_languages(&mut tx, &contacts).await?;
+        let ids: Vec<&str> = due.iter().map(|row| row.get("id")).collect();
+        let services = super::services_of_orders(&mut tx, &ids).await?;
         for row in &due {
             let id: String = row.get("id");
             let to: String = row.get("provisioning_contact_email");
             let (token, hash) = tokens::new_token()?;
             let email = mail::invitation(
+                locale_of(&chosen, &to, row),
                 &to,
-                row.get::<&str, _>("order_number"),
-                row.get::<&str, _>("offer"),
-                row.get::<&str, _>("customer_name"),
+                &facts(row, &services),
                 &mail::setup_url(public_url, &token),
             );
             links.push(NewLink {
@@ -295,7 +301,12 @@ impl Store {
         Ok(due.len() as u64)
     }
 
-    async fn escalate_batch(&self, now: DateTime<Utc>, batch: i64) -> anyhow::Result<u64> {
+    async fn escalate_batch(
+        &self,
+        now: DateTime<Utc>,
+        public_url: &str,
+        batch: i64,
+    ) -> anyhow::Result<u64> {
         // Not started by the end of the day after the start date: the start date
         // is at least two days before today.
         let cutoff = now
@@ -310,7 +321,7 @@ impl Store {
              WHERE invited_at IS NOT NULL AND started_at IS NULL AND escalated_at IS NULL \
              AND setup_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 AND invited_at <= $3 \
              ORDER BY requested_start_date LIMIT $4{}) \
-             RETURNING id, order_number, partner_name, requested_start_date, account_rep_email",
+             RETURNING {MAIL_COLUMNS}, account_rep_email",
             super::ENGINE.skip_locked()
         ))
         .bind(ts(now))
@@ -320,20 +331,53 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .context("claiming due escalations")?;
-        let mut emails = Vec::with_capacity(due.len());
+        // One email to the account representative and a reminder, with a new
+        // link, to the provisioning contact (whose earlier link still works).
+        let expires = ts(now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
+        let mut links = Vec::with_capacity(due.len());
+        let mut emails = Vec::with_capacity(2 * due.len());
         let mut audit = Vec::with_capacity(due.len());
+        let addresses: Vec<&str> = due
+            .iter()
+            .flat_map(|row| {
+                [
+                    row.get("provisioning_contact_email"),
+                    row.get("account_rep_email"),
+                ]
+            })
+            .collect();
+        let chosen = super::chosen_languages(&mut tx, &addresses).await?;
+        let ids: Vec<&str> = due.iter().map(|row| row.get("id")).collect();
+        let services = super::services_of_orders(&mut tx, &ids).await?;
         for row in &due {
             let id: String = row.get("id");
-            let to: String = row.get("account_rep_email");
-            let email = mail::escalation(
-                &to,
-                row.get::<&str, _>("order_number"),
+            let rep: String = row.get("account_rep_email");
+            let contact: String = row.get("provisioning_contact_email");
+            let escalation = mail::escalation(
+                locale_of(&chosen, &rep, row),
+                &rep,
+                &facts(row, &services),
                 row.get::<&str, _>("partner_name"),
-                row.get::<&str, _>("requested_start_date"),
             );
-            emails.push((format!("escalation:{id}"), Some(id.clone()), email));
-            audit.push((id, to));
+            emails.push((format!("escalation:{id}"), Some(id.clone()), escalation));
+            let (token, hash) = tokens::new_token()?;
+            let reminder = mail::reminder(
+                locale_of(&chosen, &contact, row),
+                &contact,
+                &facts(row, &services),
+                &mail::setup_url(public_url, &token),
+            );
+            emails.push((format!("reminder:{id}"), Some(id.clone()), reminder));
+            links.push(NewLink {
+                hash,
+                order_id: id.clone(),
+                email: contact,
+                audience: "partner",
+                expires: expires.clone(),
+            });
+            audit.push((id, rep));
         }
+        insert_links(&mut tx, &links, now).await?;
         super::enqueue_all(&mut tx, self.sealer(), &emails, now).await?;
         Store::audit_all(&mut tx, now, "scheduler", "escalated", &audit).await?;
         let events: Vec<NewEvent> = due
@@ -485,13 +529,13 @@ pub(crate) async fn reinvite_contact(
         public_url,
         now,
     } = mailing;
-    let row = sqlx::query(
-        "SELECT order_number, offer, customer_name, provisioning_contact_email FROM orders WHERE id = $1",
-    )
-    .bind(order_id)
-    .fetch_one(&mut *conn)
-    .await
-    .context("loading the order to invite again")?;
+    let to: String =
+        sqlx::query_scalar("SELECT provisioning_contact_email FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await
+            .context("loading the order to invite again")?;
+    let order = super::order_mail(conn, order_id, &to).await?;
     sqlx::query(
         "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL AND spent_at IS NULL",
     )
@@ -500,15 +544,13 @@ pub(crate) async fn reinvite_contact(
     .execute(&mut *conn)
     .await
     .context("revoking earlier links")?;
-    let to: String = row.get("provisioning_contact_email");
     let (token, hash) = tokens::new_token()?;
     let expires = now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64);
     insert_link(conn, &hash, order_id, &to, "partner", now, expires).await?;
     let email = mail::invitation(
+        order.locale,
         &to,
-        row.get::<&str, _>("order_number"),
-        row.get::<&str, _>("offer"),
-        row.get::<&str, _>("customer_name"),
+        &order.facts(),
         &mail::setup_url(public_url, &token),
     );
     super::enqueue(
@@ -521,6 +563,38 @@ pub(crate) async fn reinvite_contact(
     )
     .await?;
     Ok(to)
+}
+
+/// What the scheduler's claims return for writing emails.
+const MAIL_COLUMNS: &str = "id, order_number, offer, customer_name, requested_start_date, partner_name, \
+     partner_country, provisioning_contact_email";
+
+/// A claimed order as its emails name it.
+fn facts<'a>(
+    row: &'a DbRow,
+    services: &'a std::collections::HashMap<String, Vec<mail::ServiceLine>>,
+) -> mail::OrderFacts<'a> {
+    mail::OrderFacts {
+        number: row.get("order_number"),
+        offer: row.get("offer"),
+        customer: row.get("customer_name"),
+        start_date: row.get("requested_start_date"),
+        services: services
+            .get(row.get::<&str, _>("id"))
+            .map_or(&[], Vec::as_slice),
+    }
+}
+
+/// The language of an email to `to` about the claimed order `row`.
+fn locale_of(
+    chosen: &std::collections::HashMap<String, String>,
+    to: &str,
+    row: &DbRow,
+) -> crate::i18n::Locale {
+    mail::language_for(
+        chosen.get(to).map(String::as_str),
+        Some(row.get::<&str, _>("partner_country")),
+    )
 }
 
 /// A setup link to record (its hash).

@@ -16,6 +16,7 @@ use sqlx::Row;
 /// An email as the outbox keeps it: its link sealed, apart from the text.
 struct Concealed {
     text: String,
+    html: String,
     links_json: String,
     secret: Option<String>,
 }
@@ -26,6 +27,7 @@ fn conceal(sealer: &Sealer, email: &Email) -> anyhow::Result<Concealed> {
     let Some(url) = email.links.first().map(|l| l.href.clone()) else {
         return Ok(Concealed {
             text: email.text.clone(),
+            html: email.html.clone(),
             links_json: serde_json::to_string(&email.links).context("serialising links")?,
             secret: None,
         });
@@ -42,8 +44,11 @@ fn conceal(sealer: &Sealer, email: &Email) -> anyhow::Result<Concealed> {
             href: LINK_PLACEHOLDER.into(),
         })
         .collect();
+    // In the HTML the link stands escaped.
+    let escaped = crate::server::mail::escape(&url);
     Ok(Concealed {
         text: email.text.replace(&url, LINK_PLACEHOLDER),
+        html: email.html.replace(&escaped, LINK_PLACEHOLDER),
         links_json: serde_json::to_string(&links).context("serialising links")?,
         secret: Some(sealer.seal(&url)?),
     })
@@ -54,6 +59,17 @@ fn reveal(sealer: &Sealer, text: &str, secret: Option<&str>) -> anyhow::Result<S
     Ok(match secret {
         Some(secret) => text.replace(LINK_PLACEHOLDER, &sealer.open(secret)?),
         None => text.replace(LINK_PLACEHOLDER, "(link removed once sent)"),
+    })
+}
+
+/// The HTML with its link put back (escaped).
+fn reveal_html(sealer: &Sealer, html: &str, secret: Option<&str>) -> anyhow::Result<String> {
+    Ok(match secret {
+        Some(secret) => html.replace(
+            LINK_PLACEHOLDER,
+            &crate::server::mail::escape(&sealer.open(secret)?),
+        ),
+        None => html.replace(LINK_PLACEHOLDER, "#"),
     })
 }
 
@@ -69,8 +85,8 @@ pub(crate) async fn enqueue(
 ) -> anyhow::Result<bool> {
     let stored = conceal(sealer, email)?;
     let done = sqlx::query(
-        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, secret, \
-         created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, body_html, links_json, \
+         secret, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(dedupe_key)
@@ -79,6 +95,7 @@ pub(crate) async fn enqueue(
     .bind(&email.to)
     .bind(&email.subject)
     .bind(stored.text)
+    .bind(stored.html)
     .bind(stored.links_json)
     .bind(stored.secret)
     .bind(ts(now))
@@ -102,8 +119,8 @@ pub(crate) async fn enqueue_all(
     }
     let created = ts(now);
     let mut insert = sqlx::QueryBuilder::<super::Db>::new(
-        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, links_json, secret, \
-         created_at, next_attempt_at) ",
+        "INSERT INTO outbox (dedupe_key, order_id, kind, recipient, subject, body_text, body_html, links_json, \
+         secret, created_at, next_attempt_at) ",
     );
     let mut stored = Vec::with_capacity(emails.len());
     for (_, _, email) in emails {
@@ -118,6 +135,7 @@ pub(crate) async fn enqueue_all(
                 .push_bind(email.to.clone())
                 .push_bind(email.subject.clone())
                 .push_bind(stored.text)
+                .push_bind(stored.html)
                 .push_bind(stored.links_json)
                 .push_bind(stored.secret)
                 .push_bind(created.clone())
@@ -142,14 +160,14 @@ impl Store {
     ) -> anyhow::Result<Vec<MailboxMessage>> {
         let rows = match to {
             Some(to) => sqlx::query(
-                "SELECT id, recipient, subject, body_text, links_json, secret, created_at FROM outbox \
-                 WHERE recipient = $1 ORDER BY id LIMIT $2",
+                "SELECT id, kind, recipient, subject, body_text, body_html, links_json, secret, created_at \
+                 FROM outbox WHERE recipient = $1 ORDER BY id LIMIT $2",
             )
             .bind(to.trim().to_lowercase())
             .bind(limit),
             None => sqlx::query(
-                "SELECT * FROM (SELECT id, recipient, subject, body_text, links_json, secret, created_at FROM outbox \
-                 ORDER BY id DESC LIMIT $1) AS recent ORDER BY id",
+                "SELECT * FROM (SELECT id, kind, recipient, subject, body_text, body_html, links_json, secret, \
+                 created_at FROM outbox ORDER BY id DESC LIMIT $1) AS recent ORDER BY id",
             )
             .bind(limit),
         }
@@ -157,31 +175,22 @@ impl Store {
         .await
         .context("reading the mailbox")?;
         rows.iter()
-            .map(|row| {
-                let sealer = &self.secrets.sealer;
-                let secret: Option<String> = row.get("secret");
-                let links: Vec<MailboxLink> =
-                    serde_json::from_str(row.get::<&str, _>("links_json"))
-                        .context("stored links")?;
-                let links = links
-                    .into_iter()
-                    .map(|l| {
-                        Ok(MailboxLink {
-                            href: reveal(sealer, &l.href, secret.as_deref())?,
-                            text: l.text,
-                        })
-                    })
-                    .collect::<anyhow::Result<Vec<_>>>()?;
-                Ok(MailboxMessage {
-                    id: row.get("id"),
-                    to: row.get("recipient"),
-                    subject: row.get("subject"),
-                    text: reveal(sealer, row.get("body_text"), secret.as_deref())?,
-                    links,
-                    created_at: row.get("created_at"),
-                })
-            })
+            .map(|row| message_from_row(&self.secrets.sealer, row))
             .collect()
+    }
+
+    /// One message of the built-in mailbox.
+    pub async fn mailbox_message(&self, id: i64) -> anyhow::Result<Option<MailboxMessage>> {
+        let row = sqlx::query(
+            "SELECT id, kind, recipient, subject, body_text, body_html, links_json, secret, created_at \
+             FROM outbox WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading a mailbox message")?;
+        row.map(|row| message_from_row(&self.secrets.sealer, &row))
+            .transpose()
     }
 
     /// Claims up to `limit` unsent emails whose time has come and whose lease (if
@@ -199,7 +208,7 @@ impl Store {
              WHERE id IN (SELECT id FROM outbox \
              WHERE sent_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $3 \
              AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4{}) \
-             RETURNING id, dedupe_key, recipient, subject, body_text, secret, attempts",
+             RETURNING id, dedupe_key, recipient, subject, body_text, body_html, secret, attempts",
             super::ENGINE.skip_locked()
         ))
         .bind(ts(now + lease))
@@ -222,6 +231,16 @@ impl Store {
                         row.get("body_text"),
                         row.get::<Option<&str>, _>("secret"),
                     )?,
+                    html: row
+                        .get::<Option<&str>, _>("body_html")
+                        .map(|html| {
+                            reveal_html(
+                                &self.secrets.sealer,
+                                html,
+                                row.get::<Option<&str>, _>("secret"),
+                            )
+                        })
+                        .transpose()?,
                     attempts: row.get("attempts"),
                 })
             })
@@ -291,4 +310,34 @@ impl Store {
             row.get("last_error"),
         ))
     }
+}
+
+/// A stored email as the mailbox shows it, its links revealed.
+fn message_from_row(sealer: &Sealer, row: &DbRow) -> anyhow::Result<MailboxMessage> {
+    let secret: Option<String> = row.get("secret");
+    let links: Vec<MailboxLink> =
+        serde_json::from_str(row.get::<&str, _>("links_json")).context("stored links")?;
+    let links = links
+        .into_iter()
+        .map(|l| {
+            Ok(MailboxLink {
+                href: reveal(sealer, &l.href, secret.as_deref())?,
+                text: l.text,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let html = row
+        .get::<Option<&str>, _>("body_html")
+        .map(|html| reveal_html(sealer, html, secret.as_deref()))
+        .transpose()?;
+    Ok(MailboxMessage {
+        id: row.get("id"),
+        kind: row.get("kind"),
+        html,
+        to: row.get("recipient"),
+        subject: row.get("subject"),
+        text: reveal(sealer, row.get("body_text"), secret.as_deref())?,
+        links,
+        created_at: row.get("created_at"),
+    })
 }

@@ -216,7 +216,12 @@ impl Store {
                     .map_err(unexpected)?;
             return date.ok_or(AppError::Unexpected);
         };
+        let locale = super::order_mail(&mut tx, order_id, by)
+            .await
+            .map_err(unexpected)?
+            .locale;
         let email = mail::billing_started(
+            locale,
             by,
             row.get::<&str, _>("order_number"),
             row.get::<&str, _>("subscription_id"),

@@ -352,7 +352,8 @@ impl Store {
             public_url,
         )
         .await?;
-        let mail = mail::password_reset(&user.email, &url);
+        let locale = super::account_language(&mut tx, &user.email).await?;
+        let mail = mail::password_reset(locale, &user.email, &url);
         super::enqueue(
             &mut tx,
             self.sealer(),
@@ -473,15 +474,8 @@ impl Store {
         let to: Option<String> = row.get::<Option<String>, _>("invited").or(row.get("admin"));
         let to = to.ok_or(AppError::Refused(crate::error::Refusal::StepIncomplete))?;
         let admin = crate::domain::EmailAddress::parse(&to).map_err(AppError::from)?;
-        super::commit::invite_customer(
-            &mut tx,
-            self.mailing(public_url, now),
-            order_id,
-            &admin,
-            row.get::<&str, _>("order_number"),
-            row.get::<&str, _>("partner_name"),
-        )
-        .await?;
+        super::commit::invite_customer(&mut tx, self.mailing(public_url, now), order_id, &admin)
+            .await?;
         Store::audit(
             &mut tx,
             now,
