@@ -101,6 +101,41 @@ curl -fsS -b "$WORK/jar" -d "name=bench-site" "$BASE/api/service/subdomain" | gr
   || { echo "bench: the availability check does not answer" >&2; exit 1; }
 wrk -t2 -c64 -d10s --latency -s "$WORK/check.lua" "$BASE/api/service/subdomain" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
 
+echo "== Hub, first page of a partner with 2,000 orders, 1 connection, 5 s (budget: < 100 ms)"
+# 2,000 more orders of the partner signed in above (party P-BENCH-2).
+node - "$BASE" <<'JS'
+const [base] = process.argv.slice(2);
+const post = (i) => fetch(`${base}/api/orders`, {
+  method: "POST",
+  headers: { authorization: "Bearer dev-commerce-token", "content-type": "application/json" },
+  body: JSON.stringify({
+    order_number: `HUB-${String(i).padStart(5, "0")}`, offer: "A-WX", subscription_id: `Sub-HUB-${i}`,
+    requested_start_date: "2026-12-20", provisioning_contact_email: "bench2@partner.example",
+    account_rep_email: "rep@cisco.example", partner: { party_id: "P-BENCH-2", name: "Partner", country: "CZ" },
+    customer: { name: `Zákazník ${i % 400} a.s.`, country: "CZ", address: "Street 1" },
+    services: [{ kind: "meetings", sku: "A-WX-MTG", quantity: 5 }],
+  }),
+}).then((r) => { if (r.status !== 201) throw new Error(`order ${i}: ${r.status}`); });
+(async () => {
+  for (let i = 0; i < 2000; i += 20) await Promise.all(Array.from({ length: 20 }, (_, k) => post(i + k)));
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+cat > "$WORK/hub.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "page=1&status=&q="
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "$COOKIE"
+LUA
+curl -fsS -b "$WORK/jar" -d "page=1&status=&q=" "$BASE/api/hub/view" | grep -q '"total":2001' \
+  || { echo "bench: the hub does not list the 2,001 orders" >&2; exit 1; }
+echo "-- hub/view (the data of the first page)"
+wrk -t1 -c1 -d5s --latency -s "$WORK/hub.lua" "$BASE/api/hub/view" | grep -E "Requests/sec|50%|99%|Non-2xx" || true
+echo "-- GET /hub (the whole page, server-rendered)"
+cat > "$WORK/hub-page.lua" <<LUA
+wrk.headers["Cookie"] = "$COOKIE"
+LUA
+wrk -t1 -c1 -d5s --latency -s "$WORK/hub-page.lua" "$BASE/hub" | grep -E "Requests/sec|50%|99%|Non-2xx" || true
+
 echo "== Scheduler pass (budget: <= 2 s for 10k due among 1M)"
 # A target dir of its own: a bench build beside the release server build in
 # target/release writes a second setup-now library over the first (cargo's

@@ -112,6 +112,8 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "party_id_invalid" => t_string!(i18n, err.party_id_invalid).to_string(),
         "time_zone_unknown" => t_string!(i18n, err.time_zone_unknown).to_string(),
         "language_unknown" => t_string!(i18n, err.language_unknown).to_string(),
+        "page_invalid" => t_string!(i18n, err.page_invalid).to_string(),
+        "status_unknown" => t_string!(i18n, err.status_unknown).to_string(),
         "location_name_invalid" => t_string!(i18n, err.location_name_invalid).to_string(),
         "address_invalid" => t_string!(i18n, err.address_invalid).to_string(),
         "services_required" => t_string!(i18n, err.services_required).to_string(),
@@ -142,16 +144,20 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
 
 /// An order's status as the Partner Hub and commerce name it.
 pub fn status_text(i18n: I18nContext<Locale>, status: crate::orders::OrderStatus) -> String {
-    use crate::orders::OrderStatus;
+    hub_status_text(i18n, crate::hub::HubStatus::of(status))
+}
+
+/// A status as the hub lists and filters it.
+pub fn hub_status_text(i18n: I18nContext<Locale>, status: crate::hub::HubStatus) -> String {
+    use crate::hub::HubStatus;
     match status {
-        OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated => {
-            t_string!(i18n, status.awaiting_details).to_string()
-        }
-        OrderStatus::AwaitingApproval => t_string!(i18n, status.awaiting_approval).to_string(),
-        OrderStatus::SetUp => t_string!(i18n, status.set_up).to_string(),
-        OrderStatus::Provisioned => t_string!(i18n, status.provisioned).to_string(),
-        OrderStatus::Closed => t_string!(i18n, status.closed).to_string(),
+        HubStatus::AwaitingDetails => t_string!(i18n, status.awaiting_details),
+        HubStatus::AwaitingApproval => t_string!(i18n, status.awaiting_approval),
+        HubStatus::SetUp => t_string!(i18n, status.set_up),
+        HubStatus::Provisioned => t_string!(i18n, status.provisioned),
+        HubStatus::Closed => t_string!(i18n, status.closed),
     }
+    .to_string()
 }
 
 /// One ordered service, as "Meetings (A-WX-MTG-ENT) × 250".

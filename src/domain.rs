@@ -117,6 +117,12 @@ pub enum DomainError {
     /// The person does not recognize the organization shown; setup stops.
     #[error("Contact your Cisco representative and do not continue.")]
     OrganizationNotRecognized,
+    /// A page number that is not a whole number from 1.
+    #[error("Choose a page number from 1.")]
+    PageInvalid,
+    /// Not one of the statuses offered.
+    #[error("Choose a status from the list.")]
+    StatusUnknown,
 }
 
 impl DomainError {
@@ -153,6 +159,8 @@ impl DomainError {
             DomainError::PartyIdInvalid => "party_id_invalid",
             DomainError::TimeZoneUnknown => "time_zone_unknown",
             DomainError::LanguageUnknown => "language_unknown",
+            DomainError::PageInvalid => "page_invalid",
+            DomainError::StatusUnknown => "status_unknown",
             DomainError::PstnConnectionUnknown => "pstn_connection_unknown",
             DomainError::LocationNameInvalid => "location_name_invalid",
         }
@@ -1295,6 +1303,8 @@ mod tests {
             DomainError::LanguageUnknown,
             DomainError::PstnConnectionUnknown,
             DomainError::LocationNameInvalid,
+            DomainError::PageInvalid,
+            DomainError::StatusUnknown,
         ];
         let keys: HashSet<_> = all.iter().map(DomainError::key).collect();
         assert_eq!(keys.len(), all.len());

@@ -3,13 +3,162 @@
 //! do next, as the server decides it ([`crate::server::access`]).
 
 use crate::account::SignInForm;
-use crate::components::{app_error_text, status_text};
-use crate::error::AppError;
+use crate::components::{app_error_text, hub_status_text, status_text};
+use crate::domain::DomainError;
+use crate::error::{AppError, FieldError};
 use crate::i18n::*;
-use crate::orders::OrderSummary;
+use crate::orders::{OrderStatus, OrderSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
+
+/// Orders on one page of the hub.
+pub const PAGE_SIZE: u32 = 25;
+/// The longest search the hub accepts.
+pub const MAX_SEARCH: usize = 100;
+
+/// The statuses the hub lists and filters by (contract section 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HubStatus {
+    /// "Awaiting Provisioning Details": not set up yet (scheduled, invited or
+    /// escalated).
+    AwaitingDetails,
+    AwaitingApproval,
+    SetUp,
+    Provisioned,
+    Closed,
+}
+
+impl HubStatus {
+    pub const ALL: [HubStatus; 5] = [
+        HubStatus::AwaitingDetails,
+        HubStatus::AwaitingApproval,
+        HubStatus::SetUp,
+        HubStatus::Provisioned,
+        HubStatus::Closed,
+    ];
+
+    /// How it appears in links, e.g. `set_up`.
+    pub fn key(self) -> &'static str {
+        match self {
+            HubStatus::AwaitingDetails => "awaiting_details",
+            HubStatus::AwaitingApproval => "awaiting_approval",
+            HubStatus::SetUp => "set_up",
+            HubStatus::Provisioned => "provisioned",
+            HubStatus::Closed => "closed",
+        }
+    }
+
+    /// The hub status an order's status is listed under.
+    pub fn of(status: OrderStatus) -> HubStatus {
+        match status {
+            OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated => {
+                HubStatus::AwaitingDetails
+            }
+            OrderStatus::AwaitingApproval => HubStatus::AwaitingApproval,
+            OrderStatus::SetUp => HubStatus::SetUp,
+            OrderStatus::Provisioned => HubStatus::Provisioned,
+            OrderStatus::Closed => HubStatus::Closed,
+        }
+    }
+}
+
+/// Which orders the hub shows: one page, optionally of one status and
+/// matching a search of order number or customer name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubFilter {
+    /// From 1.
+    pub page: u32,
+    pub status: Option<HubStatus>,
+    /// Trimmed; empty for no search.
+    pub search: String,
+}
+
+impl Default for HubFilter {
+    fn default() -> Self {
+        HubFilter {
+            page: 1,
+            status: None,
+            search: String::new(),
+        }
+    }
+}
+
+impl HubFilter {
+    /// The filter of a hub address's query (`page`, `status`, `q`), or what
+    /// is wrong with it. An empty value means "not given".
+    pub fn parse(
+        page: Option<&str>,
+        status: Option<&str>,
+        search: Option<&str>,
+    ) -> Result<HubFilter, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut error = |field: &str, error: DomainError| {
+            errors.push(FieldError {
+                field: field.into(),
+                error,
+            })
+        };
+        let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
+            None => 1,
+            Some(p) => match p.parse::<u32>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    error("page", DomainError::PageInvalid);
+                    1
+                }
+            },
+        };
+        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => {
+                let found = HubStatus::ALL.into_iter().find(|h| h.key() == s);
+                if found.is_none() {
+                    error("status", DomainError::StatusUnknown);
+                }
+                found
+            }
+        };
+        let search = search.unwrap_or("").trim().to_string();
+        if search.chars().count() > MAX_SEARCH {
+            error("q", DomainError::TextTooLong { max: MAX_SEARCH });
+        }
+        if errors.is_empty() {
+            Ok(HubFilter {
+                page,
+                status,
+                search,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The hub's address showing page `page` of this filter.
+    pub fn href(&self, page: u32) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if page > 1 {
+            query.append_pair("page", &page.to_string());
+        }
+        if let Some(status) = self.status {
+            query.append_pair("status", status.key());
+        }
+        if !self.search.is_empty() {
+            query.append_pair("q", &self.search);
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/hub".into()
+        } else {
+            format!("/hub?{query}")
+        }
+    }
+
+    /// Rows to skip for this page.
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page.saturating_sub(1)) * u64::from(PAGE_SIZE)
+    }
+}
 
 /// One order in the hub, with what the signed-in user may do with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,28 +180,46 @@ pub struct HubOrg {
     pub orders: Vec<HubOrder>,
 }
 
-/// The signed-in user's hub.
+/// The signed-in user's hub: one page of the orders they may see, grouped
+/// by customer organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HubView {
     pub email: String,
     pub is_partner: bool,
+    pub filter: HubFilter,
+    /// Orders matching the filter, on all pages.
+    pub total: u64,
     pub organizations: Vec<HubOrg>,
 }
 
-/// The hub of the signed-in user; `None` when nobody is signed in.
+impl HubView {
+    /// How many pages the matching orders fill (at least one).
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(u64::from(PAGE_SIZE)).max(1)).min(u64::from(u32::MAX)) as u32
+    }
+}
+
+/// The hub of the signed-in user; `None` when nobody is signed in. The
+/// arguments are the address's query (`page`, `status`, `q`).
 #[server(endpoint = "hub/view")]
-pub async fn load_hub() -> Result<Option<HubView>, AppError> {
+pub async fn load_hub(
+    page: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+) -> Result<Option<HubView>, AppError> {
     use crate::server::access::{Action, decide};
     use crate::server::state::{app_state, respond};
     respond(
         async {
             let state = app_state()?;
+            let filter = HubFilter::parse(page.as_deref(), status.as_deref(), q.as_deref())
+                .map_err(AppError::Invalid)?;
             let Some(user) = crate::server::auth::current_user(&state).await? else {
                 return Ok(None);
             };
-            let rows = state
+            let (rows, total) = state
                 .store
-                .hub_candidates(&user)
+                .hub_page(&user, &filter)
                 .await
                 .map_err(AppError::unexpected)?;
             let mut organizations: Vec<HubOrg> = Vec::new();
@@ -83,6 +250,8 @@ pub async fn load_hub() -> Result<Option<HubView>, AppError> {
             Ok(Some(HubView {
                 email: user.email,
                 is_partner: user.partner_org_id.is_some(),
+                filter,
+                total,
                 organizations,
             }))
         }
@@ -199,7 +368,11 @@ pub async fn hub_resend_customer(order_id: String) -> Result<(), AppError> {
 pub fn HubPage() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let hub = Resource::new(move || version.get(), |_| load_hub());
+    let query = leptos_router::hooks::use_query_map();
+    let hub = Resource::new(
+        move || (version.get(), query.get()),
+        |(_, q)| load_hub(q.get("page"), q.get("status"), q.get("q")),
+    );
     let reload = move || version.update(|v| *v += 1);
     view! {
         <section class="page">
@@ -232,13 +405,40 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
         });
     };
     let is_partner = view.is_partner;
+    let pages = view.pages();
+    let filter = view.filter.clone();
+    let filtered = filter.status.is_some() || !filter.search.is_empty();
+    let total = view.total;
+    let (page, search, status) = (filter.page, filter.search.clone(), filter.status);
     view! {
         <p>
             {t!(i18n, hub.signed_in_as)} " " <strong>{view.email.clone()}</strong> " "
             <button type="button" class="link" on:click=sign_out_now>{t!(i18n, hub.sign_out)}</button>
         </p>
         <h2>{t!(i18n, hub.organizations)}</h2>
-        {view.organizations.is_empty().then(|| view! { <p>{t!(i18n, hub.none)}</p> })}
+        <leptos_router::components::Form method="GET" action="/hub">
+            <div class="filters" role="search" aria-label=move || t_string!(i18n, hub.find)>
+                <label>
+                    {t!(i18n, hub.search)}
+                    <input type="search" name="q" maxlength=MAX_SEARCH.to_string() value=search />
+                </label>
+                <label>
+                    {t!(i18n, hub.status)}
+                    <select name="status">
+                        <option value="" selected=status.is_none()>{t!(i18n, hub.all_statuses)}</option>
+                        {HubStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=status == Some(s)>{hub_status_text(i18n, s)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit">{t!(i18n, hub.apply)}</button>
+            </div>
+        </leptos_router::components::Form>
+        <p class="meta">{t!(i18n, hub.found, count = move || total)}</p>
+        {view.organizations.is_empty().then(|| match filtered || page > 1 {
+            true => view! { <p>{t!(i18n, hub.no_match)}</p> }.into_any(),
+            false => view! { <p>{t!(i18n, hub.none)}</p> }.into_any(),
+        })}
         {view.organizations.into_iter().map(|org| {
             let managed = org.managed_by_customer && is_partner;
             view! {
@@ -294,6 +494,17 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
                 </section>
             }
         }).collect_view()}
+        {(pages > 1 || page > 1).then(|| {
+            let previous = (page > 1).then(|| filter.href(page - 1));
+            let next = (page < pages).then(|| filter.href(page + 1));
+            view! {
+                <nav class="pager" aria-label=move || t_string!(i18n, hub.pages)>
+                    {previous.map(|href| view! { <a href=href rel="prev">{t!(i18n, hub.previous)}</a> })}
+                    <span aria-current="page">{t!(i18n, hub.page_of, page = move || page, pages = move || pages)}</span>
+                    {next.map(|href| view! { <a href=href rel="next">{t!(i18n, hub.next)}</a> })}
+                </nav>
+            }
+        })}
         {move || notice.get().map(|r| match r {
             Ok(()) => view! { <p class="notice" role="status">{t!(i18n, hub.resent)}</p> }.into_any(),
             Err(e) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),

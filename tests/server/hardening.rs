@@ -138,12 +138,17 @@ async fn parallel_password_guesses_are_counted_before_they_are_checked() {
         statuses.push(guess.await.unwrap());
     }
     let checked = statuses.iter().filter(|s| **s == 401).count();
+    // On a busy machine an attempt may also wait too long for a hashing slot
+    // (503): it was counted all the same, before anything was checked.
+    let shed = statuses.iter().filter(|s| **s == 503).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(checked >= 1, "{statuses:?}");
     assert_eq!(
-        checked, 5,
+        checked + shed,
+        5,
         "five free attempts, however parallel: {statuses:?}"
     );
-    assert_eq!(refused, 15);
+    assert_eq!(refused, 15, "{statuses:?}");
 }
 
 #[tokio::test]

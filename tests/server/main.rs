@@ -7,6 +7,7 @@ mod activity;
 mod emails;
 mod hardening;
 mod helpers;
+mod hub;
 mod orders_api;
 mod organizations;
 mod outbox_smtp;

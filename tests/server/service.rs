@@ -296,7 +296,10 @@ async fn a_customer_managed_organization_is_refused_to_its_partner() {
         .authorize(&admin, &a, Action::Manage)
         .await
         .expect("the customer administrator manages it");
-    let hub = store.hub_candidates(&partner).await.unwrap();
+    let (hub, _) = store
+        .hub_page(&partner, &setup_now::hub::HubFilter::default())
+        .await
+        .unwrap();
     assert!(
         hub.iter()
             .any(|(_, o, _)| o.id == a && o.managed_by_customer)

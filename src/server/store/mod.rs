@@ -241,8 +241,9 @@ interface! {
     fn authorize(&self, user: &SessionUser, order_id: &str, action: Action) -> Result<(), AppError>;
     /// Where a person continues after the setup of an order.
     fn continue_to(&self, email: &str, order_id: &str) -> Result<String, AppError>;
-    /// The orders the hub may list for a user, with their access facts.
-    fn hub_candidates(&self, user: &SessionUser) -> anyhow::Result<Vec<(String, OrderSummary, OrderAccess)>>;
+    /// One page of the orders the hub lists for a user, with their access
+    /// facts, and how many match the filter.
+    fn hub_page(&self, user: &SessionUser, filter: &crate::hub::HubFilter) -> anyhow::Result<(Vec<(String, OrderSummary, OrderAccess)>, u64)>;
     /// "Forgot password?": a reset link for a known address.
     fn request_password_reset(&self, email: &str, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<bool>;
     /// Whether a password link may be used.

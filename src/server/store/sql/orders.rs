@@ -52,6 +52,27 @@ pub(crate) fn summary_from_row(row: &DbRow) -> anyhow::Result<OrderSummary> {
     })
 }
 
+/// The SQL condition (on `o`) of the orders [`summary_from_row`] lists
+/// under `status`; the same precedence, so each order matches one.
+pub(crate) fn status_condition(status: crate::hub::HubStatus) -> &'static str {
+    use crate::hub::HubStatus;
+    match status {
+        HubStatus::Closed => "o.closed_at IS NOT NULL",
+        HubStatus::Provisioned => "(o.closed_at IS NULL AND o.provisioned_at IS NOT NULL)",
+        HubStatus::SetUp => {
+            "(o.closed_at IS NULL AND o.provisioned_at IS NULL AND o.setup_at IS NOT NULL)"
+        }
+        HubStatus::AwaitingApproval => {
+            "(o.closed_at IS NULL AND o.provisioned_at IS NULL AND o.setup_at IS NULL \
+             AND o.approval_requested_at IS NOT NULL)"
+        }
+        HubStatus::AwaitingDetails => {
+            "(o.closed_at IS NULL AND o.provisioned_at IS NULL AND o.setup_at IS NULL \
+             AND o.approval_requested_at IS NULL)"
+        }
+    }
+}
+
 impl Store {
     /// Stores a checked order, idempotently by order number.
     pub async fn place_order(

@@ -276,39 +276,76 @@ impl Store {
         })
     }
 
-    /// The orders the hub may list for `user`, with the name of each one's
-    /// customer organization (as the order names it until one is attached) and
-    /// the facts access is decided on. The caller decides with
-    /// [`access::decide`].
-    pub async fn hub_candidates(
+    /// One page of the orders `user` may see in the hub, by customer
+    /// organization, and how many match `filter` on all pages. The scope is
+    /// the one [`access::decide`] allows to view (the caller decides again).
+    pub async fn hub_page(
         &self,
         user: &SessionUser,
-    ) -> anyhow::Result<Vec<(String, crate::orders::OrderSummary, OrderAccess)>> {
-        let columns = super::orders::SUMMARY_COLUMNS;
-        let select = format!(
-            "SELECT {columns}, {ACCESS_COLUMNS}, COALESCE(c.name, o.customer_name) AS org_name FROM orders o \
-             LEFT JOIN customer_orgs c ON c.id = o.customer_org_id"
-        );
-        let rows = match (&user.partner_party_id, &user.customer_org_id) {
-            (Some(party), _) => {
-                sqlx::query(&format!(
-                    "{select} WHERE o.partner_party_id = $1 ORDER BY org_name, o.created_at"
-                ))
-                .bind(party)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            (None, Some(customer)) => {
-                sqlx::query(&format!(
-                    "{select} WHERE o.customer_org_id = $1 ORDER BY o.created_at"
-                ))
-                .bind(customer)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            (None, None) => Vec::new(),
+        filter: &crate::hub::HubFilter,
+    ) -> anyhow::Result<(Vec<(String, crate::orders::OrderSummary, OrderAccess)>, u64)> {
+        let (scope, id) = match (&user.partner_party_id, &user.customer_org_id) {
+            (Some(party), _) => ("o.partner_party_id = ", party),
+            (None, Some(customer)) => ("o.customer_org_id = ", customer),
+            (None, None) => return Ok((Vec::new(), 0)),
         };
-        rows.iter()
+        // The same conditions for the count and the page.
+        let conditions = |query: &mut sqlx::QueryBuilder<'_, Db>| {
+            query.push(" WHERE ").push(scope).push_bind(id.clone());
+            if let Some(status) = filter.status {
+                query
+                    .push(" AND ")
+                    .push(super::orders::status_condition(status));
+            }
+            if !filter.search.is_empty() {
+                // Case-insensitively where the engine folds case, and as typed
+                // (SQLite's lower() folds ASCII only).
+                let folded = like_pattern(&filter.search.to_lowercase());
+                let typed = like_pattern(&filter.search);
+                query.push(" AND (");
+                for (i, column) in ["o.order_number", "o.customer_name", "c.name"]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if i > 0 {
+                        query.push(" OR ");
+                    }
+                    query
+                        .push(format!("lower({column}) LIKE "))
+                        .push_bind(folded.clone())
+                        .push(" ESCAPE '\\' OR ")
+                        .push(column)
+                        .push(" LIKE ")
+                        .push_bind(typed.clone())
+                        .push(" ESCAPE '\\'");
+                }
+                query.push(")");
+            }
+        };
+        let from = "FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id";
+        let mut count = sqlx::QueryBuilder::<Db>::new(format!("SELECT COUNT(*) {from}"));
+        conditions(&mut count);
+        let total: i64 = count
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .context("counting hub orders")?;
+        let columns = super::orders::SUMMARY_COLUMNS;
+        let mut page = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT {columns}, {ACCESS_COLUMNS}, COALESCE(c.name, o.customer_name) AS org_name {from}"
+        ));
+        conditions(&mut page);
+        page.push(" ORDER BY org_name, o.created_at, o.id LIMIT ")
+            .push_bind(i64::from(crate::hub::PAGE_SIZE))
+            .push(" OFFSET ")
+            .push_bind(filter.offset() as i64);
+        let rows = page
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .context("loading a hub page")?;
+        let rows = rows
+            .iter()
             .map(|row| {
                 Ok((
                     row.try_get("org_name")?,
@@ -316,7 +353,8 @@ impl Store {
                     access_from_row(row)?,
                 ))
             })
-            .collect()
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok((rows, total as u64))
     }
 
     /// "Forgot password?": a single-use reset link by email when the address
@@ -489,4 +527,13 @@ impl Store {
         tx.commit().await.map_err(unexpected)?;
         Ok(())
     }
+}
+
+/// A LIKE pattern matching `text` anywhere, its wildcards escaped with `\`.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
