@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 LEPTOS_FLAGS := --release --precompress --split
 DB ?= $(CURDIR)/setup-now.db
 
-.PHONY: run test tools build release lint unit cluster-test wasm-test e2e api-contract bench clean-db fmt
+.PHONY: run test tools build release lint unit cluster-test wasm-test e2e api-contract bench email-screenshots clean-db fmt
 
 tools:
 	@scripts/ensure-tools.sh
@@ -56,3 +56,7 @@ test: lint unit cluster-test wasm-test e2e api-contract
 
 bench: release
 	scripts/bench.sh
+
+# docs/invitation-email-{en,cs}.png: the invitation's HTML part in Chromium.
+email-screenshots: release
+	scripts/e2e.sh --exec sh -c 'node end2end/docs/email-screenshots.cjs "$$BASE_URL" docs'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Playwright suite against the release server, started on a free port
 # with a fresh database and development hooks on, and stopped afterwards
-# whatever the result.
+# whatever the result. `--exec CMD ARGS...` runs CMD instead, with BASE_URL set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +40,13 @@ done
 curl -fsS "${BASE_URL}/healthz" >/dev/null || { echo "e2e: server not healthy" >&2; cat "${WORK}/server.log" >&2; exit 1; }
 
 status=0
-(cd end2end && BASE_URL="$BASE_URL" npx playwright test "$@") || status=$?
+if [ "${1:-}" = "--exec" ]; then
+  # Another program against the same server: scripts/e2e.sh --exec CMD ARGS...
+  shift
+  BASE_URL="$BASE_URL" "$@" || status=$?
+else
+  (cd end2end && BASE_URL="$BASE_URL" npx playwright test "$@") || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   echo "e2e: server log (last 80 lines):" >&2
   tail -n 80 "${WORK}/server.log" >&2

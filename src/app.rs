@@ -57,11 +57,14 @@ pub fn App() -> impl IntoView {
             <Stylesheet id="leptos" href="/pkg/setup-now.css" />
             <AppTitle />
             <Router>
-                <a class="skip" href="#main">
+                // `rel="external"`: the router would take the click, scroll
+                // and leave focus on the link; the browser moves focus into
+                // `main` (focusable for that, not in the tab order).
+                <a class="skip" href="#main" rel="external">
                     {move || t_string!(use_i18n(), app.skip)}
                 </a>
                 <Header />
-                <main id="main">
+                <main id="main" tabindex="-1">
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=Home />
                         <Route path=StaticSegment("mailbox") view={Lazy::<MailboxRoute>::new()} />

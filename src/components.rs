@@ -221,6 +221,46 @@ pub fn FieldMessage(
     }
 }
 
+/// Whether keyboard focus is on nothing in particular (the body, or an
+/// element no longer in the page): after the focused control went away, or a
+/// page replaced the one it was on.
+#[cfg(feature = "hydrate")]
+pub fn focus_is_lost() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| {
+            d.active_element()
+                .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body") || !e.is_connected())
+        })
+}
+
+/// Moves focus to `target` once it is shown, if focus is lost by then
+/// ([`focus_is_lost`]). Checked a frame later: when the router swaps pages,
+/// the new page's effects run while the old page, and the control that had
+/// focus there, are still in the document.
+#[cfg(feature = "hydrate")]
+pub fn focus_when_lost<E>(target: NodeRef<E>)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + AsRef<web_sys::HtmlElement> + 'static,
+{
+    Effect::new(move |_| {
+        if target.get().is_some() {
+            request_animation_frame(move || {
+                if let Some(el) = target.get_untracked()
+                    && focus_is_lost()
+                {
+                    let _ = AsRef::<web_sys::HtmlElement>::as_ref(&el).focus();
+                }
+            });
+        }
+    });
+}
+
+/// Focus is the browser's business.
+#[cfg(not(feature = "hydrate"))]
+pub fn focus_when_lost<E: leptos::html::ElementType>(_target: NodeRef<E>) {}
+
 /// Moves focus to `heading` whenever `current` changes (not on first render),
 /// so that keyboard and screen reader users land on the new step.
 pub fn focus_on_change<T>(heading: NodeRef<leptos::html::H2>, current: Memo<T>)

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::components::{
     ErrorBanner, FieldMessage, StepIndicator, app_error_text, domain_error_text, focus_on_change,
-    sleep_ms,
+    focus_when_lost, sleep_ms,
 };
 use crate::domain::{AnnouncementLanguage, PstnConnection, Subdomain, TimeZone};
 use crate::error::{AppError, FieldError};
@@ -106,6 +106,9 @@ pub fn ServiceWizard(data: ServiceView) -> impl IntoView {
     });
     let heading = NodeRef::<leptos::html::H2>::new();
     focus_on_change(heading, current);
+    // Arriving from another page (the setup wizard's password form), focus
+    // is on nothing: it goes to the step heading, as on every step change.
+    focus_when_lost(heading);
     let go = move |delta: isize| {
         index.update(|i| {
             *i = (*i as isize + delta).clamp(0, steps.with_value(|s| s.len() as isize - 1)) as usize
@@ -185,6 +188,15 @@ fn CallingStep(
             })
         })
     };
+    let invalid = move |field: &'static str| {
+        move || {
+            if errors.with(|e| e.iter().any(|e| e.field == field)) {
+                "true"
+            } else {
+                "false"
+            }
+        }
+    };
     let text = move |field: &'static str,
                      label: AnyView,
                      get: fn(&CallingInput) -> String,
@@ -195,6 +207,7 @@ fn CallingStep(
                 <label for=field>{label}</label>
                 <input id=field type="text" prop:value=move || input.with(get)
                     on:input=move |ev| { let v = event_target_value(&ev); input.update(|i| set(i, v)) }
+                    aria-invalid=invalid(field)
                     aria-describedby=error_id.clone() />
                 <FieldMessage id=error_id message=message(field) />
             </div>
@@ -242,7 +255,7 @@ fn CallingStep(
             {text("country", t!(i18n, service.country).into_any(), |i| i.country.clone(), |i, v| i.country = v)}
             <div class="field">
                 <label for="time_zone">{t!(i18n, service.time_zone)}</label>
-                <select id="time_zone" aria-describedby="time_zone-error" on:change=move |ev| { let v = event_target_value(&ev); input.update(|i| i.time_zone = v) }>
+                <select id="time_zone" aria-describedby="time_zone-error" aria-invalid=invalid("time_zone") on:change=move |ev| { let v = event_target_value(&ev); input.update(|i| i.time_zone = v) }>
                     {TimeZone::ALL.iter().map(|z| view! {
                         <option value=*z selected=move || input.with(|i| i.time_zone == *z)>{*z}</option>
                     }).collect_view()}
@@ -251,7 +264,7 @@ fn CallingStep(
             </div>
             <div class="field">
                 <label for="language">{t!(i18n, service.language)}</label>
-                <select id="language" aria-describedby="language-error" on:change=move |ev| { let v = event_target_value(&ev); input.update(|i| i.language = v) }>
+                <select id="language" aria-describedby="language-error" aria-invalid=invalid("language") on:change=move |ev| { let v = event_target_value(&ev); input.update(|i| i.language = v) }>
                     {AnnouncementLanguage::ALL.iter().map(|l| view! {
                         <option value=l.code() selected=move || input.with(|i| i.language == l.code())>{l.english_name()}</option>
                     }).collect_view()}
@@ -359,6 +372,10 @@ fn MeetingStep(
             <label for="subdomain">{t!(i18n, service.subdomain)}</label>
             <p class="hint">{t!(i18n, service.subdomain_hint)}</p>
             <input id="subdomain" type="text" autocomplete="off" prop:value=move || name.get() on:input=on_input
+                aria-invalid=move || {
+                    let refused = answer.with(|a| matches!(a, Some(Availability::Taken | Availability::Invalid(_))));
+                    if refused { "true" } else { "false" }
+                }
                 aria-describedby="subdomain-result" />
             <p id="subdomain-result" aria-live="polite">
                 {move || {
@@ -414,6 +431,9 @@ fn ProvisionStep(
     let busy = RwSignal::new(false);
     let banner = RwSignal::new(None::<AppError>);
     let billing = Memo::new(move |_| data.with(|d| d.billing_start_date.clone()));
+    // The button pressed is gone once billing started: focus goes to the news.
+    let started = NodeRef::<leptos::html::P>::new();
+    focus_when_lost(started);
     let press = move |_| {
         if busy.get_untracked() {
             return;
@@ -433,7 +453,7 @@ fn ProvisionStep(
         <p>{t!(i18n, service.provision_intro)}</p>
         {move || match billing.get() {
             Some(date) => view! {
-                <p class="notice" role="status">{t!(i18n, service.billing_started, date = move || date.clone())}</p>
+                <p class="notice" role="status" tabindex="-1" node_ref=started>{t!(i18n, service.billing_started, date = move || date.clone())}</p>
             }.into_any(),
             None => view! {
                 <div class="actions">
