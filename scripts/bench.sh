@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Prints setup-now's performance figures against its budgets. Measures, never
-# fails on a number: download sizes of the first wizard step, server-rendered
-# wizard page and live availability check latency under load (wrk, 64
-# connections, loopback), and one scheduler pass over 10k due orders among 1M.
+# Prints setup-now's performance figures against its budgets, beside a bare
+# Leptos 0.8 app (../shared/bench/leptos-baseline, built here in release the
+# way the project is built) measured in the same run with the same settings.
+# Measures, never fails on a number: download sizes of the first wizard step
+# and of every module, server-rendered pages and the live availability check
+# under load (wrk, one thread, 64 connections, 10 s, loopback), Lighthouse on
+# the first step, the server's resident memory before and after 100,000
+# requests, and one scheduler pass over 10k due orders among 1M. Ends with one
+# table of the budgets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # PostgreSQL figures need a server: the whole bench runs under with-postgres.sh
@@ -24,17 +29,59 @@ need() { # command, Debian package
 need wrk wrk
 need psql postgresql-client
 
+# Figures for the closing table, as "key value" lines.
+FIGURES=$(mktemp)
+fig() { echo "$1 $2" >>"$FIGURES"; }
+get() { awk -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "n/a" : v) }' "$FIGURES"; }
+# wrk, one thread, 64 connections, 10 s; prints its summary and records
+# <key>_rps and <key>_p99 (ms). Extra arguments go to wrk (-s script.lua).
+bench_wrk() { # key, url, wrk args...
+  local key=$1 url=$2 out
+  shift 2
+  out=$(wrk -t1 -c64 -d10s --latency "$@" "$url")
+  echo "$out" | grep -E "requests in|Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+  fig "${key}_rps" "$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')"
+  fig "${key}_p99" "$(echo "$out" | awk '$1 == "99%" { v = $2; m = 1;
+    if (v ~ /us$/) m = 0.001; else if (v ~ /ms$/) m = 1; else if (v ~ /s$/) m = 1000;
+    sub(/[a-z]+$/, "", v); printf "%.2f", v * m }')"
+  fig "${key}_requests" "$(echo "$out" | awk '/requests in/ { print $1 }')"
+}
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
 WORK=$(mktemp -d)
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 BASE="http://127.0.0.1:${PORT}"
 SERVER_PID=""
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+BASE_PID=""
+cleanup() {
+  for pid in "$SERVER_PID" "$BASE_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null; rm -rf "$WORK" "$FIGURES"
+}
 trap cleanup EXIT
+
+# The bare app, from a copy outside this repository (our .cargo/config.toml
+# must not apply to it) with a target dir of its own; cargo skips the build
+# when nothing changed.
+BASELINE_SRC="$(cd .. && pwd)/shared/bench/leptos-baseline"
+BASELINE="${SETUP_NOW_BASELINE_DIR:-$HOME/.cache/setup-now/baseline}"
+echo "== Building the bare Leptos app (${BASELINE_SRC}) in release"
+mkdir -p "$BASELINE"
+cp -r --no-preserve=mode "$BASELINE_SRC/." "$BASELINE/app"
+(cd "$BASELINE/app" && CARGO_TARGET_DIR="$BASELINE/target" LEPTOS_SITE_ROOT="$BASELINE/site" \
+  cargo leptos build --release --precompress 2>&1 | tail -n 2)
+BASE_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+BARE="http://127.0.0.1:${BASE_PORT}"
+(cd "$BASELINE/app" && LEPTOS_SITE_ADDR="127.0.0.1:${BASE_PORT}" LEPTOS_SITE_ROOT="$BASELINE/site" \
+  LEPTOS_OUTPUT_NAME=spike LEPTOS_ENV=PROD exec "$BASELINE/target/release/spike" >"$WORK/bare.log" 2>&1) &
+BASE_PID=$!
 SETUP_NOW_MODE=development SETUP_NOW_ADDR="127.0.0.1:${PORT}" SETUP_NOW_PUBLIC_URL="$BASE" \
 SETUP_NOW_DATABASE_URL="sqlite://${WORK}/bench.db" SETUP_NOW_DEMO_DATA=0 RUST_LOG=error \
 LEPTOS_SITE_ROOT="$SITE" "$BIN" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 100); do curl -fsS "$BARE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fsS "$BARE/healthz" >/dev/null || { echo "bench: the bare app does not answer" >&2; cat "$WORK/bare.log" >&2; exit 1; }
+fig rss_start "$(rss_kib "$SERVER_PID")"
 
 order() { # order number, provisioning contact
   curl -fsS -X POST "$BASE/api/orders" -H "Authorization: Bearer dev-commerce-token" -H 'content-type: application/json' -d '{
@@ -52,10 +99,11 @@ curl -fsS -X POST "$BASE/api/dev/clock" -H 'content-type: application/json' -d '
 curl -fsS -X POST "$BASE/api/dev/scheduler/run" >/dev/null
 LINK=$(link_for "bench@partner.example")
 
-echo "== Built assets in ${SITE}/pkg (raw, gzip -9, brotli 11)"
-node - "$SITE/pkg" <<'JS'
+assets() { # title, pkg folder, figure key
+echo "== $1 (raw, gzip -9, brotli 11)"
+node - "$2" "$3" "$FIGURES" <<'JS'
 const fs = require("fs"), zlib = require("zlib"), path = require("path");
-const [pkg] = process.argv.slice(2);
+const [pkg, key, figures] = process.argv.slice(2);
 const files = fs.readdirSync(pkg).filter(f => /\.(js|wasm|css)$/.test(f)).sort();
 let total = { raw: 0, gz: 0, br: 0 };
 for (const f of files) {
@@ -66,15 +114,25 @@ for (const f of files) {
   console.log(`${f.padEnd(44)} raw ${String(b.length).padStart(9)}  gzip ${String(gz).padStart(8)}  brotli ${String(br).padStart(8)}`);
 }
 console.log(`${"all assets".padEnd(44)} raw ${String(total.raw).padStart(9)}  gzip ${String(total.gz).padStart(8)}  brotli ${String(total.br).padStart(8)}`);
+fs.appendFileSync(figures, `${key}_all_br ${total.br}\n`);
 JS
+}
+assets "setup-now's assets in ${SITE}/pkg, every module" "$SITE/pkg" app
+assets "The bare app's assets" "$BASELINE/site/pkg" bare
 
 echo "== What the first wizard step downloads until it is interactive, in Chromium (budget: 150 KB brotli)"
-(cd end2end && node bench/first-step.cjs "$LINK")
+(cd end2end && node bench/first-step.cjs "$LINK") | tee "$WORK/first-step"
+fig app_first_br "$(awk '/^total/ { for (i = 1; i <= NF; i++) if ($i == "brotli-11") print $(i + 1) }' "$WORK/first-step")"
+echo "== What the bare app downloads until it is interactive, in Chromium"
+(cd end2end && node bench/first-step.cjs "$BARE/" --no-interaction) | tee "$WORK/bare-first"
+fig bare_first_br "$(awk '/^total/ { for (i = 1; i <= NF; i++) if ($i == "brotli-11") print $(i + 1) }' "$WORK/bare-first")"
 
-echo "== Server-rendered wizard page on SQLite, 64 connections, 10 s (budget: p99 <= 10 ms)"
-wrk -t2 -c64 -d10s --latency "$LINK" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+echo "== Server-rendered page of the bare app, wrk -t1 -c64 -d10s"
+bench_wrk bare "$BARE/"
+echo "== Server-rendered wizard page on SQLite, wrk -t1 -c64 -d10s (budget: p99 <= 10 ms, >= 0.8x the bare app)"
+bench_wrk wizard "$LINK"
 
-echo "== Live availability check, 64 connections, 10 s (budget: p99 <= 5 ms)"
+echo "== Live availability check, wrk -t1 -c64 -d10s (budget: p99 <= 5 ms)"
 # The check answers signed-in users only: set up a second order through the
 # wizard's server functions and create its password to get a session.
 order "BENCH-2" "bench2@partner.example"
@@ -99,7 +157,7 @@ wrk.headers["Cookie"] = "$COOKIE"
 LUA
 curl -fsS -b "$WORK/jar" -d "name=bench-site" "$BASE/api/service/subdomain" | grep -q Available \
   || { echo "bench: the availability check does not answer" >&2; exit 1; }
-wrk -t2 -c64 -d10s --latency -s "$WORK/check.lua" "$BASE/api/service/subdomain" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+bench_wrk check "$BASE/api/service/subdomain" -s "$WORK/check.lua"
 
 echo "== Hub, first page of a partner with 2,000 orders, 1 connection, 5 s (budget: < 100 ms)"
 # 2,000 more orders of the partner signed in above (party P-BENCH-2).
@@ -136,18 +194,57 @@ wrk.headers["Cookie"] = "$COOKIE"
 LUA
 wrk -t1 -c1 -d5s --latency -s "$WORK/hub-page.lua" "$BASE/hub" | grep -E "Requests/sec|50%|99%|Non-2xx" || true
 
+echo "== Resident memory of the server (SQLite), after start and after each 100,000 requests to the wizard page"
+echo "after start: $(get rss_start) KiB"
+for round in 1 2; do
+  served=0
+  while [ "$served" -lt 100000 ]; do
+    n=$(wrk -t1 -c64 -d5s "$LINK" | awk '/requests in/ { print $1 }')
+    served=$((served + ${n:-0}))
+  done
+  fig "rss_${round}00k" "$(rss_kib "$SERVER_PID")"
+  echo "after $((round * 100))k more requests: $(get "rss_${round}00k") KiB"
+done
+
+echo "== Lighthouse 12.2.3 on the first wizard step, headless Chromium (budget: performance >= 98 desktop / >= 90 mobile, accessibility 100)"
+LH=end2end/lighthouse
+if [ ! -x "$LH/node_modules/.bin/lighthouse" ] || [ "$LH/package-lock.json" -nt "$LH/node_modules/.package-lock.json" ]; then
+  (cd "$LH" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+for preset in desktop mobile; do
+  # The mobile figures are Lighthouse's default (a mid-range phone on slow 4G, simulated).
+  flags=(); [ "$preset" = desktop ] && flags=(--preset=desktop)
+  CHROME_PATH="${CHROMIUM:-/usr/bin/chromium}" "$LH/node_modules/.bin/lighthouse" "$LINK" "${flags[@]}" \
+    --only-categories=performance,accessibility --output=json --output-path="$WORK/lh-$preset.json" \
+    --chrome-flags="--headless=new --no-sandbox --disable-gpu" --quiet \
+    || echo "bench: lighthouse ($preset) failed" >&2
+  node - "$WORK/lh-$preset.json" "$preset" "$FIGURES" <<'JS' || true
+const fs = require("fs");
+const [file, preset, figures] = process.argv.slice(2);
+const r = JSON.parse(fs.readFileSync(file, "utf8"));
+const perf = Math.round(r.categories.performance.score * 100);
+const a11y = Math.round(r.categories.accessibility.score * 100);
+const lcp = r.audits["largest-contentful-paint"].numericValue;
+const tbt = r.audits["total-blocking-time"].numericValue;
+console.log(`${preset}: performance ${perf}, accessibility ${a11y}, LCP ${lcp.toFixed(0)} ms, TBT ${tbt.toFixed(0)} ms`);
+fs.appendFileSync(figures, `lh_${preset}_perf ${perf}\nlh_${preset}_a11y ${a11y}\nlh_${preset}_lcp ${lcp.toFixed(0)}\n`);
+JS
+done
+
 echo "== Scheduler pass (budget: <= 2 s for 10k due among 1M)"
 # A target dir of its own: a bench build beside the release server build in
 # target/release writes a second setup-now library over the first (cargo's
 # "output filename collision") and the link fails.
-CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/bench" cargo bench --quiet --features ssr --bench scheduler
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/bench" cargo bench --quiet --features ssr --bench scheduler | tee "$WORK/scheduler"
 
 echo "== Server-rendered wizard page on PostgreSQL, 64 connections, 10 s (budget: p99 <= 10 ms)"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
 PGDB="setup_now_bench_ssr_$$"
 psql "$SETUP_NOW_TEST_POSTGRES_URL" -qc "CREATE DATABASE $PGDB"
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null
+  for pid in "$SERVER_PID" "$BASE_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -f "$FIGURES"
   psql "$SETUP_NOW_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -159,4 +256,27 @@ for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sl
 order "BENCH-PG" "bench-pg@partner.example"
 curl -fsS -X POST "$BASE/api/dev/clock" -H 'content-type: application/json' -d '{"now":"2026-12-01T09:00:00Z"}' >/dev/null
 curl -fsS -X POST "$BASE/api/dev/scheduler/run" >/dev/null
-wrk -t2 -c64 -d10s --latency "$(link_for "bench-pg@partner.example")" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+bench_wrk wizard_pg "$(link_for "bench-pg@partner.example")"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+kb() { awk -v a="$1" 'BEGIN { if (a + 0 > 0) printf "%.1f KB", a / 1000; else print "n/a" }'; }
+echo
+echo "== Summary: setup-now beside the bare Leptos 0.8 app, same run"
+{
+  printf '%s|%s|%s|%s|%s\n' "figure" "setup-now" "bare app" "ratio" "budget"
+  printf '%s|%s|%s|%s|%s\n' "first step until interactive, brotli" "$(kb "$(get app_first_br)")" "$(kb "$(get bare_first_br)")" \
+    "$(ratio "$(get app_first_br)" "$(get bare_first_br)")" "<= 150 KB, <= 1.1x"
+  printf '%s|%s|%s|%s|%s\n' "every module (js+wasm+css), brotli" "$(kb "$(get app_all_br)")" "$(kb "$(get bare_all_br)")" \
+    "$(ratio "$(get app_all_br)" "$(get bare_all_br)")" "<= 2x"
+  printf '%s|%s|%s|%s|%s\n' "SSR req/s (wizard page / bare /)" "$(get wizard_rps)" "$(get bare_rps)" \
+    "$(ratio "$(get wizard_rps)" "$(get bare_rps)")" ">= 0.8x"
+  printf '%s|%s|%s|%s|%s\n' "SSR p99 ms, SQLite" "$(get wizard_p99)" "$(get bare_p99)" "" "<= 10"
+  printf '%s|%s|%s|%s|%s\n' "SSR p99 ms, PostgreSQL" "$(get wizard_pg_p99)" "" "" "<= 10"
+  printf '%s|%s|%s|%s|%s\n' "SSR req/s, PostgreSQL" "$(get wizard_pg_rps)" "" "$(ratio "$(get wizard_pg_rps)" "$(get bare_rps)")" ""
+  printf '%s|%s|%s|%s|%s\n' "availability check p99 ms" "$(get check_p99)" "" "" "<= 5"
+  printf '%s|%s|%s|%s|%s\n' "Lighthouse desktop perf / a11y" "$(get lh_desktop_perf) / $(get lh_desktop_a11y)" "" "" ">= 98 / 100"
+  printf '%s|%s|%s|%s|%s\n' "Lighthouse mobile perf / a11y" "$(get lh_mobile_perf) / $(get lh_mobile_a11y)" "" "" ">= 90 / 100"
+  printf '%s|%s|%s|%s|%s\n' "LCP ms desktop / mobile" "$(get lh_desktop_lcp) / $(get lh_mobile_lcp)" "" "" ""
+  printf '%s|%s|%s|%s|%s\n' "RSS KiB: start, +100k, +200k req" "$(get rss_start), $(get rss_100k), $(get rss_200k)" "" "" "no growth"
+} | column -t -s '|'
+grep -E "scheduler pass" "$WORK/scheduler" | sed 's/^/scheduler: /' || true

@@ -2,6 +2,8 @@
 // hydrated (interactive), and prints every response it needed with the bytes
 // that crossed the wire (as the server compressed them) and the same bytes
 // compressed with brotli at quality 11. Usage: node first-step.cjs <url>
+// [--no-interaction] (for a page without the wizard's radio buttons: the bare
+// app, measured the same way).
 const { chromium } = require("@playwright/test");
 const zlib = require("zlib");
 
@@ -29,7 +31,7 @@ const zlib = require("zlib");
   });
   await page.goto(url);
   await page.locator('html[data-hydrated="true"]').waitFor({ timeout: 30_000 });
-  await page.getByRole("radio").first().check();
+  if (!process.argv.includes("--no-interaction")) await page.getByRole("radio").first().check();
   const rows = await Promise.all(seen);
   const total = { raw: 0, wire: 0, br11: 0 };
   for (const r of rows) {

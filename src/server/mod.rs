@@ -24,6 +24,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::IntoResponse,
     routing::get,
+    serve::ListenerExt,
 };
 use config::Config;
 use leptos::prelude::*;
@@ -43,6 +44,21 @@ pub fn init_tracing() {
         .with_env_filter(filter)
         .with_target(false)
         .try_init();
+}
+
+/// Connections accepted from `listener` send each write at once (TCP_NODELAY).
+/// Pages stream in several writes (the shell, then each resolved Suspense):
+/// with Nagle's algorithm a write waits for the client's delayed ACK, 40 ms a
+/// page (the hub's page measured 44 ms a request, 0.5 ms without).
+fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    fn set_nodelay(tcp: &mut tokio::net::TcpStream) {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("TCP_NODELAY: {e}");
+        }
+    }
+    listener.tap_io(set_nodelay)
 }
 
 /// Reads the environment, then serves until the process is stopped.
@@ -121,6 +137,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("binding {}", state.config.addr))?;
     let addr = listener.local_addr()?;
+    let listener = without_nagle(listener);
     let app = router(state.clone());
     let handle = tokio::spawn(async move {
         axum::serve(
@@ -187,4 +204,19 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .merge(pkg);
     guard::layers(app, &guarded_state).layer(CompressionLayer::new().br(true).gzip(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::serve::Listener;
+
+    #[tokio::test]
+    async fn accepted_connections_send_without_waiting_for_acks() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut listener = super::without_nagle(listener);
+        let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (stream, _) = listener.accept().await;
+        assert!(stream.nodelay().unwrap());
+    }
 }
