@@ -30,6 +30,7 @@ fmt:
 lint: tools
 	cargo fmt --check
 	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --features ssr --test cluster -- -D warnings
 	cargo clippy --features hydrate,split --lib --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests, then the story suite on SQLite and on PostgreSQL.

@@ -379,7 +379,8 @@ async fn three_instances_invite_each_order_once_and_a_kill_loses_nothing() {
     println!(
         "cluster run 2: {ORDERS} more orders; instance 1 killed with SIGKILL 25 ms into a pass (it answered: \
          {victim_answered}); {} invited by it before the kill, {left_by_kill} left; the two others then invited \
-         {first} at once, {after_kill} remained for the rounds after the restart ({rounds} rounds in all); \
+         {first} at once, {after_kill} remained for the rounds after the restart ({rounds} rounds in all, \
+         {invited} invited after the kill); \
          {total} invitations enqueued in all (expected {}); {delivered} SMTP deliveries in both runs, \
          {distinct} distinct, {duplicated} duplicated (allowed only for emails whose sender died holding the \
          {LEASE_SECS} s lease)",
