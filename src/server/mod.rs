@@ -165,9 +165,22 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The app's routes, generated once per process. While leptos generates
+/// them it sets a process-global flag (leptos_server's resource-load
+/// suppression) under which a `Resource` first polled in that window waits
+/// for ever (leptos-rs/leptos#4773). One server per process generates once
+/// before serving; the story tests start many servers in one process, and a
+/// page rendered by one test while another started its server never finished
+/// (the 200-requests test hung in about 1 full-suite run in 4).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let pkg_dir = format!(
         "{}/{}",
         state.leptos_options.site_root, state.leptos_options.site_pkg_dir

@@ -5,11 +5,10 @@
 use super::*;
 
 use super::Conn;
-use super::people::{org_of_party, owner_of};
 use super::{Store, insert_link, parse_ts, ts, unexpected};
 use crate::error::{AppError, Refusal};
 use crate::server::{mail, tokens};
-use crate::wizard::machine::{Audience, Owner, SetupContext};
+use crate::wizard::machine::{Audience, SetupContext};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -57,21 +56,36 @@ pub(crate) async fn usable_link(
 /// transaction too, so the commit plans with what is true then).
 pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupContext, AppError> {
     use crate::wizard::machine::OrgView;
+    // One read for the order, its customer organization, the partner
+    // organization of its party and whom the link's address belongs to: every
+    // round trip to the database is a large part of serving the wizard page.
     let order = sqlx::query(
         "SELECT o.*, c.name AS c_name, c.country AS c_country, c.address AS c_address, \
-         (c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL) AS c_editable \
-         FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id WHERE o.id = $1",
+         (c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL) AS c_editable, \
+         p.name AS p_name, p.country AS p_country, \
+         u.partner_org_id AS u_partner_org_id, u.customer_org_id AS u_customer_org_id, \
+         uc.name AS uc_name, uc.country AS uc_country, uc.address AS uc_address \
+         FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
+         LEFT JOIN partner_orgs p ON p.party_id = o.partner_party_id \
+         LEFT JOIN users u ON u.email = $2 \
+         LEFT JOIN customer_orgs uc ON uc.id = u.customer_org_id \
+         WHERE o.id = $1",
     )
     .bind(&link.order_id)
+    .bind(&link.email)
     .fetch_one(&mut *conn)
     .await
     .map_err(unexpected)?;
     let services = super::orders::services_of(&mut *conn, &link.order_id)
         .await
         .map_err(unexpected)?;
-    let partner_org = org_of_party(conn, order.get("partner_party_id"))
-        .await?
-        .map(|(_, v)| v);
+    let partner_org = order
+        .get::<Option<String>, _>("p_name")
+        .map(|name| OrgView {
+            name,
+            country: order.get("p_country"),
+            address: None,
+        });
     let (customer_org, customer_org_editable, link_is_partner_user) = match link.audience {
         Audience::Customer => (
             order
@@ -85,14 +99,25 @@ pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupCon
             false,
         ),
         // The link's own address: on the customer path it is the customer
-        // administrator, who verifies their organization if they have one.
-        Audience::Partner => match owner_of(conn, &link.email, None).await? {
-            Owner::Customer { org, .. } => {
-                (Some(customer_org_view(conn, &org).await?), false, false)
+        // administrator, who verifies their organization if they have one
+        // (who an address belongs to is decided as in `owner_of`).
+        Audience::Partner => {
+            let partner: Option<String> = order.get("u_partner_org_id");
+            let customer: Option<String> = order.get("u_customer_org_id");
+            match (partner, customer) {
+                (Some(_), _) => (None, false, true),
+                (None, Some(_)) => (
+                    Some(OrgView {
+                        name: order.get("uc_name"),
+                        country: order.get("uc_country"),
+                        address: order.get("uc_address"),
+                    }),
+                    false,
+                    false,
+                ),
+                (None, None) => (None, false, false),
             }
-            Owner::Partner { .. } => (None, false, true),
-            Owner::Nobody => (None, false, false),
-        },
+        }
     };
     Ok(SetupContext {
         audience: link.audience,
