@@ -1,6 +1,6 @@
 import { test, expect, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
 import { expectAccessible, texts, type Lang } from "./a11y";
-import { invitedOrder, mailbox, open, unique } from "./helpers";
+import { invitedOrder, linkIn, mailbox, open, unique } from "./helpers";
 import { createPassword, PASSWORD, selfSetup } from "./flows";
 
 // Issue 14, accessibility:
@@ -14,22 +14,6 @@ import { createPassword, PASSWORD, selfSetup } from "./flows";
 
 function address(tag: string, domain = "customer.example") {
   return `${tag}-${unique("a").toLowerCase()}@${domain}`;
-}
-
-/** The newest link with `text` sent to `to`, waiting for it to arrive. */
-async function linkIn(request: APIRequestContext, to: string, text: string) {
-  let href: string | undefined;
-  await expect
-    .poll(async () => {
-      href = (await mailbox(request, to))
-        .flatMap((m) => m.links)
-        .filter((l) => l.text === text)
-        .map((l) => l.href)
-        .pop();
-      return href;
-    })
-    .toBeTruthy();
-  return href!;
 }
 
 /** A browser context that speaks `lang`: the cookie the language switch sets. */

@@ -71,21 +71,25 @@ export async function mailbox(request: APIRequestContext, to: string): Promise<M
   return response.json();
 }
 
-/** The newest "Set Up Now" link sent to `to`, waiting for it to arrive. */
-export async function setUpNowLink(request: APIRequestContext, to: string): Promise<string> {
+/** The newest link with `text` sent to `to`, waiting for it to arrive. */
+export async function linkIn(request: APIRequestContext, to: string, text: string): Promise<string> {
   let href: string | undefined;
   await expect
     .poll(async () => {
-      const mails = await mailbox(request, to);
-      href = mails
+      href = (await mailbox(request, to))
         .flatMap((m) => m.links)
-        .filter((l) => l.text === "Set Up Now")
+        .filter((l) => l.text === text)
         .map((l) => l.href)
         .pop();
       return href;
     })
     .toBeTruthy();
   return href!;
+}
+
+/** The newest "Set Up Now" link sent to `to`, waiting for it to arrive. */
+export async function setUpNowLink(request: APIRequestContext, to: string): Promise<string> {
+  return linkIn(request, to, "Set Up Now");
 }
 
 /** An order placed and invited; returns its body and the contact's link. */

@@ -1,5 +1,5 @@
 import { test, expect, type Browser, type Page } from "@playwright/test";
-import { invitedOrder, mailbox, next, open, setUpNowLink, unique } from "./helpers";
+import { invitedOrder, linkIn, mailbox, next, open, setUpNowLink, unique } from "./helpers";
 import {
   adminThroughReview,
   chooseSelfSetup,
@@ -18,22 +18,6 @@ function address(tag: string, domain = "customer.example") {
 async function freshPage(browser: Browser, baseURL: string | undefined) {
   const context = await browser.newContext({ baseURL });
   return { context, page: await context.newPage() };
-}
-
-/** The newest link with `text` sent to `to`, waiting for it to arrive. */
-async function linkIn(request: Parameters<typeof mailbox>[0], to: string, text: string) {
-  let href: string | undefined;
-  await expect
-    .poll(async () => {
-      href = (await mailbox(request, to))
-        .flatMap((m) => m.links)
-        .filter((l) => l.text === text)
-        .map((l) => l.href)
-        .pop();
-      return href;
-    })
-    .toBeTruthy();
-  return href!;
 }
 
 /** Partner `partyId` sets up a first order with `admin` as customer administrator. */
