@@ -2,7 +2,7 @@
 //! emails written for it and the status events sent to the commerce system,
 //! with their delivery state; "Download CSV" exports the entries.
 
-use crate::components::app_error_text;
+use crate::components::LoadRefused;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -143,12 +143,7 @@ pub fn ActivityPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(view) => view! { <Activity view /> }.into_any(),
-                        Err(AppError::Unauthorized) => view! {
-                            <p>{t!(i18n, service.sign_in_needed)}</p>
-                            <a class="button" href="/hub">{t!(i18n, hub.sign_in)}</a>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &error)}</p> }.into_any(),
+                        Err(error) => view! { <LoadRefused error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -221,6 +221,22 @@ pub fn FieldMessage(
     }
 }
 
+/// What a page for signed-in people shows when its data was refused: the way
+/// to sign in, or the refusal itself.
+#[component]
+pub fn LoadRefused(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    match error {
+        AppError::Unauthorized => view! {
+            <p>{t!(i18n, service.sign_in_needed)}</p>
+            <a class="button" href="/hub">{t!(i18n, hub.sign_in)}</a>
+        }
+        .into_any(),
+        error => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &error)}</p> }
+            .into_any(),
+    }
+}
+
 /// Whether keyboard focus is on nothing in particular (the body, or an
 /// element no longer in the page): after the focused control went away, or a
 /// page replaced the one it was on.

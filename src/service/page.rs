@@ -5,7 +5,7 @@ use super::{
     reserve_subdomain, save_calling,
 };
 use crate::components::{
-    ErrorBanner, FieldMessage, StepIndicator, app_error_text, domain_error_text, focus_on_change,
+    ErrorBanner, FieldMessage, LoadRefused, StepIndicator, domain_error_text, focus_on_change,
     focus_when_lost, sleep_ms,
 };
 use crate::domain::{AnnouncementLanguage, PstnConnection, Subdomain, TimeZone};
@@ -79,12 +79,7 @@ pub fn ServicePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match view_data.await {
                         Ok(data) => view! { <ServiceWizard data /> }.into_any(),
-                        Err(AppError::Unauthorized) => view! {
-                            <p>{t!(i18n, service.sign_in_needed)}</p>
-                            <a class="button" href="/hub">{t!(i18n, hub.sign_in)}</a>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &error)}</p> }.into_any(),
+                        Err(error) => view! { <LoadRefused error /> }.into_any(),
                     }
                 })}
             </Suspense>
