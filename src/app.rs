@@ -52,55 +52,120 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let app = || {
+        view! {
+            <I18nContextProvider>
+                {unpaused(|| {
+                    view! {
+                        <Stylesheet id="leptos" href="/pkg/setup-now.css" />
+                        <AppTitle />
+                        <Router>
+                            // `rel="external"`: the router would take the click, scroll
+                            // and leave focus on the link; the browser moves focus into
+                            // `main` (focusable for that, not in the tab order).
+                            <a class="skip" href="#main" rel="external">
+                                {move || t_string!(use_i18n(), app.skip)}
+                            </a>
+                            <Header />
+                            <main id="main" tabindex="-1">
+                                <AppRoutes />
+                            </main>
+                        </Router>
+                    }
+                })}
+            </I18nContextProvider>
+        }
+    };
+    // On the server the translation provider gets an owner of its own, held
+    // by the page for the request, so that pausing it (see `unpaused`)
+    // touches nothing else of the request.
+    #[cfg(feature = "ssr")]
+    {
+        let provider = Owner::new();
+        leptos::tachys::reactive_graph::OwnedView::new_with_owner(provider.with(app), provider)
+    }
+    #[cfg(not(feature = "ssr"))]
+    app()
+}
+
+/// The translation provider's children. On the server they get an owner of
+/// their own, and the provider's owner, with the effects it has just started,
+/// is paused. leptos_i18n 0.6 starts an isomorphic effect (it writes the
+/// language cookie) as a task that reads the locale signal when a worker
+/// polls it; when the request's owner was disposed meanwhile (the page was
+/// already sent), the read panicked ("reactive value already disposed": about
+/// one page in 3,000 under load). A paused effect's task never runs its body
+/// and ends when the effect is disposed. Nothing is lost: that cookie is
+/// never sent from the server (the page has gone by then), and the browser
+/// runs the provider unpaused.
+fn unpaused<V: IntoView>(children: impl FnOnce() -> V) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let own = Owner::new();
+        if let Some(provider) = own.parent() {
+            provider.pause();
+            own.resume();
+        }
+        leptos::tachys::reactive_graph::OwnedView::new_with_owner(own.with(children), own)
+    }
+    #[cfg(not(feature = "ssr"))]
+    children()
+}
+
+/// The route table (inside the [`Router`] of [`App`]).
+#[component]
+pub fn AppRoutes() -> impl IntoView {
     view! {
-        <I18nContextProvider>
-            <Stylesheet id="leptos" href="/pkg/setup-now.css" />
-            <AppTitle />
-            <Router>
-                // `rel="external"`: the router would take the click, scroll
-                // and leave focus on the link; the browser moves focus into
-                // `main` (focusable for that, not in the tab order).
-                <a class="skip" href="#main" rel="external">
-                    {move || t_string!(use_i18n(), app.skip)}
-                </a>
-                <Header />
-                <main id="main" tabindex="-1">
-                    <Routes fallback=NotFound>
-                        <Route path=StaticSegment("") view=Home />
-                        <Route path=StaticSegment("mailbox") view={Lazy::<MailboxRoute>::new()} />
-                        <Route path=StaticSegment("commerce") view={Lazy::<CommerceRoute>::new()} />
-                        <Route path=StaticSegment("hub") view={Lazy::<HubRoute>::new()} />
-                        <Route
-                            path=(StaticSegment("hub"), StaticSegment("forgot"))
-                            view={Lazy::<ForgotRoute>::new()}
-                        />
-                        <Route
-                            path=(StaticSegment("reset"), ParamSegment("token"))
-                            view={Lazy::<ResetRoute>::new()}
-                            ssr=SsrMode::Async
-                        />
-                        <Route
-                            path=(StaticSegment("activity"), ParamSegment("order_id"))
-                            view={Lazy::<ActivityRoute>::new()}
-                        />
-                        <Route
-                            path=(StaticSegment("approve"), ParamSegment("token"))
-                            view={Lazy::<ApproveRoute>::new()}
-                            ssr=SsrMode::Async
-                        />
-                        <Route
-                            path=(StaticSegment("service"), ParamSegment("order_id"))
-                            view={Lazy::<ServiceRoute>::new()}
-                        />
-                        <Route
-                            path=(StaticSegment("setup"), ParamSegment("token"))
-                            view=SetupPage
-                            ssr=SsrMode::Async
-                        />
-                    </Routes>
-                </main>
-            </Router>
-        </I18nContextProvider>
+        <Routes fallback=NotFound>
+            <Route path=StaticSegment("") view=Home />
+            <Route path=StaticSegment("mailbox") view={Lazy::<MailboxRoute>::new()} />
+            <Route path=StaticSegment("commerce") view={Lazy::<CommerceRoute>::new()} />
+            <Route path=StaticSegment("hub") view={Lazy::<HubRoute>::new()} />
+            <Route
+                path=(StaticSegment("hub"), StaticSegment("forgot"))
+                view={Lazy::<ForgotRoute>::new()}
+            />
+            <Route
+                path=(StaticSegment("reset"), ParamSegment("token"))
+                view={Lazy::<ResetRoute>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route
+                path=(StaticSegment("activity"), ParamSegment("order_id"))
+                view={Lazy::<ActivityRoute>::new()}
+            />
+            <Route
+                path=(StaticSegment("approve"), ParamSegment("token"))
+                view={Lazy::<ApproveRoute>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route
+                path=(StaticSegment("service"), ParamSegment("order_id"))
+                view={Lazy::<ServiceRoute>::new()}
+            />
+            <Route
+                path=(StaticSegment("setup"), ParamSegment("token"))
+                view=SetupPage
+                ssr=SsrMode::Async
+            />
+        </Routes>
+    }
+}
+
+/// What the server generates its route list from: the router and the route
+/// table, without the translation provider around them. The provider starts an
+/// isomorphic effect (leptos_i18n 0.6's language cookie) as a task that reads
+/// the locale signal when first polled; route generation disposes its owner
+/// as soon as the list is made, so on a multi-threaded runtime that task,
+/// polled a moment later, panicked ("reactive value already disposed") in
+/// about one start in twenty. Route generation needs no translations: no page
+/// is rendered, only the table is read.
+#[cfg(feature = "ssr")]
+pub fn route_table() -> impl IntoView {
+    view! {
+        <Router>
+            <AppRoutes />
+        </Router>
     }
 }
 

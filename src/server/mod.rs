@@ -16,7 +16,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod webhooks;
 
-use crate::app::{App, shell};
+use crate::app::{route_table, shell};
 use anyhow::Context;
 use axum::{
     Router,
@@ -175,7 +175,13 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+    ROUTES.get_or_init(generate_routes).clone()
+}
+
+/// The route list, generated from the route table alone (see [`route_table`]
+/// for why not from the whole app).
+fn generate_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    generate_route_list(route_table)
 }
 
 /// The whole HTTP surface.
@@ -222,6 +228,23 @@ pub fn router(state: AppState) -> Router {
 #[cfg(test)]
 mod tests {
     use axum::serve::Listener;
+
+    /// A task that route generation spawns outlives its reactive owner,
+    /// which is disposed as soon as the list is made; leptos_i18n's
+    /// language-cookie effect was such a task, and when a worker polled it
+    /// after the disposal it read the disposed locale signal and panicked
+    /// (one server start in twenty). On this current-thread runtime nothing
+    /// spawned has run yet when generation returns, so whatever it left
+    /// behind is still counted.
+    #[tokio::test]
+    async fn route_generation_leaves_no_task_behind() {
+        let routes = super::generate_routes();
+        assert!(routes.iter().any(|r| r.path().starts_with("/setup/")));
+        let left = tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks();
+        assert_eq!(left, 0, "tasks spawned by route generation are still alive");
+    }
 
     #[tokio::test]
     async fn accepted_connections_send_without_waiting_for_acks() {
