@@ -72,6 +72,15 @@ pub struct Service {
     pub quantity: Quantity,
 }
 
+/// Why a posted order body was refused; nothing is stored for either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeError {
+    /// The body is not JSON; serde_json's reason.
+    NotJson(String),
+    /// The JSON names invalid fields, each one.
+    Invalid(Vec<FieldError>),
+}
+
 /// An order whose every field passed its rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
@@ -220,6 +229,17 @@ impl OrderInput {
             }),
             _ => Err(c.errors),
         }
+    }
+
+    /// The whole intake of a posted body: JSON, then every field's rule.
+    /// What `POST /api/orders` runs before it stores anything (and what the
+    /// `order_intake` fuzz target drives with arbitrary bytes).
+    pub fn intake(body: &[u8]) -> Result<Order, IntakeError> {
+        let value: Value =
+            serde_json::from_slice(body).map_err(|err| IntakeError::NotJson(err.to_string()))?;
+        OrderInput::from_json(&value)
+            .and_then(|input| input.validate())
+            .map_err(IntakeError::Invalid)
     }
 
     /// Reads the JSON body the commerce system posts. Wrongly typed values are

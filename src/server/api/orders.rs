@@ -10,7 +10,7 @@ use super::doc::{
 use super::{commerce_only, refused, unexpected, unprocessable};
 use crate::domain::{DomainError, EmailAddress};
 use crate::error::{AppError, FieldError};
-use crate::orders::OrderInput;
+use crate::orders::{IntakeError, OrderInput};
 use crate::server::state::AppState;
 use crate::server::store::PlaceOutcome;
 use axum::{
@@ -22,19 +22,22 @@ use axum::{
 };
 use serde_json::Value;
 
+/// 422 naming `body`: what was posted is not JSON.
+fn not_json(reason: &str) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(serde_json::json!({"errors": [{
+            "field": "body",
+            "message": format!("The body is not valid JSON: {reason}")
+        }]})),
+    )
+        .into_response()
+}
+
 /// A JSON body, or 422 naming `body`.
 #[allow(clippy::result_large_err)]
 fn json_body(body: &Bytes) -> Result<Value, Response> {
-    serde_json::from_slice(body).map_err(|err| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(serde_json::json!({"errors": [{
-                "field": "body",
-                "message": format!("The body is not valid JSON: {err}")
-            }]})),
-        )
-            .into_response()
-    })
+    serde_json::from_slice(body).map_err(|err| not_json(&err.to_string()))
 }
 
 /// A store refusal as the order API answers it.
@@ -74,13 +77,10 @@ pub(super) async fn place_order(
     if let Err(refusal) = commerce_only(&state, &headers) {
         return refusal;
     }
-    let value = match json_body(&body) {
-        Ok(value) => value,
-        Err(refusal) => return refusal,
-    };
-    let order = match OrderInput::from_json(&value).and_then(|input| input.validate()) {
+    let order = match OrderInput::intake(&body) {
         Ok(order) => order,
-        Err(errors) => return unprocessable(errors),
+        Err(IntakeError::NotJson(reason)) => return not_json(&reason),
+        Err(IntakeError::Invalid(errors)) => return unprocessable(errors),
     };
     match state
         .store
