@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 LEPTOS_FLAGS := --release --precompress --split
 DB ?= $(CURDIR)/setup-now.db
 
-.PHONY: run test tools build release lint unit cluster-test wasm-test e2e api-contract bench email-screenshots clean-db fmt
+.PHONY: run test tools build release lint unit cluster-test wasm-test e2e api-contract bench fuzz soak starts email-screenshots clean-db fmt
 
 tools:
 	@scripts/ensure-tools.sh
@@ -30,7 +30,7 @@ fmt:
 lint: tools
 	cargo fmt --check
 	cargo clippy --features ssr --all-targets -- -D warnings
-	cargo clippy --features ssr --test cluster -- -D warnings
+	cargo clippy --features ssr --test cluster --test soak -- -D warnings
 	cargo clippy --features hydrate,split --lib --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests, then the story suite on SQLite and on PostgreSQL.
@@ -57,6 +57,22 @@ test: lint unit cluster-test wasm-test e2e api-contract
 
 bench: release
 	scripts/bench.sh
+
+# Every cargo-fuzz target for FUZZ_SECONDS (default 60) each; prints the
+# executions per target. Installs cargo-fuzz the first time.
+fuzz:
+	scripts/fuzz.sh
+
+# Five minutes (SOAK_SECONDS) of mixed load at 64 connections on the release
+# server, killed with SIGKILL twice; prints "N passed, N failed".
+soak: release
+	SOAK_SERVER_BIN="$(CARGO_TARGET_DIR)/release/setup-now" \
+	  timeout --signal=KILL 30m cargo test --features ssr --test soak -- --nocapture
+
+# The release server started STARTS (default 200) times in a row: none may
+# panic or fail to serve.
+starts: release
+	scripts/starts.sh
 
 # docs/invitation-email-{en,cs}.png: the invitation's HTML part in Chromium.
 email-screenshots: release
