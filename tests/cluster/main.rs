@@ -10,10 +10,12 @@
 
 #[path = "../common/database.rs"]
 mod database;
+#[path = "../common/process.rs"]
+mod process;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,14 +28,6 @@ const LEASE_SECS: u64 = 3;
 struct Instance {
     port: u16,
     child: Child,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn start(port: u16, database_url: &str, smtp_port: u16, log: &std::path::Path) -> Instance {
@@ -64,16 +58,7 @@ impl Instance {
     }
 
     async fn healthy(&self, client: &reqwest::Client) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if let Ok(r) = client.get(format!("{}/healthz", self.base())).send().await
-                && r.status() == 200
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("instance on {} did not become healthy", self.port);
+        process::wait_healthy(client, &self.base()).await;
     }
 }
 
@@ -85,17 +70,8 @@ impl Drop for Instance {
 }
 
 fn order(number: &str, today: &str) -> Value {
-    json!({
-        "order_number": number,
-        "offer": "A-WX",
-        "subscription_id": format!("Sub-{number}"),
-        "requested_start_date": today,
-        "provisioning_contact_email": format!("contact-{}@partner.example", number.to_lowercase()),
-        "account_rep_email": "rep@cisco.example",
-        "partner": { "party_id": format!("P-{number}"), "name": "Partner s.r.o.", "country": "CZ" },
-        "customer": { "name": "Zakaznik a.s.", "country": "CZ", "address": "Vinohradska 1, Praha" },
-        "services": [ { "kind": "meetings", "sku": "A-WX-MTG-ENT", "quantity": 10 } ]
-    })
+    let contact = format!("contact-{}@partner.example", number.to_lowercase());
+    process::order_json(number, &contact, today)
 }
 
 /// Places `count` orders named `prefix-N`, spread over the instances.
@@ -194,7 +170,11 @@ async fn three_instances_invite_each_order_once_and_a_kill_loses_nothing() {
     let logs = tempfile::tempdir().unwrap();
     let (smtp_port, received) = smtp_sink::smtp_sink().await;
     let client = reqwest::Client::new();
-    let ports = [free_port(), free_port(), free_port()];
+    let ports = [
+        process::free_port(),
+        process::free_port(),
+        process::free_port(),
+    ];
     let mut instances: Vec<Instance> = ports
         .iter()
         .enumerate()

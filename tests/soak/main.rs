@@ -20,11 +20,13 @@
 //! (default: a SQLite file in a temporary directory).
 #![cfg(feature = "ssr")]
 
+#[path = "../common/process.rs"]
+mod process;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
 
 use rand::Rng;
-use serde_json::{Value, json};
+use serde_json::Value;
 use setup_now::wizard::CommitSetup;
 use setup_now::wizard::machine::{Draft, Role, SetupContext, WhoSetsUp};
 use std::collections::{HashMap, HashSet};
@@ -45,14 +47,6 @@ fn env_number(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The server process, restarted in place after each kill.
@@ -109,19 +103,7 @@ impl Server {
     }
 
     async fn healthy(&self, client: &reqwest::Client) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if let Ok(r) = client.get(format!("{}/healthz", self.base())).send().await
-                && r.status() == 200
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "the server did not become healthy; its log: {}",
-            self.log.display()
-        );
+        process::wait_healthy(client, &self.base()).await;
     }
 }
 
@@ -129,20 +111,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
-}
-
-fn order(number: &str, contact: &str, today: &str) -> Value {
-    json!({
-        "order_number": number,
-        "offer": "A-WX",
-        "subscription_id": format!("Sub-{number}"),
-        "requested_start_date": today,
-        "provisioning_contact_email": contact,
-        "account_rep_email": "rep@cisco.example",
-        "partner": { "party_id": format!("P-{number}"), "name": "Partner s.r.o.", "country": "CZ" },
-        "customer": { "name": "Zakaznik a.s.", "country": "CZ", "address": "Vinohradska 1, Praha" },
-        "services": [ { "kind": "meetings", "sku": "A-WX-MTG-ENT", "quantity": 10 } ]
-    })
 }
 
 /// The five things the mix does.
@@ -298,7 +266,7 @@ async fn one(shared: &Shared, rng: &mut rand::rngs::StdRng) {
         let r = client
             .post(format!("{base}/api/orders"))
             .bearer_auth(TOKEN)
-            .json(&order(&number, &contact, &shared.today))
+            .json(&process::order_json(&number, &contact, &shared.today))
             .send()
             .await;
         if let Ok(r) = &r {
@@ -419,7 +387,7 @@ async fn soak() {
     let mut server = Server {
         bin: std::env::var("SOAK_SERVER_BIN")
             .unwrap_or_else(|_| env!("CARGO_BIN_EXE_setup-now").to_string()),
-        port: free_port(),
+        port: process::free_port(),
         database_url: database_url.clone(),
         smtp_port,
         secret_key,
@@ -447,7 +415,7 @@ async fn soak() {
         let r = client
             .post(format!("{base}/api/orders"))
             .bearer_auth(TOKEN)
-            .json(&order(
+            .json(&process::order_json(
                 &number,
                 &format!("link-{i:04}@partner.example"),
                 &today,
