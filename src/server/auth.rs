@@ -167,7 +167,7 @@ fn cookie_value(name: &str) -> Option<String> {
 }
 
 /// The session secret in this request's cookies.
-fn session_token() -> Option<String> {
+pub fn session_token() -> Option<String> {
     cookie_value(SESSION_COOKIE)
 }
 

@@ -199,23 +199,24 @@ pub async fn check_subdomain(name: String) -> Result<Availability, AppError> {
                 Ok(s) => s,
                 Err(e) => return Ok(Availability::Invalid(e)),
             };
+            // One read answers both whether the session is live and whether
+            // the name is taken: this check runs on every pause in typing.
             let state = crate::server::state::app_state()?;
-            crate::server::auth::require_user(&state).await?;
-            Ok(
-                if state
-                    .store
-                    .subdomain_taken(subdomain.as_str())
-                    .await
-                    .map_err(AppError::unexpected)?
-                {
-                    Availability::Taken
-                } else {
-                    Availability::Available {
-                        site_url: subdomain.site_url(),
-                        subdomain: subdomain.as_str().to_string(),
-                    }
-                },
-            )
+            let token = crate::server::auth::session_token().ok_or(AppError::Unauthorized)?;
+            let taken = state
+                .store
+                .subdomain_check(&token, subdomain.as_str(), state.clock.now().await)
+                .await
+                .map_err(AppError::unexpected)?
+                .ok_or(AppError::Unauthorized)?;
+            Ok(if taken {
+                Availability::Taken
+            } else {
+                Availability::Available {
+                    site_url: subdomain.site_url(),
+                    subdomain: subdomain.as_str().to_string(),
+                }
+            })
         }
         .await,
     )

@@ -128,6 +128,57 @@ async fn an_order_can_change_its_own_subdomain_before_provisioning() {
     );
 }
 
+/// The live check reads once: a live session's answer says whether the name
+/// is taken; no session, or an expired one, gets no answer at all.
+#[tokio::test]
+async fn the_availability_check_answers_live_sessions_only() {
+    let app = spawn_app().await;
+    let (a, partner, _) = set_up(&app, "SUB-D", WhoSetsUp::Myself).await;
+    let store = &app.state.store;
+    let token = store
+        .create_session(&partner.user_id, at(NOW))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .subdomain_check(&token, "free-name", at(NOW))
+            .await
+            .unwrap(),
+        Some(false)
+    );
+    store
+        .reserve_subdomain(
+            &a,
+            &Subdomain::parse("free-name").unwrap(),
+            &partner.email,
+            at(NOW),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .subdomain_check(&token, "free-name", at(NOW))
+            .await
+            .unwrap(),
+        Some(true)
+    );
+    assert_eq!(
+        store
+            .subdomain_check("no-such-session", "free-name", at(NOW))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .subdomain_check(&token, "free-name", at("2027-12-01T08:00:00Z"))
+            .await
+            .unwrap(),
+        None,
+        "an expired session"
+    );
+}
+
 #[tokio::test]
 async fn provisioning_needs_the_settings_of_what_was_bought() {
     let app = spawn_app().await;
@@ -340,6 +391,14 @@ async fn server_functions_refuse_a_request_without_a_session() {
             .await,
         0
     );
+    let r = app
+        .client
+        .post(format!("{}/api/service/subdomain", app.base))
+        .form(&[("name", "some-site")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
 }
 
 async fn sign_in(app: &TestApp, email: &str, password: &str) -> (u16, String) {

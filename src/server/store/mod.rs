@@ -290,6 +290,9 @@ interface! {
     fn save_calling(&self, order_id: &str, settings: &CallingSettings, by: &str, now: DateTime<Utc>) -> Result<(), AppError>;
     /// Whether a meeting site has this subdomain.
     fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool>;
+    /// The live check in one read: `None` without a live session, else
+    /// whether the subdomain is taken.
+    fn subdomain_check(&self, session_token: &str, subdomain: &str, now: DateTime<Utc>) -> anyhow::Result<Option<bool>>;
     /// Reserves the meeting site's subdomain.
     fn reserve_subdomain(&self, order_id: &str, subdomain: &Subdomain, by: &str, now: DateTime<Utc>) -> Result<(), AppError>;
     /// Provisions the order and starts billing, once.

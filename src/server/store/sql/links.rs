@@ -20,6 +20,30 @@ fn audience(text: &str) -> Audience {
     }
 }
 
+/// The columns a link is judged by, named apart from its order's.
+const LINK_COLUMNS: &str = "l.order_id AS l_order_id, l.email AS l_email, l.audience AS l_audience, \
+     l.expires_at AS l_expires_at, l.revoked_at AS l_revoked_at, l.spent_at AS l_spent_at, \
+     l.first_opened_at AS l_first_opened_at, o.closed_at AS o_closed_at";
+
+/// Whether the link of a row read with [`LINK_COLUMNS`] may be used now:
+/// used, replaced, expired or of a closed order is `Gone`.
+fn link_of(row: &DbRow, token_hash: &str, now: DateTime<Utc>) -> Result<OpenLink, AppError> {
+    let expired = parse_ts(row.get("l_expires_at")).map_err(unexpected)? <= now;
+    let dead = row.get::<Option<String>, _>("l_revoked_at").is_some()
+        || row.get::<Option<String>, _>("l_spent_at").is_some()
+        || row.get::<Option<String>, _>("o_closed_at").is_some();
+    if expired || dead {
+        return Err(AppError::Gone);
+    }
+    Ok(OpenLink {
+        token_hash: token_hash.to_string(),
+        order_id: row.get("l_order_id"),
+        audience: audience(row.get("l_audience")),
+        email: row.get("l_email"),
+        opened: row.get::<Option<String>, _>("l_first_opened_at").is_some(),
+    })
+}
+
 /// Looks a link up and says whether it may be used now: unknown is
 /// `NotFound`, used, replaced, expired or of a closed order is `Gone`.
 pub(crate) async fn usable_link(
@@ -27,58 +51,68 @@ pub(crate) async fn usable_link(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<OpenLink, AppError> {
-    let row = sqlx::query(
-        "SELECT l.order_id, l.email, l.audience, l.expires_at, l.revoked_at, l.spent_at, l.first_opened_at, o.closed_at \
-         FROM setup_links l JOIN orders o ON o.id = l.order_id WHERE l.token_hash = $1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {LINK_COLUMNS} FROM setup_links l JOIN orders o ON o.id = l.order_id WHERE l.token_hash = $1"
+    ))
     .bind(token_hash)
     .fetch_optional(&mut *conn)
     .await
     .map_err(unexpected)?
     .ok_or(AppError::NotFound)?;
-    let expired = parse_ts(row.get("expires_at")).map_err(unexpected)? <= now;
-    let dead = row.get::<Option<String>, _>("revoked_at").is_some()
-        || row.get::<Option<String>, _>("spent_at").is_some()
-        || row.get::<Option<String>, _>("closed_at").is_some();
-    if expired || dead {
-        return Err(AppError::Gone);
-    }
-    Ok(OpenLink {
-        token_hash: token_hash.to_string(),
-        order_id: row.get("order_id"),
-        audience: audience(row.get("audience")),
-        email: row.get("email"),
-        opened: row.get::<Option<String>, _>("first_opened_at").is_some(),
-    })
+    link_of(&row, token_hash, now)
+}
+
+/// A link with everything the wizard shows for it, in one read (every round
+/// trip to the database is a large part of serving the wizard page): the
+/// link, its order, the order's customer organization, the partner
+/// organization of its party, whom the link's address belongs to, and one of
+/// the order's services per row (one row with no service when it has none).
+/// No rows: no such link.
+async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> Result<Vec<DbRow>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {LINK_COLUMNS}, o.order_number, o.offer, o.subscription_id, o.requested_start_date, \
+         o.partner_name, o.partner_country, o.customer_name, o.customer_country, o.customer_address, \
+         c.name AS c_name, c.country AS c_country, c.address AS c_address, \
+         (c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL) AS c_editable, \
+         p.name AS p_name, p.country AS p_country, \
+         u.partner_org_id AS u_partner_org_id, u.customer_org_id AS u_customer_org_id, \
+         uc.name AS uc_name, uc.country AS uc_country, uc.address AS uc_address, \
+         s.kind AS s_kind, s.sku AS s_sku, s.quantity AS s_quantity \
+         FROM setup_links l JOIN orders o ON o.id = l.order_id \
+         LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
+         LEFT JOIN partner_orgs p ON p.party_id = o.partner_party_id \
+         LEFT JOIN users u ON u.email = l.email \
+         LEFT JOIN customer_orgs uc ON uc.id = u.customer_org_id \
+         LEFT JOIN order_services s ON s.order_id = o.id \
+         WHERE l.token_hash = $1 ORDER BY s.position"
+    ))
+    .bind(token_hash)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(unexpected)
 }
 
 /// What the wizard may show for a link, read on `conn` (inside the commit's
 /// transaction too, so the commit plans with what is true then).
 pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupContext, AppError> {
+    let rows = link_context_rows(conn, &link.token_hash).await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(context_of(link, &rows))
+}
+
+/// The wizard's view of the rows of [`link_context_rows`] (at least one).
+fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
     use crate::wizard::machine::OrgView;
-    // One read for the order, its customer organization, the partner
-    // organization of its party and whom the link's address belongs to: every
-    // round trip to the database is a large part of serving the wizard page.
-    let order = sqlx::query(
-        "SELECT o.*, c.name AS c_name, c.country AS c_country, c.address AS c_address, \
-         (c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL) AS c_editable, \
-         p.name AS p_name, p.country AS p_country, \
-         u.partner_org_id AS u_partner_org_id, u.customer_org_id AS u_customer_org_id, \
-         uc.name AS uc_name, uc.country AS uc_country, uc.address AS uc_address \
-         FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id \
-         LEFT JOIN partner_orgs p ON p.party_id = o.partner_party_id \
-         LEFT JOIN users u ON u.email = $2 \
-         LEFT JOIN customer_orgs uc ON uc.id = u.customer_org_id \
-         WHERE o.id = $1",
-    )
-    .bind(&link.order_id)
-    .bind(&link.email)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(unexpected)?;
-    let services = super::orders::services_of(&mut *conn, &link.order_id)
-        .await
-        .map_err(unexpected)?;
+    let order = &rows[0];
+    let services = rows
+        .iter()
+        .filter_map(|r| {
+            let kind: Option<String> = r.get("s_kind");
+            kind.map(|kind| (kind, r.get("s_sku"), r.get::<i64, _>("s_quantity") as u32))
+        })
+        .collect();
     let partner_org = order
         .get::<Option<String>, _>("p_name")
         .map(|name| OrgView {
@@ -119,7 +153,7 @@ pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupCon
             }
         }
     };
-    Ok(SetupContext {
+    SetupContext {
         audience: link.audience,
         link_email: link.email.clone(),
         order_number: order.get("order_number"),
@@ -141,7 +175,7 @@ pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupCon
         customer_org,
         customer_org_editable,
         link_is_partner_user,
-    })
+    }
 }
 
 /// A customer organization's details.
@@ -172,8 +206,9 @@ impl Store {
     ) -> Result<SetupContext, AppError> {
         let hash = tokens::hash_token(token);
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
-        let link = usable_link(&mut conn, &hash, now).await?;
-        context(&mut conn, &link).await
+        let rows = link_context_rows(&mut conn, &hash).await?;
+        let link = link_of(rows.first().ok_or(AppError::NotFound)?, &hash, now)?;
+        Ok(context_of(&link, &rows))
     }
 
     /// Someone pressed "Next" on the first step: the setup has started (the

@@ -126,6 +126,26 @@ impl Store {
         )
     }
 
+    /// The live check in one read: `None` when `session_token` names no
+    /// session that has not expired (the check answers signed-in users
+    /// only), else whether a meeting site already has `subdomain`.
+    pub async fn subdomain_check(
+        &self,
+        session_token: &str,
+        subdomain: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<bool>> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM meeting_sites WHERE subdomain = $3) \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(crate::server::tokens::hash_token(session_token))
+        .bind(ts(now))
+        .bind(subdomain)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Reserves `subdomain` for the order's meeting site (replacing its earlier
     /// one); the database's uniqueness decides between two at once.
     pub async fn reserve_subdomain(
