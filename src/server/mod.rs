@@ -108,7 +108,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let state = AppState {
+    let state = AppState::new(state::Shared {
         leptos_options,
         clock: if config.dev_hooks {
             Clock::freezable(store.clone())
@@ -120,7 +120,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         outbox_signal: Arc::new(tokio::sync::Notify::new()),
         events_signal: Arc::new(tokio::sync::Notify::new()),
         hashing: auth::HashingSlots::default(),
-    };
+    });
     if state.config.demo_data {
         demo::load(&state).await.context("loading demo data")?;
     }
