@@ -288,8 +288,6 @@ interface! {
     fn service_view(&self, order_id: &str) -> Result<ServiceView, AppError>;
     /// Saves the calling settings.
     fn save_calling(&self, order_id: &str, settings: &CallingSettings, by: &str, now: DateTime<Utc>) -> Result<(), AppError>;
-    /// Whether a meeting site has this subdomain.
-    fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool>;
     /// The live check in one read: `None` without a live session, else
     /// whether the subdomain is taken.
     fn subdomain_check(&self, session_token: &str, subdomain: &str, now: DateTime<Utc>) -> anyhow::Result<Option<bool>>;

@@ -116,16 +116,6 @@ impl Store {
         Ok(())
     }
 
-    /// Whether a meeting site already has this subdomain.
-    pub async fn subdomain_taken(&self, subdomain: &str) -> anyhow::Result<bool> {
-        Ok(
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM meeting_sites WHERE subdomain = $1)")
-                .bind(subdomain)
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
     /// The live check in one read: `None` when `session_token` names no
     /// session that has not expired (the check answers signed-in users
     /// only), else whether a meeting site already has `subdomain`.
