@@ -145,13 +145,16 @@ async fn the_availability_check_answers_live_sessions_only() {
         .create_session(&partner.user_id, at(NOW))
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .subdomain_check(&token, "free-name", at(NOW))
-            .await
-            .unwrap(),
-        Some(false)
-    );
+    let check = |token: &str, now: &str| {
+        let (token, now) = (token.to_string(), at(now));
+        async move {
+            store
+                .subdomain_check(&token, "free-name", now)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(check(&token, NOW).await, Some(false));
     store
         .reserve_subdomain(
             &a,
@@ -161,25 +164,10 @@ async fn the_availability_check_answers_live_sessions_only() {
         )
         .await
         .unwrap();
+    assert_eq!(check(&token, NOW).await, Some(true));
+    assert_eq!(check("no-such-session", NOW).await, None);
     assert_eq!(
-        store
-            .subdomain_check(&token, "free-name", at(NOW))
-            .await
-            .unwrap(),
-        Some(true)
-    );
-    assert_eq!(
-        store
-            .subdomain_check("no-such-session", "free-name", at(NOW))
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        store
-            .subdomain_check(&token, "free-name", at("2027-12-01T08:00:00Z"))
-            .await
-            .unwrap(),
+        check(&token, "2027-12-01T08:00:00Z").await,
         None,
         "an expired session"
     );

@@ -15,6 +15,11 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+/// The session whose secret hashes to `$1` and that has not expired at `$2`,
+/// with its user (`s`, `u`): what every signed-in request is checked against.
+pub(crate) const LIVE_SESSION: &str =
+    "sessions s JOIN users u ON u.id = s.user_id AND s.token_hash = $1 AND s.expires_at > $2";
+
 const USER_COLUMNS: &str = "u.id, u.email, u.partner_org_id, p.party_id, u.customer_org_id";
 
 fn user_from_row(r: &DbRow) -> SessionUser {
@@ -53,8 +58,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<SessionUser>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
-             LEFT JOIN partner_orgs p ON p.id = u.partner_org_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+            "SELECT {USER_COLUMNS} FROM {LIVE_SESSION} LEFT JOIN partner_orgs p ON p.id = u.partner_org_id"
         ))
         .bind(tokens::hash_token(token))
         .bind(ts(now))
