@@ -178,6 +178,10 @@ echo "== Server-rendered page of the bare app, wrk -t1 -c64 -d10s"
 bench_wrk bare "$BARE/"
 echo "== Server-rendered wizard page on SQLite, wrk -t1 -c64 -d10s (budget: p99 <= 10 ms, >= 0.8x the bare app)"
 bench_wrk wizard "$LINK"
+# No budget: the home page is the app's shell (translations, router, header,
+# security headers) with no data and no wizard, the floor under every page.
+echo "== Server-rendered home page (the shell alone, no data), wrk -t1 -c64 -d10s"
+bench_wrk home "$BASE/"
 
 echo "== Live availability check, wrk -t1 -c64 -d10s (budget: p99 <= 5 ms)"
 cat > "$WORK/check.lua" <<LUA
@@ -282,6 +286,8 @@ echo "== Summary: setup-now beside the bare Leptos 0.8 app, same run"
     "$(ratio "$(get app_all_br)" "$(get bare_all_br)")" "<= 2x"
   printf '%s|%s|%s|%s|%s\n' "SSR req/s (wizard page / bare /)" "$(get wizard_rps)" "$(get bare_rps)" \
     "$(ratio "$(get wizard_rps)" "$(get bare_rps)")" ">= 0.8x"
+  printf '%s|%s|%s|%s|%s\n' "SSR req/s (home page, shell alone / bare /)" "$(get home_rps)" "$(get bare_rps)" \
+    "$(ratio "$(get home_rps)" "$(get bare_rps)")" "(reference)"
   printf '%s|%s|%s|%s|%s\n' "SSR p99 ms, SQLite" "$(get wizard_p99)" "$(get bare_p99)" "" "<= 10"
   printf '%s|%s|%s|%s|%s\n' "SSR p99 ms, PostgreSQL" "$(get wizard_pg_p99)" "" "" "<= 10"
   printf '%s|%s|%s|%s|%s\n' "SSR req/s, PostgreSQL" "$(get wizard_pg_rps)" "" "$(ratio "$(get wizard_pg_rps)" "$(get bare_rps)")" ""
