@@ -237,9 +237,122 @@ impl OrderInput {
     pub fn intake(body: &[u8]) -> Result<Order, IntakeError> {
         let value: Value =
             serde_json::from_slice(body).map_err(|err| IntakeError::NotJson(err.to_string()))?;
-        OrderInput::from_json(&value)
-            .and_then(|input| input.validate())
-            .map_err(IntakeError::Invalid)
+        let input = OrderInput::from_json(&value).map_err(IntakeError::Invalid)?;
+        let order = input.validate().map_err(IntakeError::Invalid)?;
+        let errors = input.not_as_written(&order);
+        if errors.is_empty() {
+            Ok(order)
+        } else {
+            Err(IntakeError::Invalid(errors))
+        }
+    }
+
+    /// The fields of a valid `order` that were not written the way the order
+    /// API's document says (its patterns and enumerations): a machine sends
+    /// each value exactly, so surrounding spaces, a lower-case country or
+    /// offer, doubled spaces in a name are refused rather than silently
+    /// corrected. Addresses may differ only in letter case.
+    fn not_as_written(&self, order: &Order) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut exact = |field: String, written: &str, parsed: &str, error: DomainError| {
+            if written != parsed {
+                errors.push(FieldError { field, error });
+            }
+        };
+        exact(
+            "order_number".into(),
+            &self.order_number,
+            order.order_number.as_str(),
+            DomainError::OrderNumberInvalid,
+        );
+        exact(
+            "offer".into(),
+            &self.offer,
+            order.offer.as_str(),
+            DomainError::OfferUnknown,
+        );
+        exact(
+            "subscription_id".into(),
+            &self.subscription_id,
+            order.subscription_id.as_str(),
+            DomainError::SubscriptionIdInvalid,
+        );
+        exact(
+            "requested_start_date".into(),
+            &self.requested_start_date,
+            &order.requested_start_date.to_string(),
+            DomainError::DateInvalid,
+        );
+        for (field, written, parsed) in [
+            (
+                "provisioning_contact_email",
+                &self.provisioning_contact_email,
+                &order.provisioning_contact_email,
+            ),
+            (
+                "account_rep_email",
+                &self.account_rep_email,
+                &order.account_rep_email,
+            ),
+        ] {
+            exact(
+                field.into(),
+                &written.to_lowercase(),
+                parsed.as_str(),
+                DomainError::EmailInvalid,
+            );
+        }
+        exact(
+            "partner.party_id".into(),
+            &self.partner.party_id,
+            order.partner.party_id.as_str(),
+            DomainError::PartyIdInvalid,
+        );
+        exact(
+            "partner.name".into(),
+            &self.partner.name,
+            order.partner.name.as_str(),
+            DomainError::OrgNameInvalid,
+        );
+        exact(
+            "partner.country".into(),
+            &self.partner.country,
+            order.partner.country.as_str(),
+            DomainError::CountryInvalid,
+        );
+        exact(
+            "customer.name".into(),
+            &self.customer.name,
+            order.customer.name.as_str(),
+            DomainError::OrgNameInvalid,
+        );
+        exact(
+            "customer.country".into(),
+            &self.customer.country,
+            order.customer.country.as_str(),
+            DomainError::CountryInvalid,
+        );
+        exact(
+            "customer.address".into(),
+            &self.customer.address,
+            order.customer.address.as_str(),
+            DomainError::AddressInvalid,
+        );
+        for (i, (written, parsed)) in self.services.iter().zip(&order.services).enumerate() {
+            exact(
+                format!("services[{i}].kind"),
+                &written.kind,
+                parsed.kind.as_str(),
+                DomainError::ServiceKindUnknown,
+            );
+            exact(
+                format!("services[{i}].sku"),
+                &written.sku,
+                parsed.sku.as_str(),
+                DomainError::SkuInvalid,
+            );
+        }
+        errors
     }
 
     /// Reads the JSON body the commerce system posts. Wrongly typed values are
@@ -258,16 +371,16 @@ impl OrderInput {
                 match object.and_then(|o| o.get(key)) {
                     None | Some(Value::Null) => String::new(),
                     Some(Value::String(s)) => s.clone(),
-                    Some(Value::Number(n)) => n.to_string(),
                     Some(_) => {
                         errors.push(FieldError {
                             field: field.into(),
-                            error: DomainError::Required,
+                            error: DomainError::NotText,
                         });
                         String::new()
                     }
                 }
             };
+        let mut quantity_errors = Vec::new();
         let partner = root.get("partner").and_then(Value::as_object);
         let customer = root.get("customer").and_then(Value::as_object);
         let mut input = OrderInput {
@@ -297,10 +410,25 @@ impl OrderInput {
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     let object = item.as_object();
+                    let kind = text(object, "kind", &format!("services[{i}].kind"));
+                    let sku = text(object, "sku", &format!("services[{i}].sku"));
+                    // A JSON integer; text, `true` or 2.5 are refused (the
+                    // document says `integer`).
+                    let quantity = match object.and_then(|o| o.get("quantity")) {
+                        None | Some(Value::Null) => String::new(),
+                        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+                        Some(_) => {
+                            quantity_errors.push(FieldError {
+                                field: format!("services[{i}].quantity"),
+                                error: DomainError::QuantityInvalid,
+                            });
+                            String::new()
+                        }
+                    };
                     input.services.push(ServiceInput {
-                        kind: text(object, "kind", &format!("services[{i}].kind")),
-                        sku: text(object, "sku", &format!("services[{i}].sku")),
-                        quantity: text(object, "quantity", &format!("services[{i}].quantity")),
+                        kind,
+                        sku,
+                        quantity,
                     });
                 }
             }
@@ -310,8 +438,7 @@ impl OrderInput {
                 error: DomainError::Required,
             }),
         }
-        // A quantity must be a JSON integer or integer text; 2.5 is refused by
-        // Quantity::parse, true by the type check above.
+        errors.append(&mut quantity_errors);
         if errors.is_empty() {
             Ok(input)
         } else {

@@ -90,6 +90,7 @@ pub async fn download(
         ])
     );
     // (state, order, after id, rows so far, header sent)
+    use futures_util::StreamExt;
     let pages = futures_util::stream::unfold(
         (state, order_id.clone(), 0i64, 0i64, false),
         move |(state, order_id, after, sent, started)| {
@@ -130,7 +131,11 @@ pub async fn download(
                 Some((Ok(chunk), (state, order_id, last, sent + count, true)))
             }
         },
-    );
+    )
+    // The compression layer polls a body once more after its end; a bare
+    // `unfold` panics when polled after it returned `None` (and the browser
+    // saw a reset connection). Fused, it keeps answering `None`.
+    .fuse();
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -34,14 +34,14 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-#[tokio::test]
-async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas() {
-    let app = spawn_app().await;
-    app.place("ACT-1", "2026-12-01").await;
+/// An order set up with the calling settings saved (a location name that
+/// a spreadsheet would run), and the contact's session cookie.
+async fn order_with_activity(app: &TestApp, number: &str) -> (String, String, String) {
+    app.place(number, "2026-12-01").await;
     app.set_clock(NOW).await;
     app.run_scheduler().await;
-    let contact = "contact-act-1@partner.example";
-    let token = app.setup_token(contact).await;
+    let contact = format!("contact-{}@partner.example", number.to_lowercase());
+    let token = app.setup_token(&contact).await;
     let ctx = app
         .state
         .store
@@ -55,8 +55,15 @@ async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas(
     let result = app
         .state
         .store
-        .commit_setup(&token, &draft, NOW.parse().unwrap(), PUBLIC_URL, None)
+        .commit_setup(
+            &token,
+            &draft,
+            NOW.parse().unwrap(),
+            PUBLIC_URL,
+            &browser("test"),
+        )
         .await
+        .map(|c| c.result)
         .unwrap();
     let settings = setup_now::service::CallingInput {
         location_name: "=HYPERLINK(\"http://evil.example\")".into(),
@@ -70,14 +77,22 @@ async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas(
     .unwrap();
     app.state
         .store
-        .save_calling(&result.order_id, &settings, contact, NOW.parse().unwrap())
+        .save_calling(&result.order_id, &settings, &contact, NOW.parse().unwrap())
         .await
         .unwrap();
-    app.give_password(contact, PASSWORD).await;
-    let cookie = app.sign_in_cookie(contact, PASSWORD).await;
+    app.give_password(&contact, PASSWORD).await;
+    let cookie = app.sign_in_cookie(&contact, PASSWORD).await;
+    (result.order_id, contact, cookie)
+}
+
+#[tokio::test]
+async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas() {
+    let app = spawn_app().await;
+    let (order_id, contact, cookie) = order_with_activity(&app, "ACT-1").await;
+    let contact = contact.as_str();
     let r = app
         .client
-        .get(format!("{}/activity/{}/csv", app.base, result.order_id))
+        .get(format!("{}/activity/{}/csv", app.base, order_id))
         .header("cookie", format!("{cookie}; i18n_pref_locale=cs"))
         .send()
         .await
@@ -110,7 +125,7 @@ async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas(
         .call_as(
             Some(&cookie),
             "activity/load",
-            &[("order_id", result.order_id.as_str())],
+            &[("order_id", order_id.as_str())],
         )
         .await
         .unwrap();
@@ -131,7 +146,7 @@ async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas(
     );
     let anonymous = app
         .client
-        .get(format!("{}/activity/{}/csv", app.base, result.order_id))
+        .get(format!("{}/activity/{}/csv", app.base, order_id))
         .send()
         .await
         .unwrap();
@@ -146,16 +161,65 @@ async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas(
     let hash = setup_now::server::auth::hash_password_now(PASSWORD).unwrap();
     app.state
         .store
-        .ensure_partner_user(&other, "other@partner.example", &hash, NOW.parse().unwrap())
+        .ensure_partner_user(
+            &other,
+            "other@partner.example",
+            setup_now::domain::Role::Administrator,
+            Some(&hash),
+            NOW.parse().unwrap(),
+        )
         .await
         .unwrap();
     let stranger = app.sign_in_cookie("other@partner.example", PASSWORD).await;
     let refused = app
         .client
-        .get(format!("{}/activity/{}/csv", app.base, result.order_id))
+        .get(format!("{}/activity/{}/csv", app.base, order_id))
         .header("cookie", stranger)
         .send()
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
+}
+
+/// A browser asks for the CSV compressed (`Accept-Encoding: gzip, deflate,
+/// br`); the compression layer polls the body once more after its end, which
+/// a bare stream answered with a panic and the browser with a reset
+/// connection. Each encoding is decoded here and its rows read.
+#[tokio::test]
+async fn the_activity_csv_downloads_whole_when_the_browser_asks_for_compression() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let (order_id, _, cookie) = order_with_activity(&app, "ACT-ZIP").await;
+    for encoding in ["br", "gzip"] {
+        let r = app
+            .client
+            .get(format!("{}/activity/{}/csv", app.base, order_id))
+            .header("cookie", cookie.as_str())
+            .header("accept-encoding", format!("{encoding}, deflate"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{encoding}");
+        assert_eq!(r.headers()["content-encoding"], encoding);
+        let bytes = r
+            .bytes()
+            .await
+            .unwrap_or_else(|e| panic!("{encoding}: the body broke off: {e}"));
+        let mut text = String::new();
+        match encoding {
+            "br" => brotli_decompressor::Decompressor::new(&bytes[..], 4096)
+                .read_to_string(&mut text)
+                .unwrap(),
+            _ => flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_string(&mut text)
+                .unwrap(),
+        };
+        let rows = parse_csv(text.trim_start_matches('\u{feff}'));
+        assert_eq!(rows[0], ["When", "Who", "What", "Detail"], "{encoding}");
+        assert!(
+            rows.iter()
+                .any(|r| r[3] == "'=HYPERLINK(\"http://evil.example\")"),
+            "{encoding}: {rows:?}"
+        );
+    }
 }

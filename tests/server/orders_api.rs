@@ -350,7 +350,7 @@ async fn an_order_set_up_cannot_change_its_contact() {
             &draft,
             "2026-12-01T08:00:00Z".parse().unwrap(),
             PUBLIC_URL,
-            None,
+            &browser("test"),
         )
         .await
         .unwrap();
@@ -413,4 +413,131 @@ async fn the_openapi_document_describes_every_order_route_with_the_bearer_scheme
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
+}
+
+async fn openapi(app: &TestApp) -> Value {
+    app.client
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Schemathesis found `"country": "00"` valid by the document and refused by
+/// the server: the document now carries each rule of the domain types.
+#[tokio::test]
+async fn the_openapi_document_states_the_rules_the_server_applies() {
+    let app = spawn_app().await;
+    let doc = openapi(&app).await;
+    let schemas = &doc["components"]["schemas"];
+    let party = &schemas["PartyBody"]["properties"];
+    let countries = party["country"]["enum"].as_array().expect("a country list");
+    assert!(countries.contains(&json!("CZ")));
+    assert!(!countries.contains(&json!("00")));
+    assert_eq!(countries.len(), setup_now::domain::Country::ALL.len());
+    let order = &schemas["OrderBody"]["properties"];
+    assert_eq!(
+        order["order_number"]["pattern"],
+        setup_now::domain::OrderNumber::PATTERN
+    );
+    assert_eq!(order["requested_start_date"]["format"], "date");
+    assert_eq!(order["account_rep_email"]["format"], "email");
+    assert_eq!(order["account_rep_email"]["maxLength"], 254);
+    assert_eq!(
+        party["name"]["pattern"],
+        setup_now::domain::OrgName::PATTERN
+    );
+    assert_eq!(
+        schemas["CustomerBody"]["properties"]["address"]["pattern"],
+        setup_now::domain::Address::PATTERN
+    );
+    let quantity = &schemas["ServiceLine"]["properties"]["quantity"];
+    assert_eq!(quantity["type"], "integer");
+    assert_eq!(quantity["minimum"], 1);
+}
+
+/// The same warning's other half: no client generated from the document
+/// could reach the routes that take an order number with a real one.
+#[tokio::test]
+async fn a_placed_order_links_to_the_routes_that_take_its_number() {
+    let app = spawn_app().await;
+    let doc = openapi(&app).await;
+    let operations: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    for status in ["201", "200"] {
+        let links = doc["paths"]["/api/orders"]["post"]["responses"][status]["links"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no links on {status}"));
+        let mut targets: Vec<&str> = links
+            .values()
+            .map(|link| {
+                assert_eq!(
+                    link["parameters"]["order_number"],
+                    "$request.body#/order_number"
+                );
+                link["operationId"].as_str().unwrap()
+            })
+            .collect();
+        targets.sort();
+        assert_eq!(targets, ["change_contact", "get_order", "resend"]);
+        assert!(
+            targets.iter().all(|t| operations.contains(t)),
+            "{operations:?}"
+        );
+    }
+}
+
+/// What the document forbids the server refuses too, even where it could
+/// have corrected it: a machine sends each value exactly as documented.
+#[tokio::test]
+async fn values_the_document_does_not_allow_are_refused_not_corrected() {
+    let app = spawn_app().await;
+    type Change = fn(&mut Value);
+    let cases: Vec<(&str, Change)> = vec![
+        ("partner.country", |b| b["partner"]["country"] = json!("cz")),
+        ("customer.country", |b| {
+            b["customer"]["country"] = json!(" CZ")
+        }),
+        ("offer", |b| b["offer"] = json!("a-wx")),
+        ("order_number", |b| b["order_number"] = json!(12345)),
+        ("subscription_id", |b| {
+            b["subscription_id"] = json!(" Sub-1 ")
+        }),
+        ("partner.name", |b| {
+            b["partner"]["name"] = json!("Partner  s.r.o.")
+        }),
+        ("customer.address", |b| {
+            b["customer"]["address"] = json!("Vinohradska 1\n120 00 Praha")
+        }),
+        ("services[0].quantity", |b| {
+            b["services"][0]["quantity"] = json!("250")
+        }),
+        ("services[1].kind", |b| {
+            b["services"][1]["kind"] = json!("Calling")
+        }),
+        ("account_rep_email", |b| {
+            b["account_rep_email"] = json!(" rep@cisco.example")
+        }),
+    ];
+    for (i, (field, change)) in cases.into_iter().enumerate() {
+        let mut body = order_body(&format!("STRICT-{i}"), "2026-12-01");
+        change(&mut body);
+        let r = app.post_order(&body).await;
+        assert_eq!(r.status(), 422, "{field}");
+        let errors: Value = r.json().await.unwrap();
+        assert_eq!(errors["errors"][0]["field"], field, "{errors}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
+    // Letter case of an address is not a mistake: it is stored lower-case.
+    let mut body = order_body("STRICT-OK", "2026-12-01");
+    body["provisioning_contact_email"] = json!("Jana.Novak@Partner.example");
+    assert_eq!(app.post_order(&body).await.status(), 201);
 }

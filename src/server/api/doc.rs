@@ -3,13 +3,80 @@
 //! served at `GET /api/openapi.json`. Schemathesis holds the server to it in
 //! `make test`.
 
+use crate::domain::{
+    Address, Country, EmailAddress, IDENTIFIER_PATTERN, OrderNumber, OrgName, Quantity,
+};
 use crate::server::store::OrderRecord;
 use axum::{Json, response::IntoResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{
     Modify, OpenApi, ToSchema,
-    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+    openapi::{
+        KnownFormat, ObjectBuilder, RefOr, Response, SchemaFormat, Type,
+        link::LinkBuilder,
+        schema::Object,
+        security::{Http, HttpAuthScheme, SecurityScheme},
+    },
 };
+
+// Each text field's schema comes from the domain type that checks it (its
+// pattern and length), so the document and the server cannot disagree.
+
+fn text(pattern: &str, max_length: usize) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .min_length(Some(1))
+        .max_length(Some(max_length))
+        .build()
+}
+
+fn order_number() -> Object {
+    text(OrderNumber::PATTERN, 40)
+}
+
+fn identifier() -> Object {
+    text(IDENTIFIER_PATTERN, 40)
+}
+
+fn org_name() -> Object {
+    text(OrgName::PATTERN, OrgName::MAX_LEN)
+}
+
+fn address() -> Object {
+    text(Address::PATTERN, Address::MAX_LEN)
+}
+
+/// ISO 3166-1 alpha-2, as assigned: the list the server checks against.
+fn country() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(Country::ALL.iter().copied()))
+        .build()
+}
+
+fn email() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(EmailAddress::MAX_LEN))
+        .build()
+}
+
+fn date() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .build()
+}
+
+fn quantity() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(Quantity::MIN))
+        .maximum(Some(Quantity::MAX))
+        .build()
+}
 
 /// An order as the commerce system places it.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -23,22 +90,19 @@ use utoipa::{
 }))]
 pub struct OrderBody {
     /// 3 to 40 letters, digits or `- _ . /`, starting with a letter or digit.
-    #[schema(
-        min_length = 3,
-        max_length = 40,
-        pattern = r"^[A-Za-z0-9][A-Za-z0-9_./-]{2,39}$"
-    )]
+    #[schema(schema_with = order_number)]
     pub order_number: String,
     pub offer: OfferKind,
-    #[schema(min_length = 1, max_length = 40)]
+    /// 1 to 40 letters, digits or `- _ . /`.
+    #[schema(schema_with = identifier)]
     pub subscription_id: String,
     /// An ISO 8601 calendar date; the invitation goes out on it (UTC).
-    #[schema(format = Date)]
+    #[schema(schema_with = date)]
     pub requested_start_date: String,
     /// The person (or alias) who provides the provisioning details.
-    #[schema(format = Email)]
+    #[schema(schema_with = email)]
     pub provisioning_contact_email: String,
-    #[schema(format = Email)]
+    #[schema(schema_with = email)]
     pub account_rep_email: String,
     pub partner: PartyBody,
     pub customer: CustomerBody,
@@ -56,23 +120,26 @@ pub enum OfferKind {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PartyBody {
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(schema_with = identifier)]
     pub party_id: String,
-    #[schema(min_length = 1, max_length = 100)]
+    /// Words one space apart, no control characters.
+    #[schema(schema_with = org_name)]
     pub name: String,
-    /// ISO 3166-1 alpha-2.
-    #[schema(min_length = 2, max_length = 2)]
+    /// ISO 3166-1 alpha-2, upper-case.
+    #[schema(schema_with = country)]
     pub country: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CustomerBody {
-    #[schema(min_length = 1, max_length = 100)]
+    /// Words one space apart, no control characters.
+    #[schema(schema_with = org_name)]
     pub name: String,
-    /// ISO 3166-1 alpha-2.
-    #[schema(min_length = 2, max_length = 2)]
+    /// ISO 3166-1 alpha-2, upper-case.
+    #[schema(schema_with = country)]
     pub country: String,
-    #[schema(min_length = 1, max_length = 200)]
+    /// One line, no control characters.
+    #[schema(schema_with = address)]
     pub address: String,
 }
 
@@ -88,9 +155,9 @@ pub enum ServiceKind {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ServiceLine {
     pub kind: ServiceKind,
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(schema_with = identifier)]
     pub sku: String,
-    #[schema(minimum = 1, maximum = 1000000)]
+    #[schema(schema_with = quantity)]
     pub quantity: u32,
 }
 
@@ -138,7 +205,7 @@ impl From<OrderRecord> for OrderView {
 /// A new provisioning contact.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ContactChange {
-    #[schema(format = Email)]
+    #[schema(schema_with = email)]
     pub provisioning_contact_email: String,
 }
 
@@ -174,6 +241,46 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// Links from a placed order to the routes that take its number, so that
+/// a generated client (and Schemathesis' stateful phase) follows them.
+struct OrderLinks;
+
+impl Modify for OrderLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(post) = openapi
+            .paths
+            .paths
+            .get_mut("/api/orders")
+            .and_then(|item| item.post.as_mut())
+        else {
+            return;
+        };
+        for status in ["201", "200"] {
+            if let Some(RefOr::T(response)) = post.responses.responses.get_mut(status) {
+                add_links(response);
+            }
+        }
+    }
+}
+
+fn add_links(response: &mut Response) {
+    for (name, operation) in [
+        ("GetOrder", "get_order"),
+        ("ChangeContact", "change_contact"),
+        ("Resend", "resend"),
+    ] {
+        response.links.insert(
+            name.to_string(),
+            RefOr::T(
+                LinkBuilder::new()
+                    .operation_id(operation)
+                    .parameter("order_number", "$request.body#/order_number")
+                    .build(),
+            ),
+        );
+    }
+}
+
 struct BearerScheme;
 
 impl Modify for BearerScheme {
@@ -201,7 +308,7 @@ impl Modify for BearerScheme {
         super::orders::resend,
         super::orders::replay_events,
     ),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &OrderLinks),
     tags(
         (name = "orders", description = "Orders (contract sections 2 and 8)"),
         (name = "events", description = "Status events (section 10)"),
@@ -209,7 +316,44 @@ impl Modify for BearerScheme {
 )]
 pub struct ApiDoc;
 
+/// The document as JSON. utoipa 5.5 writes a Link object's fields in
+/// snake case (`operation_id`); OpenAPI names them `operationId`,
+/// `operationRef` and `requestBody`, and clients read only those.
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+            for operation in item.values_mut() {
+                let Some(responses) = operation
+                    .get_mut("responses")
+                    .and_then(|r| r.as_object_mut())
+                else {
+                    continue;
+                };
+                for response in responses.values_mut() {
+                    let Some(links) = response.get_mut("links").and_then(|l| l.as_object_mut())
+                    else {
+                        continue;
+                    };
+                    for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                        for (snake, camel) in [
+                            ("operation_id", "operationId"),
+                            ("operation_ref", "operationRef"),
+                            ("request_body", "requestBody"),
+                        ] {
+                            if let Some(value) = link.remove(snake) {
+                                link.insert(camel.to_string(), value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    doc
+}
+
 /// `GET /api/openapi.json`.
 pub async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(document())
 }

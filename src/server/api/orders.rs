@@ -178,14 +178,15 @@ pub(super) async fn change_contact(
         Ok(value) => value,
         Err(refusal) => return refusal,
     };
-    let contact = match value
-        .get("provisioning_contact_email")
-        .and_then(Value::as_str)
-        .map(EmailAddress::parse)
-    {
-        Some(Ok(contact)) => contact,
-        Some(Err(error)) => return unprocessable(vec![field(error)]),
-        None => return unprocessable(vec![field(DomainError::Required)]),
+    // As written (letter case aside), like every address of the intake.
+    let contact = match value.get("provisioning_contact_email") {
+        Some(Value::String(written)) => match EmailAddress::parse(written) {
+            Ok(contact) if contact.as_str() == written.to_lowercase() => contact,
+            Ok(_) => return unprocessable(vec![field(DomainError::EmailInvalid)]),
+            Err(error) => return unprocessable(vec![field(error)]),
+        },
+        None | Some(Value::Null) => return unprocessable(vec![field(DomainError::Required)]),
+        Some(_) => return unprocessable(vec![field(DomainError::NotText)]),
     };
     let record = match state.store.order_record(&order_number).await {
         Ok(Some(record)) => record,
