@@ -23,9 +23,12 @@ pub fn parse_new_password(password: &str, confirmation: &str) -> Result<Password
     Password::parse(password, confirmation).map_err(|e| field("confirmation", e))
 }
 
-/// Signs in with email and password. Attempts are counted per account and per
-/// client address before the password is checked ([`crate::server::throttle`]),
-/// and answered alike whether or not the account exists.
+/// Signs in with email and password, answered alike whether or not the
+/// account exists. Attempts are counted before the password is checked
+/// ([`crate::server::throttle`]), first per client network (an IPv6 /64),
+/// then per account: an address that is nobody's writes nothing, and on a
+/// network the account signed in from lately the right password passes the
+/// account's hold, so that guesses from elsewhere cannot lock its owner out.
 #[server(endpoint = "hub/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::server::state::{app_state, respond};
@@ -33,34 +36,46 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     respond(
         async {
             let state = app_state()?;
-            // The address as accounts store it; anything else matches no account.
+            // Nothing is counted, or written, for what is not an address.
             let email = crate::domain::EmailAddress::parse(&email)
-                .map(String::from)
-                .unwrap_or_else(|_| email.trim().to_lowercase());
+                .map_err(|e| AppError::field("email", e))?;
             let now = state.clock.now().await;
-            let address = crate::server::auth::client_address(&state);
-            let (account_key, address_key) =
-                (format!("account:{email}"), format!("address:{address}"));
+            let network =
+                crate::server::auth::network_of(&crate::server::auth::client_address(&state));
             let store = &state.store;
+            let wait = |wait: chrono::Duration| AppError::TooManyAttempts {
+                retry_after_secs: wait.num_seconds().max(1) as u64,
+            };
             // Counted before the (slow) check, so parallel guesses queue here.
-            for (key, policy) in [
-                (&account_key, throttle::ACCOUNT),
-                (&address_key, throttle::ADDRESS),
-            ] {
-                if let Some(wait) = store
-                    .reserve_attempt(key, now, policy)
-                    .await
-                    .map_err(AppError::unexpected)?
-                {
-                    return Err(AppError::TooManyAttempts {
-                        retry_after_secs: wait.num_seconds().max(1) as u64,
-                    });
-                }
+            if let Some(w) = store
+                .reserve_attempt(&format!("network:{network}"), now, throttle::NETWORK)
+                .await
+                .map_err(AppError::unexpected)?
+            {
+                return Err(wait(w));
             }
             let found = store
-                .password_of(&email)
+                .password_of(email.as_str())
                 .await
                 .map_err(AppError::unexpected)?;
+            let account_key = throttle::account_key(email.as_str());
+            let held = match found {
+                Some(_) => store
+                    .reserve_attempt(&account_key, now, throttle::ACCOUNT)
+                    .await
+                    .map_err(AppError::unexpected)?,
+                None => None,
+            };
+            // A held account is checked only for a network it signed in from
+            // lately: there, the right password passes the hold.
+            if let Some(w) = held
+                && !store
+                    .known_network(&account_key, &network, now)
+                    .await
+                    .map_err(AppError::unexpected)?
+            {
+                return Err(wait(w));
+            }
             let (user_id, hash) = match found {
                 Some((id, hash)) => (Some(id), hash),
                 None => (None, None),
@@ -72,10 +87,17 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                         .clear_failures(&account_key)
                         .await
                         .map_err(AppError::unexpected)?;
-                    crate::server::auth::remember_language(&state, &email).await?;
+                    store
+                        .remember_network(&account_key, &network, now)
+                        .await
+                        .map_err(AppError::unexpected)?;
+                    crate::server::auth::remember_language(&state, email.as_str()).await?;
                     crate::server::auth::sign_in(&state, &user_id).await
                 }
-                _ => Err(AppError::Unauthorized),
+                _ => match held {
+                    Some(w) => Err(wait(w)),
+                    None => Err(AppError::Unauthorized),
+                },
             }
         }
         .await,
@@ -193,12 +215,21 @@ pub async fn create_password(
             let state = app_state()?;
             let password =
                 parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
+            // Only the browser that committed holds the commit's cookie.
+            let committer = crate::server::auth::cookie_hash(crate::server::auth::COMMIT_COOKIE)
+                .ok_or(AppError::Gone)?;
             // The link is checked before the (deliberately slow) hash.
             let now = state.clock.now().await;
-            let (order_id, email) = state.store.first_password_target(&token, now).await?;
+            let (order_id, email) = state
+                .store
+                .first_password_target(&token, &committer, now)
+                .await?;
             let hash =
                 crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-            let user_id = state.store.set_first_password(&token, &hash, now).await?;
+            let user_id = state
+                .store
+                .set_first_password(&token, &committer, &hash, now)
+                .await?;
             crate::server::auth::sign_in(&state, &user_id).await?;
             crate::server::auth::remember_language(&state, &email).await?;
             state.store.continue_to(&email, &order_id).await
@@ -268,6 +299,8 @@ pub enum PasswordPurpose {
     First,
     /// A password link ("New password", "Set password").
     Reset,
+    /// A "Join" link ("Password", "Create password").
+    Join,
 }
 
 /// A new password and its confirmation; on success, goes where the server
@@ -309,6 +342,7 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
             let result = match purpose {
                 PasswordPurpose::First => create_password(token.get_value(), p, c).await,
                 PasswordPurpose::Reset => reset_password(token.get_value(), p, c).await,
+                PasswordPurpose::Join => crate::people::accept_join(token.get_value(), p, c).await,
             };
             match result {
                 Ok(next) => navigate(&next, Default::default()),
@@ -319,7 +353,7 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
         });
     };
     let (password_label, submit_label) = match purpose {
-        PasswordPurpose::First => (
+        PasswordPurpose::First | PasswordPurpose::Join => (
             t_string!(i18n, wizard.password).to_string(),
             t_string!(i18n, wizard.create_password).to_string(),
         ),

@@ -111,6 +111,13 @@ pub fn action_text_in(locale: Locale, action: &str) -> String {
         "calling_settings_saved" => td_string!(locale, activity.calling_settings_saved).to_string(),
         "subdomain_reserved" => td_string!(locale, activity.subdomain_reserved).to_string(),
         "billing_started" => td_string!(locale, activity.billing_started).to_string(),
+        "join_requested" => td_string!(locale, activity.join_requested).to_string(),
+        "join_approved" => td_string!(locale, activity.join_approved).to_string(),
+        "join_declined" => td_string!(locale, activity.join_declined).to_string(),
+        "role_changed" => td_string!(locale, activity.role_changed).to_string(),
+        "person_removed" => td_string!(locale, activity.person_removed).to_string(),
+        "person_invited" => td_string!(locale, activity.person_invited).to_string(),
+        "invitation_accepted" => td_string!(locale, activity.invitation_accepted).to_string(),
         other => other.replace('_', " "),
     }
 }

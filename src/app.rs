@@ -9,6 +9,7 @@ use crate::components::LanguageSwitch;
 use crate::hub::HubPage;
 use crate::i18n::*;
 use crate::mailbox::MailboxPage;
+use crate::people::{JoinPage, PeoplePage};
 use crate::service::page::ServicePage;
 use crate::wizard::page::SetupPage;
 use leptos::prelude::*;
@@ -126,6 +127,16 @@ pub fn AppRoutes() -> impl IntoView {
                 view={Lazy::<ForgotRoute>::new()}
             />
             <Route
+                path=(StaticSegment("hub"), StaticSegment("people"))
+                view={Lazy::<PeopleRoute>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route
+                path=(StaticSegment("join"), ParamSegment("token"))
+                view={Lazy::<JoinRoute>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route
                 path=(StaticSegment("reset"), ParamSegment("token"))
                 view={Lazy::<ResetRoute>::new()}
                 ssr=SsrMode::Async
@@ -210,6 +221,8 @@ split_page!(ForgotRoute => ForgotPage);
 split_page!(ResetRoute => ResetPage);
 split_page!(ApproveRoute => ApprovePage);
 split_page!(ActivityRoute => ActivityPage);
+split_page!(PeopleRoute => PeoplePage);
+split_page!(JoinRoute => JoinPage);
 
 #[component]
 fn AppTitle() -> impl IntoView {

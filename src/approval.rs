@@ -1,5 +1,7 @@
 //! `/approve/{token}`: the administrator of an existing customer organization
-//! approves or declines a partner's order for it (contract section 9), once.
+//! approves or declines a partner's order for it (contract section 9), and an
+//! administrator of a partner organization lets a newcomer in or not
+//! (section 11); each once.
 
 use crate::account::{DeadLink, LinkKind};
 use crate::components::{ErrorBanner, service_text};
@@ -12,10 +14,19 @@ use serde::{Deserialize, Serialize};
 
 /// What the approval page shows: who asks, for what. Nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApprovalView {
-    pub partner_name: String,
-    pub order_number: String,
-    pub services: Vec<(String, String, u32)>,
+pub enum ApprovalView {
+    /// A partner's order for the reader's customer organization.
+    Order {
+        partner_name: String,
+        order_number: String,
+        services: Vec<(String, String, u32)>,
+    },
+    /// Someone asks to join the reader's partner organization.
+    Join {
+        person: String,
+        organization: String,
+        order_number: Option<String>,
+    },
 }
 
 /// The answer given.
@@ -26,6 +37,14 @@ pub enum ApprovalOutcome {
         service_url: String,
     },
     Declined,
+    /// The person is a Member of the organization now.
+    Joined {
+        person: String,
+    },
+    /// The person keeps their one order only.
+    JoinDeclined {
+        person: String,
+    },
 }
 
 /// The request behind a link (404 unknown, 410 answered or expired).
@@ -115,8 +134,41 @@ fn Approval(token: String, view: ApprovalView) -> impl IntoView {
             busy.set(false);
         });
     };
-    let partner = view.partner_name.clone();
-    let number = view.order_number.clone();
+    let view = StoredValue::new(view);
+    let request = move || {
+        match view.get_value() {
+        ApprovalView::Order {
+            partner_name,
+            order_number,
+            services,
+        } => view! {
+            <p>
+                {t!(i18n, approval.intro, partner = partner_name.clone(), number = order_number.clone())}
+            </p>
+            <h2>{t!(i18n, wizard.services)}</h2>
+            <ul>
+                {services
+                    .iter()
+                    .map(|(kind, sku, quantity)| view! { <li>{service_text(i18n, kind, sku, *quantity)}</li> })
+                    .collect_view()}
+            </ul>
+            <p class="hint">{t!(i18n, approval.advice)}</p>
+        }
+        .into_any(),
+        ApprovalView::Join {
+            person,
+            organization,
+            order_number,
+        } => view! {
+            <p>{t!(i18n, approval.join_intro, person = person.clone(), org = organization.clone())}</p>
+            {order_number.map(|number| view! {
+                <p>{t!(i18n, approval.join_order, number = number.clone())}</p>
+            })}
+            <p class="hint">{t!(i18n, approval.join_advice)}</p>
+        }
+        .into_any(),
+    }
+    };
     view! {
         <section class="page">
             <h1>{t!(i18n, approval.title)}</h1>
@@ -129,6 +181,16 @@ fn Approval(token: String, view: ApprovalView) -> impl IntoView {
                         <a class="button" href=service_url>{t!(i18n, wizard.success_continue)}</a>
                     }
                     .into_any(),
+                    Some(ApprovalOutcome::Joined { person }) => view! {
+                        <h2 node_ref=heading tabindex="-1">{t!(i18n, approval.approved_title)}</h2>
+                        <p>{t!(i18n, approval.joined_text, person = person.clone())}</p>
+                    }
+                    .into_any(),
+                    Some(ApprovalOutcome::JoinDeclined { person }) => view! {
+                        <h2 node_ref=heading tabindex="-1">{t!(i18n, approval.declined_title)}</h2>
+                        <p>{t!(i18n, approval.join_declined_text, person = person.clone())}</p>
+                    }
+                    .into_any(),
                     _ => view! {
                         <h2 node_ref=heading tabindex="-1">{t!(i18n, approval.declined_title)}</h2>
                         <p>{t!(i18n, approval.declined_text)}</p>
@@ -136,18 +198,7 @@ fn Approval(token: String, view: ApprovalView) -> impl IntoView {
                     .into_any(),
                 }
             >
-                <p>
-                    {t!(i18n, approval.intro, partner = partner.clone(), number = number.clone())}
-                </p>
-                <h2>{t!(i18n, wizard.services)}</h2>
-                <ul>
-                    {view
-                        .services
-                        .iter()
-                        .map(|(kind, sku, quantity)| view! { <li>{service_text(i18n, kind, sku, *quantity)}</li> })
-                        .collect_view()}
-                </ul>
-                <p class="hint">{t!(i18n, approval.advice)}</p>
+                {request}
                 <ErrorBanner error=banner />
                 <div class="actions">
                     <button type="button" disabled=move || busy.get() on:click=move |_| answer(true)>

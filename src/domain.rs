@@ -123,6 +123,32 @@ pub enum DomainError {
     /// Not one of the statuses offered.
     #[error("Choose a status from the list.")]
     StatusUnknown,
+    /// A JSON value of another type where text is expected.
+    #[error("Send this value as JSON text (a string).")]
+    NotText,
+    /// Not one of the roles offered.
+    #[error("Choose a role from the list.")]
+    RoleUnknown,
+    /// The address was not shown to be the person's own yet.
+    #[error("Confirm that this address is yours first: sign in, or enter the code we sent to it.")]
+    EmailNotProven,
+    /// A Read-only user cannot set up an order.
+    #[error(
+        "Your role in this organization is Read-only: ask an administrator to set up this order."
+    )]
+    ReadOnlyCannotSetUp,
+    /// Not six digits.
+    #[error("Enter the 6 digits from the email.")]
+    CodeInvalid,
+    /// The code does not match.
+    #[error("This code is not right. Check the email and try again.")]
+    CodeWrong,
+    /// The code expired or was tried too often.
+    #[error("This code no longer works. Send a new code.")]
+    CodeExpired,
+    /// The person is in this organization already.
+    #[error("This person is in your organization already.")]
+    AlreadyInOrganization,
 }
 
 impl DomainError {
@@ -161,6 +187,14 @@ impl DomainError {
             DomainError::LanguageUnknown => "language_unknown",
             DomainError::PageInvalid => "page_invalid",
             DomainError::StatusUnknown => "status_unknown",
+            DomainError::NotText => "not_text",
+            DomainError::RoleUnknown => "role_unknown",
+            DomainError::EmailNotProven => "email_not_proven",
+            DomainError::ReadOnlyCannotSetUp => "read_only_cannot_set_up",
+            DomainError::CodeInvalid => "code_invalid",
+            DomainError::CodeWrong => "code_wrong",
+            DomainError::CodeExpired => "code_expired",
+            DomainError::AlreadyInOrganization => "already_in_organization",
             DomainError::PstnConnectionUnknown => "pstn_connection_unknown",
             DomainError::LocationNameInvalid => "location_name_invalid",
         }
@@ -196,6 +230,31 @@ fn is_identifier_char(c: char) -> bool {
 fn is_identifier(s: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&s.len()) && s.chars().all(is_identifier_char)
 }
+
+// ---------------------------------------------------------------------------
+// The rules as patterns: the order API's OpenAPI document states each text
+// field's rule as a JSON Schema `pattern` (ECMA-262). A value that matches is
+// exactly a value whose `parse` accepts it as it is written (nothing trimmed,
+// collapsed or re-cased), which the API requires; the tests hold each pattern
+// to its `parse` with generated input, so the two cannot drift apart.
+// ---------------------------------------------------------------------------
+
+/// What `char::is_whitespace` calls whitespace, as a character-class body.
+macro_rules! whitespace_class {
+    () => {
+        r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
+/// [`is_forbidden_char`] as a character-class body.
+macro_rules! forbidden_class {
+    () => {
+        r"\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069"
+    };
+}
+
+/// Subscription ids, party ids and SKUs as the API accepts them.
+pub const IDENTIFIER_PATTERN: &str = r"^[A-Za-z0-9_./-]{1,40}$";
 
 /// Display, serde and `String` conversions for types with `parse(&str)` and a
 /// string accessor named `$accessor`.
@@ -327,6 +386,9 @@ fn canonical(address: &str) -> Result<String, DomainError> {
 pub struct OrderNumber(String);
 
 impl OrderNumber {
+    /// An order number as the API accepts it.
+    pub const PATTERN: &str = r"^[A-Za-z0-9][A-Za-z0-9_./-]{2,39}$";
+
     /// Trims and checks an order number.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = required(input)?;
@@ -697,6 +759,18 @@ impl OrgName {
     /// Longest accepted name, in characters.
     pub const MAX_LEN: usize = 100;
 
+    /// A name as the API accepts it: words of allowed characters, one space
+    /// apart (up to [`OrgName::MAX_LEN`] characters).
+    pub const PATTERN: &str = concat!(
+        "^[^",
+        whitespace_class!(),
+        forbidden_class!(),
+        "]+( [^",
+        whitespace_class!(),
+        forbidden_class!(),
+        "]+)*$"
+    );
+
     /// Trims, collapses whitespace and checks an organization name.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = required(input)?
@@ -721,6 +795,20 @@ pub struct Address(String);
 impl Address {
     /// Longest accepted address, in characters.
     pub const MAX_LEN: usize = 200;
+
+    /// An address as the API accepts it: one line of allowed characters,
+    /// with no whitespace at either end (up to [`Address::MAX_LEN`]).
+    pub const PATTERN: &str = concat!(
+        "^[^",
+        whitespace_class!(),
+        forbidden_class!(),
+        "]([^",
+        forbidden_class!(),
+        "]*[^",
+        whitespace_class!(),
+        forbidden_class!(),
+        "])?$"
+    );
 
     /// Joins lines, trims and checks an address.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
@@ -1243,6 +1331,101 @@ impl PstnConnection {
 }
 
 string_conversions!(PstnConnection, code);
+
+// ---------------------------------------------------------------------------
+// People: roles and verification codes
+// ---------------------------------------------------------------------------
+
+/// What a user may do in their partner organization (contract section 12).
+/// Customer administrators are `Administrator` of their organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Everything, plus the organization's people.
+    Administrator,
+    /// Acts on the organization's orders.
+    Member,
+    /// Sees orders and their activity, changes nothing.
+    ReadOnly,
+    /// Set up one order for an organization that had people already, and
+    /// was not (or not yet) let in: acts on the orders they set up only.
+    Guest,
+}
+
+impl Role {
+    /// The roles an administrator can give.
+    pub const ASSIGNABLE: [Role; 3] = [Role::Administrator, Role::Member, Role::ReadOnly];
+
+    /// How it is stored and sent in forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Administrator => "admin",
+            Role::Member => "member",
+            Role::ReadOnly => "read_only",
+            Role::Guest => "guest",
+        }
+    }
+
+    /// A stored role.
+    pub fn from_code(code: &str) -> Option<Role> {
+        [
+            Role::Administrator,
+            Role::Member,
+            Role::ReadOnly,
+            Role::Guest,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+
+    /// A role chosen in a form: one an administrator can give.
+    pub fn parse(input: &str) -> Result<Role, DomainError> {
+        let s = required(input)?;
+        Self::ASSIGNABLE
+            .into_iter()
+            .find(|r| r.code() == s)
+            .ok_or(DomainError::RoleUnknown)
+    }
+
+    /// Whether the role acts on the organization's orders (sets them up,
+    /// provisions them, resends invitations).
+    pub fn acts_on_orders(self) -> bool {
+        matches!(self, Role::Administrator | Role::Member)
+    }
+}
+
+/// A verification code as emailed: six digits (spaces a person types between
+/// them are ignored).
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerificationCode(String);
+
+impl VerificationCode {
+    /// Digits in a code.
+    pub const LEN: usize = 6;
+
+    /// Checks what was typed.
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.is_empty() {
+            return Err(DomainError::Required);
+        }
+        if digits.len() == Self::LEN && digits.chars().all(|c| c.is_ascii_digit()) {
+            Ok(Self(digits))
+        } else {
+            Err(DomainError::CodeInvalid)
+        }
+    }
+
+    /// The six digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for VerificationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("VerificationCode(******)")
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Tests
@@ -2188,6 +2371,107 @@ mod tests {
             match AnnouncementLanguage::parse(&s) {
                 Ok(l) => prop_assert!(l.code().eq_ignore_ascii_case(s.trim())),
                 Err(_) => prop_assert!(serde_json::from_str::<AnnouncementLanguage>(&json_string(&s)).is_err()),
+            }
+        }
+    }
+
+    /// The patterns of the order API's document, held to `parse`: a value
+    /// matches exactly when `parse` accepts it as written.
+    mod api_patterns {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn exact<T>(s: &str, parsed: Result<T, DomainError>, text: impl Fn(&T) -> String) -> bool {
+            parsed.is_ok_and(|v| text(&v) == s)
+        }
+
+        /// Whether each pattern agrees with its type on `s`.
+        fn agree(s: &str) -> Result<(), String> {
+            let re = |p: &str| regex::Regex::new(p).expect("a pattern the regex crate reads");
+            let checks: [(&str, bool, bool); 6] = [
+                (
+                    "order number",
+                    re(OrderNumber::PATTERN).is_match(s),
+                    exact(s, OrderNumber::parse(s), |v| v.as_str().to_string()),
+                ),
+                (
+                    "subscription id",
+                    re(IDENTIFIER_PATTERN).is_match(s),
+                    exact(s, SubscriptionId::parse(s), |v| v.as_str().to_string()),
+                ),
+                (
+                    "party id",
+                    re(IDENTIFIER_PATTERN).is_match(s),
+                    exact(s, PartyId::parse(s), |v| v.as_str().to_string()),
+                ),
+                (
+                    "sku",
+                    re(IDENTIFIER_PATTERN).is_match(s),
+                    exact(s, Sku::parse(s), |v| v.as_str().to_string()),
+                ),
+                (
+                    "organization name",
+                    re(OrgName::PATTERN).is_match(s) && s.chars().count() <= OrgName::MAX_LEN,
+                    exact(s, OrgName::parse(s), |v| v.as_str().to_string()),
+                ),
+                (
+                    "address",
+                    re(Address::PATTERN).is_match(s) && s.chars().count() <= Address::MAX_LEN,
+                    exact(s, Address::parse(s), |v| v.as_str().to_string()),
+                ),
+            ];
+            for (what, pattern, parse) in checks {
+                if pattern != parse {
+                    return Err(format!("{what} {s:?}: pattern {pattern}, parse {parse}"));
+                }
+            }
+            Ok(())
+        }
+
+        #[test]
+        fn the_edges_agree() {
+            for s in [
+                "",
+                " ",
+                "a",
+                "ab",
+                "abc",
+                " abc",
+                "abc ",
+                "a  b",
+                "a b",
+                "a\tb",
+                "a\u{a0}b",
+                "Vinohradská 1, Praha",
+                "a\u{2028}b",
+                "a\u{202e}b",
+                "a\u{85}",
+                "\u{3000}a",
+                "-abc",
+                "abc-",
+                "A/B.C_D-E",
+                "a\nb",
+                "a\rb",
+                "x\u{7f}",
+                "Zákazník a.s.",
+            ] {
+                agree(s).unwrap();
+            }
+            agree(&"a".repeat(40)).unwrap();
+            agree(&"a".repeat(41)).unwrap();
+            agree(&"é".repeat(100)).unwrap();
+            agree(&"é".repeat(101)).unwrap();
+            agree(&"é".repeat(201)).unwrap();
+        }
+
+        proptest! {
+            #[test]
+            fn patterns_and_parsers_agree(
+                s in "[ \t\n\r\u{0b}\u{0c}\u{85}\u{a0}\u{1680}\u{2000}\u{2028}\u{202f}\u{3000}\u{0}\u{1f}\u{7f}\u{9f}\u{202a}\u{2069}aZ09_./,é-]{0,45}"
+            ) {
+                if let Err(e) = agree(&s) {
+                    prop_assert!(false, "{}", e);
+                }
             }
         }
     }

@@ -37,6 +37,8 @@ pub enum Refusal {
     ManagedByCustomer,
     /// The step needs an earlier one first (e.g. meeting site before billing).
     StepIncomplete,
+    /// Removing or demoting the organization's last administrator.
+    LastAdministrator,
 }
 
 impl Refusal {
@@ -50,6 +52,7 @@ impl Refusal {
             Refusal::OrganizationNotRecognized => "organization_not_recognized",
             Refusal::ManagedByCustomer => "managed_by_customer",
             Refusal::StepIncomplete => "step_incomplete",
+            Refusal::LastAdministrator => "last_administrator",
         }
     }
 }

@@ -186,6 +186,8 @@ pub struct HubOrg {
 pub struct HubView {
     pub email: String,
     pub is_partner: bool,
+    /// An Administrator of a partner organization: may manage its people.
+    pub is_admin: bool,
     pub filter: HubFilter,
     /// Orders matching the filter, on all pages.
     pub total: u64,
@@ -248,6 +250,7 @@ pub async fn load_hub(
                 }
             }
             Ok(Some(HubView {
+                is_admin: crate::server::access::people_of(&user).is_ok(),
                 email: user.email,
                 is_partner: user.partner_org_id.is_some(),
                 filter,
@@ -414,6 +417,7 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
         <p>
             {t!(i18n, hub.signed_in_as)} " " <strong>{view.email.clone()}</strong> " "
             <button type="button" class="link" on:click=sign_out_now>{t!(i18n, hub.sign_out)}</button>
+            {view.is_admin.then(|| view! { " · " <a href="/hub/people">{t!(i18n, hub.people)}</a> })}
         </p>
         <h2>{t!(i18n, hub.organizations)}</h2>
         <leptos_router::components::Form method="GET" action="/hub">

@@ -16,6 +16,7 @@ pub mod error;
 pub mod hub;
 pub mod mailbox;
 pub mod orders;
+pub mod people;
 pub mod service;
 pub mod wizard;
 
@@ -73,6 +74,7 @@ mod locale_tests {
         "service.pstn_cisco", // Webex's PSTN options, named as in Control Hub
         "service.pstn_cloud",
         "service.pstn_premises",
+        "people.role", // "Role" is Czech too
     ];
 
     fn flat(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {

@@ -1,6 +1,6 @@
 import { test, expect, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
 import { expectAccessible, texts, type Lang } from "./a11y";
-import { invitedOrder, linkIn, mailbox, open, unique } from "./helpers";
+import { codeIn, invitedOrder, linkIn, mailbox, open, unique } from "./helpers";
 import { createPassword, PASSWORD, selfSetup } from "./flows";
 
 // Issue 14, accessibility:
@@ -239,6 +239,19 @@ for (const lang of ["en", "cs"] as const) {
       await next();
       await radio("wizard.who_myself").check();
       await next();
+      // The address has an account: its owner signs in on this step.
+      const password = page.getByLabel(t("hub.password"), { exact: true });
+      await expect(password).toBeVisible();
+      await check("setup: who sets up, sign in to confirm the address");
+      await password.fill("not the password at all");
+      await button("hub.sign_in").click();
+      await expect(page.getByRole("alert")).toHaveText(t("hub.wrong"));
+      await check("setup: who sets up, sign-in refused");
+      await password.fill(PASSWORD);
+      await button("hub.sign_in").click();
+      await expect(page.getByRole("status")).toBeVisible();
+      await check("setup: who sets up, signed in");
+      await next();
       await step("wizard.step_partner");
       await check("setup: existing partner organization");
       await page.getByRole("checkbox", { name: t("wizard.not_recognized") }).check();
@@ -276,8 +289,8 @@ for (const lang of ["en", "cs"] as const) {
       await check("setup: review, existing organizations");
       await next();
       await expect(page.getByRole("heading", { name: t("wizard.success_title") })).toBeVisible();
-      await expect(page.getByRole("button", { name: t("hub.sign_in"), exact: true })).toBeVisible();
-      await check("setup: set up, sign in");
+      await expect(page.getByRole("link", { name: t("wizard.success_continue") })).toBeVisible();
+      await check("setup: set up, signed in on step 2");
 
       // Someone else in the company: the handover, and the first link dies.
       const third = await invitedOrder(request);
@@ -292,6 +305,83 @@ for (const lang of ["en", "cs"] as const) {
       expect((await page.goto(third.link))?.status()).toBe(410);
       await expect(page.getByRole("heading", { level: 1, name: t("wizard.gone_title") })).toBeVisible();
       await check("spent setup link (410)");
+    });
+
+    test("people: a code on step 2, a join request, the people page, an invitation and the join page", async ({ page, request, browser, baseURL }) => {
+      const { t, check, next, step, radio, textbox, button } = walk(page, lang);
+      const partyId = unique("P");
+      const admin = address("admin", "partner.example");
+      await managedCustomer(browser, baseURL, request, { partyId, contact: admin, admin: address("managed") });
+      // A newcomer on the partner's shared alias proves their own address.
+      const alias = address("team", "partner.example");
+      const person = address("jana", "partner.example");
+      const second = await invitedOrder(request, { partyId, contact: alias });
+      await open(page, second.link);
+      await radio("wizard.role_partner").check();
+      await next();
+      await radio("wizard.who_myself").check();
+      await textbox("wizard.setter_email").fill(person);
+      await next();
+      await expect(textbox("wizard.code")).toBeVisible();
+      await check("setup: who sets up, a code to enter");
+      await textbox("wizard.code").fill("12");
+      await button("wizard.verify").click();
+      await expect(page.getByRole("alert")).toHaveText(t("err.code_invalid"));
+      await check("setup: who sets up, a code refused");
+      await textbox("wizard.code").fill(await codeIn(request, person));
+      await button("wizard.verify").click();
+      await expect(page.getByRole("status")).toBeVisible();
+      await check("setup: who sets up, the address confirmed");
+      await next();
+      await step("wizard.step_partner");
+      await next();
+      await textbox("wizard.admin_email").fill(address("new"));
+      await next();
+      await step("wizard.step_customer");
+      await next();
+      await step("wizard.step_review");
+      await next();
+      await expect(page.getByRole("heading", { name: t("wizard.success_title") })).toBeVisible();
+
+      // The administrator's review of the join request.
+      const reviewer = await contextIn(browser, baseURL, lang);
+      const reviewPage = await reviewer.newPage();
+      await open(reviewPage, await linkIn(request, admin, "Review request"));
+      await expect(reviewPage.getByText(person)).toBeVisible();
+      await walk(reviewPage, lang).check("join request");
+
+      // The people page.
+      await open(reviewPage, "/hub");
+      await reviewPage.getByRole("textbox", { name: t("hub.email"), exact: true }).fill(admin);
+      await reviewPage.getByLabel(t("hub.password"), { exact: true }).fill(PASSWORD);
+      await reviewPage.getByRole("button", { name: t("hub.sign_in"), exact: true }).click();
+      await reviewPage.getByRole("link", { name: t("hub.people"), exact: true }).click();
+      await expect(reviewPage.getByRole("heading", { level: 1, name: t("people.title") })).toBeVisible();
+      await expect(reviewPage.getByText(person).first()).toBeVisible();
+      const r = walk(reviewPage, lang);
+      await r.check("people page with a join request");
+      const invite = reviewPage.getByRole("form", { name: t("people.invite") });
+      await invite.getByRole("button", { name: t("people.send_invitation") }).click();
+      await expect(invite.getByRole("alert").first()).toBeVisible();
+      await r.check("people: an invitation without an address");
+      const invited = address("nova", "partner.example");
+      await invite.getByRole("textbox", { name: t("account.email_address") }).fill(invited);
+      await invite.getByRole("button", { name: t("people.send_invitation") }).click();
+      await expect(reviewPage.getByRole("status")).toBeVisible();
+      await r.check("people: invitation sent");
+      const guest = reviewPage.getByRole("row", { name: new RegExp(person) });
+      await guest.getByRole("button", { name: t("people.remove") }).click();
+      await expect(guest.getByRole("button", { name: t("people.remove_yes") })).toBeVisible();
+      await r.check("people: a removal to confirm");
+      await reviewer.close();
+
+      // The invited person's page.
+      const joiner = await contextIn(browser, baseURL, lang);
+      const joinPage = await joiner.newPage();
+      await open(joinPage, await linkIn(request, invited, "Join"));
+      await expect(joinPage.getByRole("button", { name: t("wizard.create_password") })).toBeVisible();
+      await walk(joinPage, lang).check("join page");
+      await joiner.close();
     });
 
     test("customer setup, the customer's own walk, approval by another partner's customer, password reset", async ({ page, request, browser, baseURL }) => {

@@ -110,3 +110,18 @@ export async function open(page: Page, url: string) {
 export async function next(page: Page) {
   await page.getByRole("button", { name: "Next" }).click();
 }
+
+/** The six digits of the newest verification code sent to `to`, waiting for it. */
+export async function codeIn(request: APIRequestContext, to: string): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(async () => {
+      const codes = (await mailbox(request, to))
+        .filter((m) => /Verification code|Ověřovací kód/.test(m.subject))
+        .map((m) => m.text.match(/\b\d{6}\b/)?.[0]);
+      code = codes.pop();
+      return code;
+    })
+    .toBeTruthy();
+  return code!;
+}

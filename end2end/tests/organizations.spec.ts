@@ -1,5 +1,5 @@
 import { test, expect, type Browser, type Page } from "@playwright/test";
-import { invitedOrder, linkIn, mailbox, next, open, setUpNowLink, unique } from "./helpers";
+import { codeIn, invitedOrder, linkIn, mailbox, next, open, setUpNowLink, unique } from "./helpers";
 import {
   adminThroughReview,
   chooseSelfSetup,
@@ -50,7 +50,7 @@ test("a new colleague at an existing partner organization becomes a user and goe
   await again.context.close();
 });
 
-test("someone on a shared alias enters their own address and signs in with it later", async ({ page, request, browser, baseURL }) => {
+test("someone on a shared alias proves their own address with the emailed code, a wrong one refused, and goes on to billing", async ({ page, request, browser, baseURL }) => {
   const alias = address("provisioning", "partner.example");
   const person = address("jana", "partner.example");
   const { link } = await invitedOrder(request, { contact: alias });
@@ -62,11 +62,27 @@ test("someone on a shared alias enters their own address and signs in with it la
   await expect(yours).toHaveValue(alias);
   await yours.fill(person);
   await next(page);
+  // "Next" stays on the step: a code goes to the address.
+  const code = page.getByRole("textbox", { name: "Verification code" });
+  await expect(code).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Who does the setup" })).toBeVisible();
+  const right = await codeIn(request, person);
+  await code.fill(right === "000000" ? "111111" : "000000");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "not right" })).toBeVisible();
+  await next(page);
+  await expect(page.getByRole("heading", { name: "Who does the setup" })).toBeVisible();
+  await code.fill(right);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Confirmed" })).toBeVisible();
+  await next(page);
+  await expect(page.getByRole("heading", { name: "Partner organization" })).toBeVisible();
   await next(page);
   await adminThroughReview(page, address("alias"));
   await expect(page.getByRole("heading", { name: /successfully set up/ })).toBeVisible();
   await expect(page.getByText(person)).toBeVisible();
   await createPassword(page);
+  await serviceToBilling(page);
   const later = await freshPage(browser, baseURL);
   await signInToHub(later.page, person);
   await later.context.close();
@@ -143,8 +159,9 @@ test("declining sends the provisioning contact a new link and the answer cannot 
 test("the finder fills the administrator of an organization the partner manages, by keyboard", async ({ page, request }) => {
   const partyId = unique("P");
   const admin = address("found");
-  await managedCustomer(page, request, partyId, admin);
-  const second = await invitedOrder(request, { partyId });
+  const first = await managedCustomer(page, request, partyId, admin);
+  // The partner's administrator gets its next order: the finder is theirs.
+  const second = await invitedOrder(request, { partyId, contact: first.order.provisioning_contact_email });
   await open(page, second.link);
   await chooseSelfSetup(page);
   await next(page);

@@ -7,8 +7,14 @@
 //! the order's customer organization may act on it. Managing *an
 //! organization* gives no access to another partner's order on it, and an
 //! order attached by approval gives its partner access to that order only.
+//!
+//! Roles (contract section 12): Administrators and Members act on orders,
+//! Read-only users see them and change nothing, and a guest (someone who set
+//! up an order for an organization with people, not let in yet) sees and
+//! acts on the orders they set up only. Only Administrators manage people.
 
 use super::store::SessionUser;
+use crate::domain::Role;
 use crate::error::{AppError, Refusal};
 use crate::wizard::machine::SetupMode;
 
@@ -36,6 +42,8 @@ pub struct OrderAccess {
     pub set_up: bool,
     pub customer_confirmed: bool,
     pub closed: bool,
+    /// Who set the order up (or asked its customer to approve it).
+    pub setup_by: Option<String>,
 }
 
 fn same(a: &Option<String>, b: &Option<String>) -> bool {
@@ -44,11 +52,22 @@ fn same(a: &Option<String>, b: &Option<String>) -> bool {
 
 /// Allows `action` on `order` for `user`, or says why not.
 pub fn decide(user: &SessionUser, order: &OrderAccess, action: Action) -> Result<(), AppError> {
+    let partner_user = user.partner_org_id.is_some();
     let partner_of_party =
         user.partner_party_id.as_deref() == Some(order.partner_party_id.as_str());
     let partner_of_order = same(&user.partner_org_id, &order.partner_org_id);
     let customer_of_order = same(&user.customer_org_id, &order.customer_org_id);
     if !(partner_of_party || partner_of_order || customer_of_order) {
+        return Err(AppError::Forbidden);
+    }
+    // A guest's world is the orders they set up.
+    if partner_user
+        && user.role == Role::Guest
+        && order.setup_by.as_deref() != Some(user.email.as_str())
+    {
+        return Err(AppError::Forbidden);
+    }
+    if action != Action::View && partner_user && user.role == Role::ReadOnly {
         return Err(AppError::Forbidden);
     }
     match action {
@@ -89,6 +108,15 @@ pub fn decide(user: &SessionUser, order: &OrderAccess, action: Action) -> Result
     }
 }
 
+/// The partner organization whose people `user` may manage: an
+/// Administrator's own; anyone else is refused.
+pub fn people_of(user: &SessionUser) -> Result<&str, AppError> {
+    match (&user.partner_org_id, user.role) {
+        (Some(org), Role::Administrator) => Ok(org),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +128,15 @@ mod tests {
             partner_org_id: Some(org.into()),
             partner_party_id: Some(party.into()),
             customer_org_id: None,
+            role: Role::Administrator,
+        }
+    }
+
+    fn with_role(user: &SessionUser, role: Role, email: &str) -> SessionUser {
+        SessionUser {
+            role,
+            email: email.into(),
+            ..user.clone()
         }
     }
 
@@ -110,10 +147,12 @@ mod tests {
             partner_org_id: None,
             partner_party_id: None,
             customer_org_id: Some(org.into()),
+            role: Role::Administrator,
         }
     }
 
-    /// An order of partner B (party P-B) on customer organization X.
+    /// An order of partner B (party P-B) on customer organization X, set up
+    /// by someone@b.example.
     fn order(mode: Option<SetupMode>, set_up: bool) -> OrderAccess {
         OrderAccess {
             partner_party_id: "P-B".into(),
@@ -123,6 +162,7 @@ mod tests {
             set_up,
             customer_confirmed: false,
             closed: false,
+            setup_by: mode.map(|_| "someone@b.example".into()),
         }
     }
 
@@ -316,6 +356,156 @@ mod tests {
         }
     }
 
+    /// Who × role × order × action: what each role of partner B may do with
+    /// B's orders, whoever set them up.
+    #[test]
+    fn each_role_may_do_what_it_says_and_no_more() {
+        use Action::*;
+        let b = partner("b", "P-B");
+        let partner_set_up = order(Some(SetupMode::Partner), true);
+        let awaiting_details = order(None, false);
+        let customer_set_up = order(Some(SetupMode::Customer), true);
+        let mut by_the_guest = partner_set_up.clone();
+        by_the_guest.setup_by = Some("guest@b.example".into());
+        let forbidden = Err(AppError::Forbidden);
+        let ok = Ok(());
+        let admin = with_role(&b, Role::Administrator, "admin@b.example");
+        let member = with_role(&b, Role::Member, "member@b.example");
+        let read_only = with_role(&b, Role::ReadOnly, "viewer@b.example");
+        let guest = with_role(&b, Role::Guest, "guest@b.example");
+        let table: Vec<Case> = vec![
+            (
+                "administrator manages",
+                &admin,
+                &partner_set_up,
+                Manage,
+                ok.clone(),
+            ),
+            (
+                "administrator resends",
+                &admin,
+                &awaiting_details,
+                ResendInvitation,
+                ok.clone(),
+            ),
+            (
+                "member manages",
+                &member,
+                &partner_set_up,
+                Manage,
+                ok.clone(),
+            ),
+            (
+                "member resends",
+                &member,
+                &awaiting_details,
+                ResendInvitation,
+                ok.clone(),
+            ),
+            (
+                "member re-invites the customer",
+                &member,
+                &customer_set_up,
+                ResendCustomerInvitation,
+                ok.clone(),
+            ),
+            (
+                "read-only views",
+                &read_only,
+                &partner_set_up,
+                View,
+                ok.clone(),
+            ),
+            (
+                "read-only views one not set up",
+                &read_only,
+                &awaiting_details,
+                View,
+                ok.clone(),
+            ),
+            (
+                "read-only manages",
+                &read_only,
+                &partner_set_up,
+                Manage,
+                forbidden.clone(),
+            ),
+            (
+                "read-only resends",
+                &read_only,
+                &awaiting_details,
+                ResendInvitation,
+                forbidden.clone(),
+            ),
+            (
+                "read-only re-invites",
+                &read_only,
+                &customer_set_up,
+                ResendCustomerInvitation,
+                forbidden.clone(),
+            ),
+            (
+                "guest views their own",
+                &guest,
+                &by_the_guest,
+                View,
+                ok.clone(),
+            ),
+            (
+                "guest manages their own",
+                &guest,
+                &by_the_guest,
+                Manage,
+                ok.clone(),
+            ),
+            (
+                "guest views another",
+                &guest,
+                &partner_set_up,
+                View,
+                forbidden.clone(),
+            ),
+            (
+                "guest manages another",
+                &guest,
+                &partner_set_up,
+                Manage,
+                forbidden.clone(),
+            ),
+            (
+                "guest views one not set up",
+                &guest,
+                &awaiting_details,
+                View,
+                forbidden.clone(),
+            ),
+            (
+                "guest resends",
+                &guest,
+                &awaiting_details,
+                ResendInvitation,
+                forbidden.clone(),
+            ),
+        ];
+        for (case, user, order, action, expected) in table {
+            assert_eq!(decide(user, order, action), expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn only_an_administrator_manages_people_and_only_their_own() {
+        let b = partner("b", "P-B");
+        assert_eq!(people_of(&b), Ok("b"));
+        for role in [Role::Member, Role::ReadOnly, Role::Guest] {
+            assert_eq!(
+                people_of(&with_role(&b, role, "x@b.example")),
+                Err(AppError::Forbidden),
+                "{role:?}"
+            );
+        }
+        assert_eq!(people_of(&customer("x")), Err(AppError::Forbidden));
+    }
+
     #[test]
     fn a_user_without_an_organization_may_do_nothing() {
         let nobody = SessionUser {
@@ -324,6 +514,7 @@ mod tests {
             partner_org_id: None,
             partner_party_id: None,
             customer_org_id: None,
+            role: Role::Administrator,
         };
         let mut unset = order(None, false);
         unset.customer_org_id = None;

@@ -153,7 +153,7 @@ pub async fn sign_in(state: &AppState, user_id: &str) -> Result<(), AppError> {
 }
 
 /// The value of this request's cookie `name`.
-fn cookie_value(name: &str) -> Option<String> {
+pub fn cookie_value(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
     parts
         .headers
@@ -164,6 +164,67 @@ fn cookie_value(name: &str) -> Option<String> {
         .filter_map(Result::ok)
         .find(|c| c.name() == name)
         .map(|c| c.value().to_string())
+}
+
+/// The cookie that lets the browser which committed a setup set the first
+/// password (contract section 5, step 7).
+pub const COMMIT_COOKIE: &str = "setup_now_commit";
+/// The cookie of a browser that entered a verification code (section 11).
+pub const PROOF_COOKIE: &str = "setup_now_proof";
+
+/// Sets a cookie only this site's setup requests carry: HttpOnly,
+/// SameSite=Strict, path `/api/setup`, for `max_age` seconds.
+pub fn set_setup_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age: i64,
+) -> Result<(), AppError> {
+    let secure = state.config.public_url.starts_with("https://");
+    let cookie = cookie::Cookie::build((name.to_string(), value.to_string()))
+        .path("/api/setup")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Strict)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .build();
+    let value = HeaderValue::from_str(&cookie.to_string()).map_err(AppError::unexpected)?;
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(header::SET_COOKIE, value);
+    }
+    Ok(())
+}
+
+/// The hash of this request's cookie `name`, as stored.
+pub fn cookie_hash(name: &str) -> Option<String> {
+    cookie_value(name)
+        .filter(|v| !v.is_empty())
+        .map(|v| super::tokens::hash_token(&v))
+}
+
+/// The language of this request: the one the browser chose in the app, else
+/// the first of its `Accept-Language` the app speaks.
+pub fn request_locale() -> Option<crate::i18n::Locale> {
+    if let Some(chosen) = chosen_locale() {
+        return Some(chosen);
+    }
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    let accept = parts.headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    accept.split(',').find_map(|tag| {
+        let tag = tag
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if tag == "cs" || tag.starts_with("cs-") {
+            Some(crate::i18n::Locale::cs)
+        } else if tag == "en" || tag.starts_with("en-") {
+            Some(crate::i18n::Locale::en)
+        } else {
+            None
+        }
+    })
 }
 
 /// The session secret in this request's cookies.
@@ -249,10 +310,40 @@ pub fn client_address(state: &AppState) -> String {
         .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
 }
 
+/// The network a client address belongs to, for throttling: an IPv4
+/// address itself, an IPv6 address's /64 (one customer's allocation, which
+/// hands out any number of addresses).
+pub fn network_of(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(ip) => ip.to_string(),
+        Err(_) => address.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn an_ipv6_network_is_its_64_and_ipv4_is_itself() {
+        assert_eq!(network_of("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(
+            network_of("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            network_of("2001:db8:1:2::1")
+        );
+        assert_ne!(network_of("2001:db8:1:3::1"), network_of("2001:db8:1:2::1"));
+        assert_eq!(network_of("192.0.2.7"), "192.0.2.7");
+        assert_eq!(network_of("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(network_of("unknown"), "unknown");
+    }
 
     #[tokio::test]
     async fn hashing_beyond_its_slots_is_answered_busy_not_queued_for_ever() {

@@ -2,6 +2,7 @@
 //! The README's first screen says which demo email walks which branch.
 
 use super::state::AppState;
+use crate::domain::Role;
 use crate::orders::{CustomerInput, OrderInput, PartyInput, ServiceInput};
 
 fn service(kind: &str, sku: &str, quantity: u32) -> ServiceInput {
@@ -134,6 +135,18 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             meetings(),
             &today,
         ),
+        // A shared alias of a partner with people: whoever enters their own
+        // address proves it with a code and joins once an administrator
+        // (user@partner-with-user.example) approves.
+        demo_order(
+            "DEMO-0008",
+            "A-WX",
+            "team@partner-with-user.example",
+            ("P-DEMO-USER", "Partner s uživatelem s.r.o."),
+            "Nový Zákazník Týmu a.s.",
+            meetings(),
+            &today,
+        ),
     ];
     let hash = super::auth::hash_password(state, DEMO_PASSWORD.into())
         .await
@@ -145,8 +158,25 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     let with_user = store
         .ensure_partner_org("P-DEMO-USER", "Partner s uživatelem s.r.o.", "CZ", now)
         .await?;
+    // The people of one partner organization, one in each role, and a
+    // newcomer waiting for its administrators' approval.
+    for (email, role) in [
+        ("user@partner-with-user.example", Role::Administrator),
+        ("member@partner-with-user.example", Role::Member),
+        ("viewer@partner-with-user.example", Role::ReadOnly),
+        ("newcomer@partner-with-user.example", Role::Guest),
+    ] {
+        store
+            .ensure_partner_user(&with_user, email, role, Some(&hash), now)
+            .await?;
+    }
     store
-        .ensure_partner_user(&with_user, "user@partner-with-user.example", &hash, now)
+        .ensure_join_request(
+            &with_user,
+            "newcomer@partner-with-user.example",
+            now,
+            &state.config.public_url,
+        )
         .await?;
     store
         .ensure_customer_org(

@@ -20,6 +20,9 @@ pub struct Email {
     /// The HTML part's body (a fragment; [`html_document`] wraps it).
     pub html: String,
     pub links: Vec<MailLink>,
+    /// What the outbox keeps sealed until the email is sent: its link, or
+    /// a code it carries.
+    pub secret: Option<String>,
 }
 
 /// The absolute address of a setup link.
@@ -192,6 +195,7 @@ fn render(letter: Letter) -> Email {
         text,
         html,
         links,
+        secret: letter.button.map(|b| b.url),
     }
 }
 
@@ -543,6 +547,141 @@ pub fn administrator_welcome(
         details: Vec::new(),
         next: Some(td_string!(locale, mail.welcome_next).into()),
     })
+}
+
+/// A code that proves the address is the reader's (contract section 11).
+/// Its text holds no other run of six digits: the code is the only one.
+pub fn verification_code(locale: Locale, to: &str, code: &str) -> Email {
+    let minutes = super::store::PROOF_MINUTES.to_string();
+    let values = [("code", code), ("minutes", minutes.as_str())];
+    let mut email = render(Letter {
+        kind: "verification_code",
+        locale,
+        to: to.into(),
+        subject: td_string!(locale, mail.code_subject).into(),
+        heading: td_string!(locale, mail.code_subject).into(),
+        paragraphs: vec![
+            fill(td_string!(locale, mail.code_text), &values),
+            code.to_string(),
+            fill(td_string!(locale, mail.code_valid), &values),
+        ],
+        button: None,
+        details: Vec::new(),
+        next: Some(td_string!(locale, mail.code_ignore).into()),
+    });
+    email.secret = Some(code.to_string());
+    email
+}
+
+/// An administrator of a partner organization is asked to let a newcomer
+/// in (contract section 11).
+pub fn join_request(
+    locale: Locale,
+    to: &str,
+    person: &str,
+    org: &str,
+    order_number: Option<&str>,
+    url: &str,
+) -> Email {
+    let values = [
+        ("person", person),
+        ("org", org),
+        ("number", order_number.unwrap_or("")),
+    ];
+    let mut paragraphs = vec![fill(td_string!(locale, mail.join_request_text), &values)];
+    if order_number.is_some() {
+        paragraphs.push(fill(td_string!(locale, mail.join_request_order), &values));
+    }
+    render(Letter {
+        kind: "join_request",
+        locale,
+        to: to.into(),
+        subject: fill(td_string!(locale, mail.join_request_subject), &values),
+        heading: fill(td_string!(locale, mail.join_request_subject), &values),
+        paragraphs,
+        button: Some(Button {
+            texts: review_request,
+            url: url.into(),
+        }),
+        details: Vec::new(),
+        next: Some(td_string!(locale, mail.join_request_next).into()),
+    })
+}
+
+/// The newcomer hears their organization's answer.
+pub fn join_answered(locale: Locale, to: &str, org: &str, approved: bool) -> Email {
+    let values = [("org", org)];
+    let (kind, subject, text) = if approved {
+        (
+            "join_approved",
+            td_string!(locale, mail.join_approved_subject),
+            td_string!(locale, mail.join_approved_text),
+        )
+    } else {
+        (
+            "join_declined",
+            td_string!(locale, mail.join_declined_subject),
+            td_string!(locale, mail.join_declined_text),
+        )
+    };
+    render(Letter {
+        kind,
+        locale,
+        to: to.into(),
+        subject: fill(subject, &values),
+        heading: fill(subject, &values),
+        paragraphs: vec![fill(text, &values)],
+        button: None,
+        details: Vec::new(),
+        next: None,
+    })
+}
+
+fn join(locale: Locale) -> &'static str {
+    td_string!(locale, mail.join)
+}
+
+/// An administrator invites someone into their partner organization.
+pub fn join_invitation(
+    locale: Locale,
+    to: &str,
+    org: &str,
+    inviter: &str,
+    role: &str,
+    url: &str,
+) -> Email {
+    let days = super::store::JOIN_DAYS.to_string();
+    let values = [
+        ("org", org),
+        ("inviter", inviter),
+        ("role", role),
+        ("days", days.as_str()),
+    ];
+    render(Letter {
+        kind: "join_invitation",
+        locale,
+        to: to.into(),
+        subject: fill(td_string!(locale, mail.join_invitation_subject), &values),
+        heading: fill(td_string!(locale, mail.join_invitation_subject), &values),
+        paragraphs: vec![fill(td_string!(locale, mail.join_invitation_text), &values)],
+        button: Some(Button {
+            texts: join,
+            url: url.into(),
+        }),
+        details: Vec::new(),
+        next: Some(fill(td_string!(locale, mail.join_invitation_next), &values)),
+    })
+}
+
+/// A role as an email names it.
+pub fn role_name(locale: Locale, role: crate::domain::Role) -> &'static str {
+    use crate::domain::Role;
+    match role {
+        Role::Administrator => td_string!(locale, people.role_admin),
+        Role::Member => td_string!(locale, people.role_member),
+        Role::ReadOnly => td_string!(locale, people.role_read_only),
+        Role::Guest => td_string!(locale, people.role_guest),
+    }
 }
 
 /// Sends stored emails over SMTP.

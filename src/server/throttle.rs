@@ -31,8 +31,14 @@ pub const ACCOUNT: Policy = Policy {
     ceiling: Duration::minutes(15),
 };
 
-/// Per client address (many people may share one): twenty, then the same.
-pub const ADDRESS: Policy = Policy {
+/// The key an account is counted under: a hash of its canonical address, so
+/// that no input can make the key long, and no address is stored in it.
+pub fn account_key(canonical_email: &str) -> String {
+    format!("account:{}", super::tokens::hash_token(canonical_email))
+}
+
+/// Per client network (many people may share one): twenty, then the same.
+pub const NETWORK: Policy = Policy {
     free: 20,
     window: Duration::minutes(15),
     ceiling: Duration::minutes(15),

@@ -6,7 +6,7 @@
 //! commit with what its database says ([`Facts`] with row ids), and the store
 //! only carries the plan out.
 
-use crate::domain::{Address, Country, DomainError, EmailAddress, OrgName};
+use crate::domain::{Address, Country, DomainError, EmailAddress, OrgName, Role as UserRole};
 use crate::error::{AppError, FieldError, Refusal};
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +68,10 @@ pub enum AdminLookup {
     NeedsApproval,
     /// Belongs to a partner organization: refused.
     BelongsToPartner,
+    /// Belongs to some organization. All that someone who is not a member of
+    /// the order's partner organization learns: its administrator will be
+    /// asked to approve (and a partner's address is refused at the commit).
+    Elsewhere,
 }
 
 /// What the server tells about the address of whoever does the setup.
@@ -75,10 +79,48 @@ pub enum AdminLookup {
 pub enum SetterLookup {
     /// No user yet: one is made in the partner organization.
     New,
-    /// Already a user of this partner's organization.
+    /// An Administrator or Member of this partner's organization.
     Member,
+    /// A user of this partner's organization who is not a member of it: may
+    /// set up this order, and its administrators are asked to let them in.
+    Guest,
+    /// A Read-only user of this partner's organization: refused.
+    ReadOnly,
     /// A user of another organization: refused ("already belongs").
     BelongsElsewhere,
+}
+
+/// What shows that an address is the person's own (contract section 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Proof {
+    /// Shown already: this browser is signed in as it, entered a code sent
+    /// to it, or holds the link sent to it (and it has no password).
+    Proven,
+    /// A user with a password: sign in.
+    SignIn,
+    /// A code was emailed to it: enter it.
+    CodeSent,
+}
+
+/// The server's answer for the address of whoever does the setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetterAnswer {
+    pub lookup: SetterLookup,
+    /// What proves it, when it may set up at all.
+    pub proof: Proof,
+}
+
+/// Whether `email` counts as its owner's, given what the request shows: the
+/// browser is signed in as it, or entered a code sent to it, or it is the
+/// address the link was sent to and nobody protects it with a password.
+pub fn proven(
+    email: &str,
+    has_password: bool,
+    signed_in: Option<&str>,
+    by_code: Option<&str>,
+    link_email: &str,
+) -> bool {
+    signed_in == Some(email) || by_code == Some(email) || (email == link_email && !has_password)
 }
 
 /// A customer organization the partner manages, as the finder offers it.
@@ -115,6 +157,9 @@ pub struct SetupContext {
     /// The link's address is a user of a partner organization, so it cannot be
     /// a customer administrator.
     pub link_is_partner_user: bool,
+    /// The partner organization has people: a newcomer joins it only once
+    /// its administrators approve.
+    pub partner_has_members: bool,
 }
 
 /// What the person who committed does next.
@@ -126,6 +171,9 @@ pub enum AfterCommit {
     SignIn,
     /// Already signed in as that user.
     Continue,
+    /// The setup was committed, but not in this browser: nothing to do here,
+    /// and nothing about who did it is told.
+    Elsewhere,
 }
 
 /// What the commit did, shown on the success page.
@@ -165,6 +213,9 @@ pub struct Draft {
     pub setter_email: String,
     /// The server's answer for `setter_email` (as it was when asked).
     pub setter_lookup: Option<(String, SetterLookup)>,
+    /// The address this browser showed to be the person's own (the server
+    /// decides again at the commit).
+    pub setter_proven: Option<String>,
     pub partner_name: String,
     pub partner_country: String,
     /// "I don't recognize this organization" on the partner organization.
@@ -184,8 +235,15 @@ pub struct Draft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owner<Id> {
     Nobody,
-    Partner { org: Id, this_partner: bool },
-    Customer { org: Id, managed_here: bool },
+    Partner {
+        org: Id,
+        this_partner: bool,
+        role: UserRole,
+    },
+    Customer {
+        org: Id,
+        managed_here: bool,
+    },
 }
 
 /// What is true about the organizations and addresses a draft names.
@@ -200,6 +258,36 @@ pub struct Facts<Id> {
     pub admin: Owner<Id>,
     /// The order's customer organization (a customer link's).
     pub order_customer_org: Option<Id>,
+    /// Whoever does the setup showed the address is theirs.
+    pub setter_proven: bool,
+    /// The partner organization has people (other than guests): a newcomer
+    /// needs its administrators' approval to join.
+    pub partner_has_members: bool,
+}
+
+impl<Id> Facts<Id> {
+    /// Whether whoever does the setup may learn about the partner's
+    /// customers: a proven Administrator or Member of the partner
+    /// organization, or its first user.
+    pub fn trusted(&self) -> bool {
+        trusted(&self.setter, self.setter_proven, self.partner_has_members)
+    }
+}
+
+/// Whether whoever does the setup may learn about the partner's customers:
+/// they showed the address is theirs, and it is an Administrator or Member
+/// of the partner organization, or will be its first user.
+pub fn trusted<Id>(setter: &Owner<Id>, proven: bool, partner_has_members: bool) -> bool {
+    proven
+        && match setter {
+            Owner::Partner {
+                this_partner: true,
+                role,
+                ..
+            } => role.acts_on_orders(),
+            Owner::Nobody => !partner_has_members,
+            _ => false,
+        }
 }
 
 /// How the customer organization step goes for a draft.
@@ -286,8 +374,12 @@ pub enum CustomerPlan<Id> {
 pub struct SetupPlan<Id> {
     /// The person who does the setup.
     pub setter: EmailAddress,
-    /// The setter becomes a new user of the partner organization.
-    pub setter_joins_partner: bool,
+    /// The setter becomes a new user of the partner organization, in this
+    /// role: Administrator as its first user, else a guest.
+    pub setter_joins: Option<UserRole>,
+    /// The partner organization's administrators are asked to let the
+    /// setter in (a guest).
+    pub request_join: bool,
     pub partner: PartnerPlan<Id>,
     pub customer: CustomerPlan<Id>,
     pub mode: SetupMode,
@@ -353,14 +445,19 @@ impl Draft {
     /// not asked about yet counts as belonging to nobody: the server, which
     /// asks its database, decides at the commit.
     pub fn facts(&self, ctx: &SetupContext) -> Facts<()> {
+        let partner = |role| Owner::Partner {
+            org: (),
+            this_partner: true,
+            role,
+        };
         let setter = match self.lookup_for_current_setter() {
-            Some(SetterLookup::Member) => Owner::Partner {
-                org: (),
-                this_partner: true,
-            },
+            Some(SetterLookup::Member) => partner(UserRole::Member),
+            Some(SetterLookup::Guest) => partner(UserRole::Guest),
+            Some(SetterLookup::ReadOnly) => partner(UserRole::ReadOnly),
             Some(SetterLookup::BelongsElsewhere) => Owner::Partner {
                 org: (),
                 this_partner: false,
+                role: UserRole::Member,
             },
             Some(SetterLookup::New) | None => Owner::Nobody,
         };
@@ -369,6 +466,7 @@ impl Draft {
                 Owner::Partner {
                     org: (),
                     this_partner: false,
+                    role: UserRole::Member,
                 }
             } else if ctx.customer_org.is_some() {
                 Owner::Customer {
@@ -384,23 +482,40 @@ impl Draft {
                     org: (),
                     managed_here: true,
                 },
-                Some(AdminLookup::NeedsApproval) => Owner::Customer {
+                Some(AdminLookup::NeedsApproval | AdminLookup::Elsewhere) => Owner::Customer {
                     org: (),
                     managed_here: false,
                 },
                 Some(AdminLookup::BelongsToPartner) => Owner::Partner {
                     org: (),
                     this_partner: false,
+                    role: UserRole::Member,
                 },
                 Some(AdminLookup::New) | None => Owner::Nobody,
             }
         };
+        let setter_proven = self
+            .setter_proven
+            .as_deref()
+            .is_some_and(|p| p == normalized(&self.setter_email));
         Facts {
             partner_org: ctx.partner_org.as_ref().map(|_| ()),
+            partner_has_members: ctx.partner_has_members,
             setter,
             admin,
             order_customer_org: (ctx.audience == Audience::Customer).then_some(()),
+            setter_proven,
         }
+    }
+
+    /// Whether the finder of the partner's customer organizations is offered:
+    /// to a proven Administrator or Member of the partner organization only.
+    pub fn may_find_organizations(&self) -> bool {
+        self.lookup_for_current_setter() == Some(SetterLookup::Member)
+            && self
+                .setter_proven
+                .as_deref()
+                .is_some_and(|p| p == normalized(&self.setter_email))
     }
 }
 
@@ -481,14 +596,8 @@ pub fn customer_org_case<Id>(
                 managed_here: true, ..
             },
             false,
-        ) => CustomerOrgCase::Verify,
-        (
-            Owner::Customer {
-                managed_here: false,
-                ..
-            },
-            false,
-        ) => CustomerOrgCase::Approval,
+        ) if facts.trusted() => CustomerOrgCase::Verify,
+        (Owner::Customer { .. }, false) => CustomerOrgCase::Approval,
         _ => CustomerOrgCase::New,
     }
 }
@@ -523,10 +632,19 @@ fn parse_who<Id>(draft: &Draft, facts: &Facts<Id>) -> Result<(WhoSetsUp, EmailAd
                 EmailAddress::parse(&draft.setter_email),
             );
             match &facts.setter {
+                Owner::Partner {
+                    this_partner: true,
+                    role: UserRole::ReadOnly,
+                    ..
+                } => errors.push(err("setter_email", DomainError::ReadOnlyCannotSetUp)),
                 Owner::Nobody
                 | Owner::Partner {
                     this_partner: true, ..
-                } => {}
+                } => {
+                    if email.is_some() && !facts.setter_proven {
+                        errors.push(err("setter_email", DomainError::EmailNotProven));
+                    }
+                }
                 Owner::Partner { .. } | Owner::Customer { .. } => {
                     errors.push(err("setter_email", DomainError::EmailBelongsToOtherOrg));
                 }
@@ -571,8 +689,18 @@ fn parse_admin<Id>(draft: &Draft, facts: &Facts<Id>) -> Result<EmailAddress, Err
     let admin = EmailAddress::parse(&draft.admin_email).map_err(|e| vec![err("admin_email", e)])?;
     let is_setter = draft.who != Some(WhoSetsUp::Colleague)
         && EmailAddress::parse(&draft.setter_email).is_ok_and(|s| s == admin);
-    if is_setter || matches!(facts.admin, Owner::Partner { .. }) {
+    if is_setter {
         return Err(vec![err("admin_email", DomainError::EmailBelongsToPartner)]);
+    }
+    if matches!(facts.admin, Owner::Partner { .. }) {
+        // Someone who may not learn about the partner's people learns only
+        // that the address belongs to another organization.
+        let error = if facts.trusted() {
+            DomainError::EmailBelongsToPartner
+        } else {
+            DomainError::EmailBelongsToOtherOrg
+        };
+        return Err(vec![err("admin_email", error)]);
     }
     Ok(admin)
 }
@@ -692,7 +820,8 @@ pub fn plan<Id: Clone>(
         let details = parse_customer_org(draft, ctx, facts).map_err(invalid)?;
         return Ok(SetupPlan {
             setter,
-            setter_joins_partner: false,
+            setter_joins: None,
+            request_join: false,
             partner: PartnerPlan::Absent,
             customer: CustomerPlan::Confirm { org, details },
             mode: SetupMode::Customer,
@@ -718,7 +847,8 @@ pub fn plan<Id: Clone>(
         };
         return Ok(SetupPlan {
             setter: admin,
-            setter_joins_partner: false,
+            setter_joins: None,
+            request_join: false,
             partner: PartnerPlan::Absent,
             customer,
             mode: SetupMode::Customer,
@@ -747,20 +877,16 @@ pub fn plan<Id: Clone>(
     };
     let details = parse_customer_org(draft, ctx, facts).map_err(invalid)?;
     let customer = match (&facts.admin, details) {
+        // Attached without asking only by someone the partner trusts with
+        // its customers; anyone else's order is approved by the customer.
         (
             Owner::Customer {
                 org,
                 managed_here: true,
             },
             _,
-        ) => CustomerPlan::Attach { org: org.clone() },
-        (
-            Owner::Customer {
-                org,
-                managed_here: false,
-            },
-            _,
-        ) => CustomerPlan::Approval {
+        ) if facts.trusted() => CustomerPlan::Attach { org: org.clone() },
+        (Owner::Customer { org, .. }, _) => CustomerPlan::Approval {
             org: org.clone(),
             admin: admin.clone(),
         },
@@ -777,8 +903,23 @@ pub fn plan<Id: Clone>(
     let invite_customer = (mode == SetupMode::Customer
         && !matches!(customer, CustomerPlan::Approval { .. }))
     .then(|| admin.clone());
+    // A newcomer is the first user, and administrator, of an organization
+    // without people; anyone else joining one is a guest until its
+    // administrators let them in.
+    let newcomer_needs_approval =
+        matches!(partner, PartnerPlan::Existing(_)) && facts.partner_has_members;
+    let (setter_joins, request_join) = match &facts.setter {
+        Owner::Nobody if newcomer_needs_approval => (Some(UserRole::Guest), true),
+        Owner::Nobody => (Some(UserRole::Administrator), false),
+        Owner::Partner {
+            role: UserRole::Guest,
+            ..
+        } => (None, true),
+        _ => (None, false),
+    };
     Ok(SetupPlan {
-        setter_joins_partner: matches!(facts.setter, Owner::Nobody),
+        setter_joins,
+        request_join,
         setter,
         partner,
         customer,
@@ -822,6 +963,7 @@ mod tests {
             customer_org: None,
             customer_org_editable: false,
             link_is_partner_user: false,
+            partner_has_members: existing_partner,
         }
     }
 
@@ -841,16 +983,29 @@ mod tests {
         d.role = Some(Role::Partner);
         d.who = Some(WhoSetsUp::Myself);
         d.admin_email = admin.into();
+        // The link's own address, which the server said is proven.
+        d.setter_proven = Some(c.link_email.clone());
         d
     }
 
-    /// Server-side facts with ids, as the store reads them.
+    /// Server-side facts with ids, as the store reads them: the setter
+    /// proven, and an existing partner organization with people.
     fn facts(partner: Option<&str>, setter: Owner<String>, admin: Owner<String>) -> Facts<String> {
         Facts {
             partner_org: partner.map(String::from),
             setter,
             admin,
             order_customer_org: None,
+            setter_proven: true,
+            partner_has_members: partner.is_some(),
+        }
+    }
+
+    fn member(org: &str) -> Owner<String> {
+        Owner::Partner {
+            org: org.to_string(),
+            this_partner: true,
+            role: UserRole::Member,
         }
     }
 
@@ -908,7 +1063,8 @@ mod tests {
         let d = self_setup(&c, "Admin@Customer.example");
         let p = plan(&d, &c, &facts(None, Owner::Nobody, Owner::Nobody)).unwrap();
         assert_eq!(p.setter.as_str(), "provisioning@partner.example");
-        assert!(p.setter_joins_partner);
+        assert_eq!(p.setter_joins, Some(UserRole::Administrator));
+        assert!(!p.request_join);
         assert!(
             matches!(p.partner, PartnerPlan::Create { ref name, .. } if name.as_str() == "Partner s.r.o.")
         );
@@ -922,7 +1078,7 @@ mod tests {
     }
 
     #[test]
-    fn whoever_sets_up_for_an_existing_partner_becomes_its_user_unless_they_already_are() {
+    fn a_newcomer_to_an_organization_with_people_is_a_guest_until_its_administrators_say_yes() {
         let c = ctx(true);
         let mut d = self_setup(&c, "admin@customer.example");
         d.setter_email = "Jana@Partner.example".into();
@@ -932,14 +1088,133 @@ mod tests {
             "jana@partner.example",
             "the alias is replaced by a person"
         );
-        assert!(p.setter_joins_partner);
+        assert_eq!(p.setter_joins, Some(UserRole::Guest));
+        assert!(p.request_join);
         assert_eq!(p.partner, PartnerPlan::Existing("p1".to_string()));
-        let member = Owner::Partner {
+        let p = plan(&d, &c, &facts(Some("p1"), member("p1"), Owner::Nobody)).unwrap();
+        assert_eq!(p.setter_joins, None);
+        assert!(!p.request_join);
+        // The first person of an organization without people administers it.
+        let mut empty = facts(Some("p1"), Owner::Nobody, Owner::Nobody);
+        empty.partner_has_members = false;
+        let p = plan(&d, &c, &empty).unwrap();
+        assert_eq!(p.setter_joins, Some(UserRole::Administrator));
+        assert!(!p.request_join);
+        // A guest asks again with their next order.
+        let guest = Owner::Partner {
             org: "p1".to_string(),
             this_partner: true,
+            role: UserRole::Guest,
         };
-        let p = plan(&d, &c, &facts(Some("p1"), member, Owner::Nobody)).unwrap();
-        assert!(!p.setter_joins_partner);
+        let p = plan(&d, &c, &facts(Some("p1"), guest, Owner::Nobody)).unwrap();
+        assert_eq!(p.setter_joins, None);
+        assert!(p.request_join);
+    }
+
+    #[test]
+    fn an_address_nobody_proved_is_not_committed() {
+        let c = ctx(true);
+        let mut d = self_setup(&c, "admin@customer.example");
+        d.setter_email = "someone@partner.example".into();
+        let mut f = facts(Some("p1"), Owner::Nobody, Owner::Nobody);
+        f.setter_proven = false;
+        let errors = check_step(Step::WhoSetsUp, &d, &c, &f).unwrap_err();
+        assert_eq!(errors[0].error, DomainError::EmailNotProven);
+        match plan(&d, &c, &f) {
+            Err(AppError::Invalid(errors)) => assert_eq!(errors[0].field, "setter_email"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // In the browser: proven for the address it was proven for only.
+        assert!(check_step(Step::WhoSetsUp, &d, &c, &d.facts(&c)).is_err());
+        d.setter_proven = Some("someone@partner.example".into());
+        assert!(check_step(Step::WhoSetsUp, &d, &c, &d.facts(&c)).is_ok());
+    }
+
+    #[test]
+    fn proof_is_a_session_a_code_or_an_unprotected_link_address() {
+        let link = "team@partner.example";
+        assert!(proven(link, false, None, None, link));
+        assert!(
+            !proven(link, true, None, None, link),
+            "a password protects it"
+        );
+        assert!(proven(link, true, Some(link), None, link));
+        assert!(!proven("jana@partner.example", false, None, None, link));
+        assert!(proven(
+            "jana@partner.example",
+            false,
+            None,
+            Some("jana@partner.example"),
+            link
+        ));
+        assert!(!proven(
+            "jana@partner.example",
+            false,
+            Some(link),
+            Some("eva@partner.example"),
+            link
+        ));
+    }
+
+    #[test]
+    fn a_read_only_user_cannot_set_up_an_order() {
+        let c = ctx(true);
+        let d = self_setup(&c, "admin@customer.example");
+        let read_only = Owner::Partner {
+            org: "p1".to_string(),
+            this_partner: true,
+            role: UserRole::ReadOnly,
+        };
+        let f = facts(Some("p1"), read_only, Owner::Nobody);
+        let errors = check_step(Step::WhoSetsUp, &d, &c, &f).unwrap_err();
+        assert_eq!(errors[0].error, DomainError::ReadOnlyCannotSetUp);
+    }
+
+    #[test]
+    fn someone_the_partner_does_not_trust_learns_nothing_of_its_customers() {
+        let c = ctx(true);
+        let mut d = self_setup(&c, "admin@customer.example");
+        d.setter_email = "newcomer@partner.example".into();
+        let managed = Owner::Customer {
+            org: "c1".to_string(),
+            managed_here: true,
+        };
+        let newcomer = facts(Some("p1"), Owner::Nobody, managed.clone());
+        assert!(!newcomer.trusted());
+        assert_eq!(
+            customer_org_case(&d, &c, &newcomer),
+            CustomerOrgCase::Approval
+        );
+        let p = plan(&d, &c, &newcomer).unwrap();
+        assert!(matches!(p.customer, CustomerPlan::Approval { ref org, .. } if org == "c1"));
+        let trusted = facts(Some("p1"), member("p1"), managed);
+        assert!(trusted.trusted());
+        assert_eq!(
+            plan(&d, &c, &trusted).unwrap().customer,
+            CustomerPlan::Attach { org: "c1".into() }
+        );
+        // A partner's address is "another organization" to a newcomer.
+        let partner_user = Owner::Partner {
+            org: "p2".to_string(),
+            this_partner: false,
+            role: UserRole::Member,
+        };
+        let errors = check_step(
+            Step::CustomerAdmin,
+            &d,
+            &c,
+            &facts(Some("p1"), Owner::Nobody, partner_user.clone()),
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].error, DomainError::EmailBelongsToOtherOrg);
+        let errors = check_step(
+            Step::CustomerAdmin,
+            &d,
+            &c,
+            &facts(Some("p1"), member("p1"), partner_user),
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].error, DomainError::EmailBelongsToPartner);
     }
 
     #[test]
@@ -950,6 +1225,7 @@ mod tests {
             Owner::Partner {
                 org: (),
                 this_partner: false,
+                role: UserRole::Administrator,
             },
             Owner::Customer {
                 org: (),
@@ -961,6 +1237,8 @@ mod tests {
                 setter: other,
                 admin: Owner::Nobody,
                 order_customer_org: None,
+                setter_proven: true,
+                partner_has_members: true,
             };
             let errors = check_step(Step::WhoSetsUp, &d, &c, &f).unwrap_err();
             assert_eq!(errors[0].field, "setter_email");
@@ -979,6 +1257,7 @@ mod tests {
         ));
         assert!(check_step(Step::WhoSetsUp, &d, &c, &d.facts(&c)).is_err());
         d.setter_email = "me@partner.example".into();
+        d.setter_proven = Some("me@partner.example".into());
         assert!(check_step(Step::WhoSetsUp, &d, &c, &d.facts(&c)).is_ok());
     }
 
@@ -1063,6 +1342,8 @@ mod tests {
     fn a_customer_organization_this_partner_manages_is_verified_and_attached() {
         let c = ctx(true);
         let mut d = self_setup(&c, "admin@customer.example");
+        // A member of the partner organization, signed in.
+        d.setter_lookup = Some((c.link_email.clone(), SetterLookup::Member));
         d.customer_name.clear();
         assert_eq!(
             fields(check_step(Step::CustomerOrg, &d, &c, &d.facts(&c))),
@@ -1082,7 +1363,7 @@ mod tests {
             org: "c1".to_string(),
             managed_here: true,
         };
-        let p = plan(&d, &c, &facts(Some("p1"), Owner::Nobody, managed)).unwrap();
+        let p = plan(&d, &c, &facts(Some("p1"), member("p1"), managed)).unwrap();
         assert_eq!(p.customer, CustomerPlan::Attach { org: "c1".into() });
         d.customer_not_recognized = true;
         assert_eq!(
@@ -1226,6 +1507,8 @@ mod tests {
             setter: Owner::Nobody,
             admin: Owner::Nobody,
             order_customer_org: Some("c1".to_string()),
+            setter_proven: true,
+            partner_has_members: false,
         };
         let p = plan(&d, &c, &customer_facts).unwrap();
         assert!(matches!(

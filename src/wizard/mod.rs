@@ -7,7 +7,7 @@ pub mod page;
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use machine::{AdminLookup, CommitResult, Draft, OrgChoice, SetterLookup, SetupContext};
+use machine::{AdminLookup, CommitResult, Draft, OrgChoice, SetterAnswer, SetupContext};
 
 /// Live checks of addresses a partner's link may ask per minute.
 #[cfg(feature = "ssr")]
@@ -82,11 +82,86 @@ pub async fn start_setup(token: String) -> Result<(), AppError> {
     )
 }
 
+/// What this request shows about who is behind it: the signed-in user, the
+/// proof cookie of a code this browser entered, and its commit cookie (with
+/// a fresh one, kept if this request commits).
+#[cfg(feature = "ssr")]
+async fn actor(
+    state: &crate::server::state::AppState,
+) -> Result<(crate::server::store::SetupActor, String), AppError> {
+    use crate::server::auth;
+    let signed_in = auth::current_user(state).await?.map(|u| u.email);
+    let proof = auth::cookie_hash(auth::PROOF_COOKIE);
+    let (fresh, fresh_hash) = crate::server::tokens::new_token().map_err(AppError::unexpected)?;
+    Ok((
+        crate::server::store::SetupActor {
+            signed_in,
+            proof,
+            committer_presented: auth::cookie_hash(auth::COMMIT_COOKIE),
+            committer_new: fresh_hash,
+        },
+        fresh,
+    ))
+}
+
+/// Whether whoever does the setup, at `setter`, showed in this request that
+/// the address is theirs, with what the server knows about it.
+#[cfg(feature = "ssr")]
+async fn setter_proof(
+    state: &crate::server::state::AppState,
+    link: &crate::server::store::OpenLink,
+    setter: &crate::domain::EmailAddress,
+) -> Result<(crate::server::store::SetterFacts, bool), AppError> {
+    let facts = state.store.setter_facts(&link.order_id, setter).await?;
+    let (actor, _) = actor(state).await?;
+    let by_code = match &actor.proof {
+        Some(browser) => state
+            .store
+            .proven_address(&link.token_hash, browser, state.clock.now().await)
+            .await
+            .map_err(AppError::unexpected)?,
+        None => None,
+    };
+    let proven = machine::proven(
+        setter.as_str(),
+        facts.has_password,
+        actor.signed_in.as_deref(),
+        by_code.as_deref(),
+        &link.email,
+    );
+    Ok((facts, proven))
+}
+
+/// Whether the person at `setter` may learn about the partner's customers:
+/// proven in this request, and an Administrator or Member of the order's
+/// partner organization (or its first user).
+#[cfg(feature = "ssr")]
+async fn trusted_setter(
+    state: &crate::server::state::AppState,
+    link: &crate::server::store::OpenLink,
+    setter: &str,
+) -> Result<bool, AppError> {
+    let Ok(setter) = crate::domain::EmailAddress::parse(setter) else {
+        return Ok(false);
+    };
+    let (facts, proven) = setter_proof(state, link, &setter).await?;
+    Ok(machine::trusted(
+        &facts.owner,
+        proven,
+        facts.partner_has_members,
+    ))
+}
+
 /// The live check of a customer administrator address (partner links only,
-/// rate-limited per link): nothing about organizations the partner does not
-/// manage.
+/// rate-limited per link). Only someone the partner trusts with its
+/// customers (`setter`, proven) learns which of them an address belongs to;
+/// anyone else learns no more than "another organization".
 #[server(endpoint = "setup/admin")]
-pub async fn check_admin(token: String, email: String) -> Result<AdminLookup, AppError> {
+pub async fn check_admin(
+    token: String,
+    email: String,
+    #[server(default)] setter: String,
+) -> Result<AdminLookup, AppError> {
     use crate::server::state::{app_state, respond};
     respond(
         async {
@@ -94,16 +169,78 @@ pub async fn check_admin(token: String, email: String) -> Result<AdminLookup, Ap
             let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
             let email = crate::domain::EmailAddress::parse(&email)
                 .map_err(|e| AppError::field("admin_email", e))?;
-            state.store.admin_lookup(&link.order_id, &email).await
+            let trusted = trusted_setter(&state, &link, &setter).await?;
+            state
+                .store
+                .admin_lookup(&link.order_id, &email, trusted)
+                .await
         }
         .await,
     )
 }
 
-/// The live check of "Your email address": whether that person may join the
-/// partner organization.
+/// "Next" on "Who does the setup": whom "Your email address" belongs to and
+/// what proves it is the person's (contract sections 5 and 11). When a code
+/// proves it, one is emailed (unless one is on its way already).
 #[server(endpoint = "setup/you")]
-pub async fn check_setter(token: String, email: String) -> Result<SetterLookup, AppError> {
+pub async fn check_setter(token: String, email: String) -> Result<SetterAnswer, AppError> {
+    use crate::server::state::{app_state, respond};
+    use machine::{Proof, SetterLookup};
+    respond(
+        async {
+            let state = app_state()?;
+            let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
+            let email = crate::domain::EmailAddress::parse(&email)
+                .map_err(|e| AppError::field("setter_email", e))?;
+            let (facts, proven) = setter_proof(&state, &link, &email).await?;
+            let proof = match facts.lookup {
+                // Refused whatever proves it: nothing to send.
+                SetterLookup::BelongsElsewhere | SetterLookup::ReadOnly => Proof::Proven,
+                _ if proven => Proof::Proven,
+                _ if facts.has_password => Proof::SignIn,
+                _ => {
+                    send_code(&state, &link, &email, false).await?;
+                    Proof::CodeSent
+                }
+            };
+            Ok(SetterAnswer {
+                lookup: facts.lookup,
+                proof,
+            })
+        }
+        .await,
+    )
+}
+
+/// Emails a code to `email` for the link, in the language of this request.
+#[cfg(feature = "ssr")]
+async fn send_code(
+    state: &crate::server::state::AppState,
+    link: &crate::server::store::OpenLink,
+    email: &crate::domain::EmailAddress,
+    fresh: bool,
+) -> Result<(), AppError> {
+    let locale = crate::server::auth::request_locale().unwrap_or_default();
+    let sent = state
+        .store
+        .send_proof_code(
+            &link.token_hash,
+            &link.order_id,
+            email,
+            locale,
+            fresh,
+            state.clock.now().await,
+        )
+        .await?;
+    if sent {
+        state.wake_workers();
+    }
+    Ok(())
+}
+
+/// "Send a new code".
+#[server(endpoint = "setup/code")]
+pub async fn send_new_code(token: String, email: String) -> Result<(), AppError> {
     use crate::server::state::{app_state, respond};
     respond(
         async {
@@ -111,21 +248,71 @@ pub async fn check_setter(token: String, email: String) -> Result<SetterLookup, 
             let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
             let email = crate::domain::EmailAddress::parse(&email)
                 .map_err(|e| AppError::field("setter_email", e))?;
-            state.store.setter_lookup(&link.order_id, &email).await
+            send_code(&state, &link, &email, true).await
+        }
+        .await,
+    )
+}
+
+/// "Verify": the code emailed to `email`. Right, this browser has shown the
+/// address is its person's (a cookie only it holds); wrong, the alert says
+/// so, and five wrong tries end the code.
+#[server(endpoint = "setup/verify")]
+pub async fn verify_code(token: String, email: String, code: String) -> Result<(), AppError> {
+    use crate::server::auth;
+    use crate::server::state::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            let link = partner_link(&state, &token, "verify", CHECKS_PER_MINUTE).await?;
+            let email = crate::domain::EmailAddress::parse(&email)
+                .map_err(|e| AppError::field("setter_email", e))?;
+            let code = crate::domain::VerificationCode::parse(&code)
+                .map_err(|e| AppError::field("code", e))?;
+            let (browser, browser_hash) =
+                crate::server::tokens::new_token().map_err(AppError::unexpected)?;
+            state
+                .store
+                .verify_proof_code(
+                    &link.token_hash,
+                    &email,
+                    &code,
+                    &browser_hash,
+                    state.clock.now().await,
+                )
+                .await?;
+            auth::set_setup_cookie(
+                &state,
+                auth::PROOF_COOKIE,
+                &browser,
+                crate::server::store::PROOF_HOURS * 3600,
+            )
         }
         .await,
     )
 }
 
 /// "Find an existing organization": the customer organizations this partner
-/// manages whose name or administrator address contains `query`.
+/// manages whose name or administrator address contains `query`; only for
+/// an Administrator or Member of the partner organization, signed in or
+/// proven as `setter` (403 for anyone else).
 #[server(endpoint = "setup/orgs")]
-pub async fn find_orgs(token: String, query: String) -> Result<Vec<OrgChoice>, AppError> {
+pub async fn find_orgs(
+    token: String,
+    query: String,
+    #[server(default)] setter: String,
+) -> Result<Vec<OrgChoice>, AppError> {
     use crate::server::state::{app_state, respond};
     respond(
         async {
             let state = app_state()?;
             let link = partner_link(&state, &token, "find", SEARCHES_PER_MINUTE).await?;
+            let setter =
+                crate::domain::EmailAddress::parse(&setter).map_err(|_| AppError::Forbidden)?;
+            let (facts, proven) = setter_proof(&state, &link, &setter).await?;
+            if !(proven && facts.lookup == machine::SetterLookup::Member) {
+                return Err(AppError::Forbidden);
+            }
             let query = query.trim();
             if query.chars().count() < 2 || query.len() > 100 {
                 return Ok(Vec::new());
@@ -164,26 +351,32 @@ pub async fn delegate_setup(token: String, email: String) -> Result<(), AppError
     )
 }
 
-/// The commit of step 6: everything at once, or nothing.
+/// The commit of step 6: everything at once, or nothing. The browser that
+/// commits gets a one-time cookie that alone lets it set the first password
+/// (step 7); a replay elsewhere learns nothing personal.
 #[server(endpoint = "setup/commit")]
 pub async fn commit_setup(token: String, draft: Draft) -> Result<CommitResult, AppError> {
+    use crate::server::auth;
     use crate::server::state::{app_state, respond};
     respond(
         async {
             let state = app_state()?;
-            let signed_in = crate::server::auth::current_user(&state).await?;
-            let result = state
+            let (actor, fresh) = actor(&state).await?;
+            let committed = state
                 .store
                 .commit_setup(
                     &token,
                     &draft,
                     state.clock.now().await,
                     &state.config.public_url,
-                    signed_in.as_ref().map(|u| u.email.as_str()),
+                    &actor,
                 )
                 .await?;
+            if committed.first {
+                auth::set_setup_cookie(&state, auth::COMMIT_COOKIE, &fresh, 86_400)?;
+            }
             state.wake_workers();
-            Ok(result)
+            Ok(committed.result)
         }
         .await,
     )

@@ -2,15 +2,17 @@
 
 use super::machine::{
     self, AdminLookup, AfterCommit, Audience, CommitResult, CustomerOrgCase, CustomerPlan, Draft,
-    OrgChoice, OrgView, PartnerPlan, Role, SetupContext, SetupMode, Step, WhoSetsUp,
+    OrgChoice, OrgView, PartnerPlan, Proof, Role, SetterAnswer, SetupContext, SetupMode, Step,
+    WhoSetsUp,
 };
 use super::{
-    check_admin, check_setter, commit_setup, delegate_setup, find_orgs, open_setup, start_setup,
+    check_admin, check_setter, commit_setup, delegate_setup, find_orgs, open_setup, send_new_code,
+    start_setup, verify_code,
 };
 use crate::account::{DeadLink, LinkKind, NewPasswordForm, PasswordPurpose, SignInForm};
 use crate::components::{
-    ErrorBanner, FieldMessage, StepIndicator, domain_error_text, focus_on_change, service_text,
-    sleep_ms,
+    ErrorBanner, FieldMessage, StepIndicator, app_error_text, domain_error_text, focus_on_change,
+    service_text, sleep_ms,
 };
 use crate::domain::EmailAddress;
 use crate::error::{AppError, FieldError};
@@ -59,6 +61,18 @@ fn step_title(i18n: leptos_i18n::I18nContext<Locale>, step: Step) -> String {
     }
 }
 
+/// What step 2 asks for to prove "Your email address" (contract section
+/// 11), for the address it asks about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Proving {
+    /// Nothing asked.
+    Nothing,
+    /// A user with a password: "Password" and "Sign in".
+    SignIn(String),
+    /// A code was emailed: "Verification code" and "Verify".
+    Code(String),
+}
+
 /// The wizard's state: the draft, the errors of the last "Next", and the
 /// live checks. Nothing of it leaves the browser before the commit.
 #[derive(Clone, Copy)]
@@ -72,6 +86,9 @@ struct WizardState {
     checking: RwSignal<bool>,
     check_generation: StoredValue<u64>,
     check_pending: StoredValue<bool>,
+    proving: RwSignal<Proving>,
+    /// What proving said last ("code sent", "confirmed"), announced.
+    proof_notice: RwSignal<Option<String>>,
 }
 
 impl WizardState {
@@ -130,7 +147,7 @@ impl WizardState {
                 break;
             }
             self.checking.set(true);
-            let answer = check_admin(self.token.get_value(), email.clone()).await;
+            let answer = check_admin(self.token.get_value(), email.clone(), self.setter()).await;
             self.checking.set(false);
             match answer {
                 Ok(lookup) => self
@@ -157,27 +174,58 @@ impl WizardState {
         });
     }
 
-    /// Asks the server whether the person who sets up may join the partner
-    /// organization, unless it answered for this address already.
-    async fn look_up_setter(self) {
+    /// The address of whoever does the setup, as the server is asked about
+    /// it (none on a delegation or the customer path).
+    fn setter(self) -> String {
+        self.draft.with_untracked(|d| match d.who {
+            Some(WhoSetsUp::Myself | WhoSetsUp::Customer) if d.role == Some(Role::Partner) => {
+                machine::normalized(&d.setter_email)
+            }
+            _ => String::new(),
+        })
+    }
+
+    /// Asks the server whom the setter's address belongs to and what proves
+    /// it (which may email a code); `None` when it could not answer.
+    async fn look_up_setter(self) -> Option<SetterAnswer> {
         let email = self
             .draft
             .with_untracked(|d| machine::normalized(&d.setter_email));
-        let known = self
-            .draft
-            .with_untracked(|d| d.lookup_for_current_setter().is_some());
-        if known || EmailAddress::parse(&email).is_err() {
-            return;
+        if EmailAddress::parse(&email).is_err() {
+            return None;
         }
         match check_setter(self.token.get_value(), email.clone()).await {
-            Ok(lookup) => self
-                .draft
-                .update(|d| d.setter_lookup = Some((email, lookup))),
-            // Feedback only: without an answer the person goes on, and the
-            // commit decides with what the server knows then.
-            Err(AppError::Transport(_)) => {}
-            Err(error) => self.banner.set(Some(error)),
+            Ok(answer) => {
+                self.draft.update(|d| {
+                    d.setter_lookup = Some((email.clone(), answer.lookup));
+                    if answer.proof == Proof::Proven {
+                        d.setter_proven = Some(email.clone());
+                    }
+                });
+                Some(answer)
+            }
+            Err(AppError::Invalid(errors)) => {
+                self.errors.set(errors);
+                None
+            }
+            Err(error) => {
+                self.banner.set(Some(error));
+                None
+            }
         }
+    }
+
+    /// The address now proven to the server (signed in, or the code entered).
+    fn proven(self, email: String) {
+        let i18n = use_i18n();
+        self.draft.update(|d| d.setter_proven = Some(email.clone()));
+        self.proving.set(Proving::Nothing);
+        self.clear("setter_email");
+        self.proof_notice.set(Some(
+            t_string!(i18n, wizard.proof_done)
+                .to_string()
+                .replace("{email}", &email),
+        ));
     }
 }
 
@@ -197,6 +245,8 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
         checking: RwSignal::new(false),
         check_generation: StoredValue::new(0),
         check_pending: StoredValue::new(false),
+        proving: RwSignal::new(Proving::Nothing),
+        proof_notice: RwSignal::new(None),
     };
     let outcome = RwSignal::new(None::<Outcome>);
     let started = StoredValue::new(false);
@@ -315,12 +365,37 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
                 });
             }
             Step::WhoSetsUp if draft.who.is_some() => {
+                let facts = state.facts();
+                if facts.setter_proven && draft.lookup_for_current_setter().is_some() {
+                    advance();
+                    return;
+                }
+                let email = machine::normalized(&draft.setter_email);
                 state.busy.set(true);
                 spawn_local(async move {
-                    state.look_up_setter().await;
+                    let asked_before = state.proving.get_untracked();
+                    let answer = state.look_up_setter().await;
                     state.busy.set(false);
-                    if state.banner.with_untracked(Option::is_none) {
-                        advance();
+                    match answer.map(|a| a.proof) {
+                        Some(Proof::Proven) => advance(),
+                        Some(proof) => {
+                            let wanted = if proof == Proof::SignIn {
+                                Proving::SignIn(email)
+                            } else {
+                                Proving::Code(email)
+                            };
+                            if asked_before == wanted {
+                                // Shown already and not done: say so.
+                                state.errors.set(vec![FieldError {
+                                    field: "setter_email".into(),
+                                    error: crate::domain::DomainError::EmailNotProven,
+                                }]);
+                            } else {
+                                state.proof_notice.set(None);
+                                state.proving.set(wanted);
+                            }
+                        }
+                        None => {}
                     }
                 });
             }
@@ -540,15 +615,18 @@ fn who_step(state: WizardState) -> impl IntoView {
     };
     let is = move |who: WhoSetsUp| move || state.draft.with(|d| d.who == Some(who));
     let your_address = move || {
-        text_field(
-            state,
-            "setter_email",
-            t!(i18n, wizard.setter_email),
-            "email",
-            |d| d.setter_email.clone(),
-            |d, v| d.setter_email = v,
-            Some(t!(i18n, wizard.setter_hint).into_any()),
-        )
+        view! {
+            {text_field(
+                state,
+                "setter_email",
+                t!(i18n, wizard.setter_email),
+                "email",
+                |d| d.setter_email.clone(),
+                |d, v| d.setter_email = v,
+                Some(t!(i18n, wizard.setter_hint).into_any()),
+            )}
+            <ProofPanel state />
+        }
     };
     view! {
         <fieldset aria-describedby="who-error">
@@ -678,7 +756,11 @@ fn admin_step(state: WizardState) -> impl IntoView {
                 }}
             </p>
         </div>
-        <OrgFinder state on_choose=choose />
+        // Only a proven Administrator or Member of the partner organization
+        // is shown its customers (the server refuses anyone else too).
+        <Show when=move || state.draft.with(Draft::may_find_organizations)>
+            <OrgFinder state on_choose=choose />
+        </Show>
     }
 }
 
@@ -716,7 +798,7 @@ fn OrgFinder(
             let found = if text.trim().chars().count() < 2 {
                 Ok(Vec::new())
             } else {
-                find_orgs(state.token.get_value(), text).await
+                find_orgs(state.token.get_value(), text, state.setter()).await
             };
             if generation.get_value() != mine {
                 return;
@@ -1068,6 +1150,10 @@ fn Finished(state: WizardState, outcome: RwSignal<Option<Outcome>>) -> impl Into
                     }
                     .into_any()
                 }
+                AfterCommit::Elsewhere => view! {
+                    <p>{t!(i18n, wizard.done_elsewhere)}</p>
+                }
+                .into_any(),
                 AfterCommit::Continue => view! {
                     <a class="button" href=continue_to.clone()>
                         {if to_service {
@@ -1098,5 +1184,175 @@ fn Finished(state: WizardState, outcome: RwSignal<Option<Outcome>>) -> impl Into
             .into_any()
         }
         None => ().into_any(),
+    }
+}
+
+/// What proves "Your email address" once "Next" asked for it: the password
+/// of an account that has one, or the code emailed to the address, with a
+/// way to have another sent. Proving does not advance: "Next" does.
+#[component]
+fn ProofPanel(state: WizardState) -> impl IntoView {
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let sign_in_error = RwSignal::new(None::<AppError>);
+    let field = NodeRef::<leptos::html::Input>::new();
+    // The field appears after "Next": focus goes to it.
+    Effect::new(move |_| {
+        if state.proving.with(|p| *p != Proving::Nothing)
+            && let Some(input) = field.get()
+        {
+            let _ = input.focus();
+        }
+    });
+    let current = move || {
+        let email = state.draft.with(|d| machine::normalized(&d.setter_email));
+        state.proving.with(|p| match p {
+            Proving::SignIn(e) | Proving::Code(e) if *e == email => p.clone(),
+            _ => Proving::Nothing,
+        })
+    };
+    let sign_in = move || {
+        let Proving::SignIn(email) = state.proving.get_untracked() else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        sign_in_error.set(None);
+        spawn_local(async move {
+            match crate::account::sign_in(email.clone(), password.get_untracked()).await {
+                Ok(()) => {
+                    password.set(String::new());
+                    state.proven(email);
+                }
+                Err(error) => sign_in_error.set(Some(error)),
+            }
+            busy.set(false);
+        });
+    };
+    let verify = move || {
+        let Proving::Code(email) = state.proving.get_untracked() else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        let typed = code.get_untracked();
+        // The same rule the server applies, first here.
+        if let Err(error) = crate::domain::VerificationCode::parse(&typed) {
+            state.errors.set(vec![FieldError {
+                field: "code".into(),
+                error,
+            }]);
+            return;
+        }
+        busy.set(true);
+        state.clear("code");
+        spawn_local(async move {
+            match verify_code(state.token.get_value(), email.clone(), typed).await {
+                Ok(()) => {
+                    code.set(String::new());
+                    state.proven(email);
+                }
+                Err(AppError::Invalid(errors)) => state.errors.set(errors),
+                Err(error) => state.banner.set(Some(error)),
+            }
+            busy.set(false);
+        });
+    };
+    let resend = move |_| {
+        let Proving::Code(email) = state.proving.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match send_new_code(state.token.get_value(), email.clone()).await {
+                Ok(()) => {
+                    state.clear("code");
+                    state.proof_notice.set(Some(
+                        t_string!(i18n, wizard.code_sent)
+                            .to_string()
+                            .replace("{email}", &email),
+                    ))
+                }
+                Err(error) => state.banner.set(Some(error)),
+            }
+            busy.set(false);
+        });
+    };
+    // Enter in the field acts on it, not on the step's "Next".
+    let on_enter = move |ev: leptos::ev::KeyboardEvent, act: &dyn Fn()| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            act();
+        }
+    };
+    view! {
+        <div aria-live="polite">
+            {move || state.proof_notice.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+        </div>
+        {move || match current() {
+            Proving::Nothing => ().into_any(),
+            Proving::SignIn(email) => view! {
+                <div class="proof">
+                    <p>{t!(i18n, wizard.proof_sign_in, email = email.clone())}</p>
+                    <div class="field">
+                        <label for="proof-password">{t!(i18n, hub.password)}</label>
+                        <input id="proof-password" type="password" autocomplete="current-password"
+                            node_ref=field
+                            prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev))
+                            on:keydown=move |ev| on_enter(ev, &sign_in) />
+                    </div>
+                    {move || sign_in_error.get().map(|e| {
+                        let text = if e == AppError::Unauthorized {
+                            t_string!(i18n, hub.wrong).to_string()
+                        } else {
+                            app_error_text(i18n, &e)
+                        };
+                        view! { <p class="error" role="alert">{text}</p> }
+                    })}
+                    <div class="actions">
+                        <button type="button" disabled=move || busy.get() on:click=move |_| sign_in()>
+                            {t!(i18n, hub.sign_in)}
+                        </button>
+                        <span class="spacer"></span>
+                        <a href="/hub/forgot">{t!(i18n, account.forgot_link)}</a>
+                    </div>
+                </div>
+            }
+            .into_any(),
+            Proving::Code(email) => view! {
+                <div class="proof">
+                    <p>{t!(i18n, wizard.proof_code, email = email.clone())}</p>
+                    <div class="field">
+                        <label for="proof-code">{t!(i18n, wizard.code)}</label>
+                        <input id="proof-code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                            node_ref=field
+                            prop:value=move || code.get()
+                            on:input=move |ev| {
+                                code.set(event_target_value(&ev));
+                                state.clear("code");
+                            }
+                            on:keydown=move |ev| on_enter(ev, &verify)
+                            aria-invalid=state.invalid("code")
+                            aria-describedby="code-error" />
+                        <FieldMessage id="code-error" message=state.message("code") />
+                    </div>
+                    <div class="actions">
+                        <button type="button" disabled=move || busy.get() on:click=move |_| verify()>
+                            {t!(i18n, wizard.verify)}
+                        </button>
+                        <button type="button" class="secondary" disabled=move || busy.get() on:click=resend>
+                            {t!(i18n, wizard.send_new_code)}
+                        </button>
+                    </div>
+                </div>
+            }
+            .into_any(),
+        }}
     }
 }

@@ -111,9 +111,47 @@ async fn pages_carry_a_content_security_policy_with_their_scripts_nonce_and_are_
     assert_eq!(api.headers()["cache-control"], "no-store");
 }
 
+/// A partner user with `password`, for sign-in tests.
+async fn user_with_password(app: &TestApp, email: &str, password: &str) {
+    let now: chrono::DateTime<chrono::Utc> = "2026-12-01T08:00:00Z".parse().unwrap();
+    let org = app
+        .state
+        .store
+        .ensure_partner_org(&format!("P-{email}"), "Partner s.r.o.", "CZ", now)
+        .await
+        .unwrap();
+    let hash = setup_now::server::auth::hash_password_now(password).unwrap();
+    app.state
+        .store
+        .ensure_partner_user(
+            &org,
+            email,
+            setup_now::domain::Role::Administrator,
+            Some(&hash),
+            now,
+        )
+        .await
+        .unwrap();
+}
+
+/// Signs in as if from `address` (the test server trusts
+/// `x-forwarded-for`); the status.
+async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> u16 {
+    app.client
+        .post(format!("{}/api/hub/sign-in", app.base))
+        .header("x-forwarded-for", address)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 #[tokio::test]
 async fn parallel_password_guesses_are_counted_before_they_are_checked() {
     let app = spawn_app().await;
+    user_with_password(&app, "target@partner.example", "the right password").await;
     let guesses: Vec<_> = (0..20)
         .map(|i| {
             let client = app.client.clone();
@@ -154,6 +192,7 @@ async fn parallel_password_guesses_are_counted_before_they_are_checked() {
 #[tokio::test]
 async fn a_throttled_sign_in_says_when_to_try_again() {
     let app = spawn_app().await;
+    user_with_password(&app, "slow@partner.example", "the right password").await;
     for _ in 0..5 {
         let r = app
             .client
@@ -254,7 +293,8 @@ async fn a_partner_cannot_flood_a_contact_with_resent_invitations() {
         .ensure_partner_user(
             &org,
             "user@flood.example",
-            &hash,
+            setup_now::domain::Role::Administrator,
+            Some(&hash),
             "2026-12-01T08:00:00Z".parse().unwrap(),
         )
         .await
@@ -291,7 +331,13 @@ async fn expired_sessions_and_idle_counters_are_purged_by_the_scheduler() {
     let hash = setup_now::server::auth::hash_password_now("a long enough secret").unwrap();
     app.state
         .store
-        .ensure_partner_user(&org, "user@purge.example", &hash, now)
+        .ensure_partner_user(
+            &org,
+            "user@purge.example",
+            setup_now::domain::Role::Administrator,
+            Some(&hash),
+            now,
+        )
         .await
         .unwrap();
     let (id, _) = app
@@ -344,4 +390,93 @@ async fn a_malformed_server_function_request_is_a_400_not_a_500() {
             .unwrap();
         assert_eq!(r.status(), 400, "{endpoint}: {}", r.text().await.unwrap());
     }
+}
+
+/// The account key was built from up to 64 KiB of unparsed input and
+/// written before anything was checked: junk is refused first, and writes
+/// nothing.
+#[tokio::test]
+async fn junk_for_an_address_is_refused_422_and_counts_nothing() {
+    let app = spawn_app().await;
+    for junk in ["x".repeat(60 * 1024), "not an address".into(), "".into()] {
+        let r = app
+            .client
+            .post(format!("{}/api/hub/sign-in", app.base))
+            .form(&[("email", junk.as_str()), ("password", "whatever it is")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM sign_in_failures").await, 0);
+}
+
+/// A flood of sign-ins with made-up addresses counts one network, not one
+/// row per address.
+#[tokio::test]
+async fn sign_ins_with_random_addresses_do_not_grow_the_database() {
+    let app = spawn_app_with(&[("SETUP_NOW_CLIENT_IP_HEADER", "x-forwarded-for")]).await;
+    // One instant: waits do not run out between requests.
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    for i in 0..25 {
+        let status = sign_in_from(
+            &app,
+            &format!("2001:db8:7:7::{i:x}"),
+            &format!("nobody-{i}@random.example"),
+            "whatever it is",
+        )
+        .await;
+        assert!(status == 401 || status == 429, "{status}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sign_in_failures").await,
+        1,
+        "one counter, for the /64 the addresses share"
+    );
+    // Fresh addresses of the same /64 are one network: past its allowance.
+    let status = sign_in_from(
+        &app,
+        "2001:db8:7:7:abcd::1",
+        "nobody@random.example",
+        "x-x-x",
+    )
+    .await;
+    assert_eq!(status, 429);
+    assert_eq!(
+        sign_in_from(&app, "2001:db8:7:8::1", "nobody@random.example", "x-x-x").await,
+        401,
+        "another /64 is another network"
+    );
+}
+
+/// Five failures and a few requests an hour kept an owner out even with the
+/// right password; a right password from a network they signed in from
+/// before passes the account's count, guesses from elsewhere do not.
+#[tokio::test]
+async fn guessing_from_elsewhere_does_not_lock_the_owner_out() {
+    let app = spawn_app_with(&[("SETUP_NOW_CLIENT_IP_HEADER", "x-forwarded-for")]).await;
+    let (owner, password) = ("owner@partner.example", "the owners password");
+    user_with_password(&app, owner, password).await;
+    // One instant: waits do not run out between requests.
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    assert_eq!(
+        sign_in_from(&app, "198.51.100.7", owner, password).await,
+        200
+    );
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        statuses.push(sign_in_from(&app, "203.0.113.9", owner, &format!("guess {i:04}")).await);
+    }
+    assert_eq!(&statuses[..5], [401; 5]);
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    // The attacker is held even with the right password.
+    assert_eq!(
+        sign_in_from(&app, "203.0.113.9", owner, password).await,
+        429
+    );
+    // The owner, from their own network, is not.
+    assert_eq!(
+        sign_in_from(&app, "198.51.100.7", owner, password).await,
+        200
+    );
 }

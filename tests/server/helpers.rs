@@ -14,6 +14,27 @@ use std::collections::HashMap;
 pub const TOKEN: &str = "dev-commerce-token";
 pub const PUBLIC_URL: &str = "https://setup-now.test";
 
+/// The commit cookie [`browser`]`("test")` sends.
+pub const COMMIT_COOKIE: &str = "setup_now_commit=test";
+
+/// The stored form of the commit cookie of [`browser`]`("test")`.
+pub fn committer() -> String {
+    setup_now::server::tokens::hash_token("test")
+}
+
+/// What a browser called `name` shows the setup wizard: nobody signed in,
+/// no code entered, and a commit cookie of its own (so its replays are its
+/// own commits).
+pub fn browser(name: &str) -> setup_now::server::store::SetupActor {
+    let hash = setup_now::server::tokens::hash_token(name);
+    setup_now::server::store::SetupActor {
+        signed_in: None,
+        proof: None,
+        committer_presented: Some(hash.clone()),
+        committer_new: hash,
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
@@ -211,14 +232,30 @@ impl TestApp {
         }
     }
 
-    /// The live administrator check of a setup link, as the wizard asks it.
+    /// The live administrator check of a setup link, as the wizard asks it
+    /// for someone who set up as the link's own address (`setter`).
     pub async fn check_admin(
         &self,
         token: &str,
         email: &str,
     ) -> Result<setup_now::wizard::machine::AdminLookup, (u16, String)> {
-        self.call("setup/admin", &[("token", token), ("email", email)])
-            .await
+        self.check_admin_as(None, token, email, "").await
+    }
+
+    /// [`TestApp::check_admin`] with a cookie, for someone at `setter`.
+    pub async fn check_admin_as(
+        &self,
+        cookie: Option<&str>,
+        token: &str,
+        email: &str,
+        setter: &str,
+    ) -> Result<setup_now::wizard::machine::AdminLookup, (u16, String)> {
+        self.call_as(
+            cookie,
+            "setup/admin",
+            &[("token", token), ("email", email), ("setter", setter)],
+        )
+        .await
     }
 
     /// Signs in over HTTP and returns the session cookie to send.
@@ -254,5 +291,79 @@ impl TestApp {
 
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+}
+
+/// The cookie's `name=value` in a response's `Set-Cookie` headers.
+pub fn cookie_in(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(String::from)
+}
+
+/// The actor of a browser whose proof cookie is `cookie` (`name=value`).
+pub fn proven_browser(name: &str, cookie: &str) -> setup_now::server::store::SetupActor {
+    let value = cookie.split_once('=').unwrap().1;
+    setup_now::server::store::SetupActor {
+        proof: Some(setup_now::server::tokens::hash_token(value)),
+        ..browser(name)
+    }
+}
+
+impl TestApp {
+    /// The six digits of the newest verification code sent to `to`.
+    pub async fn code_for(&self, to: &str) -> String {
+        let mails = self.mailbox(to).await;
+        let mail = mails
+            .iter()
+            .rev()
+            .find(|m| m["subject"].as_str().unwrap().contains("Verification code"))
+            .expect("a verification code email");
+        let text = mail["text"].as_str().unwrap();
+        let codes: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|run| run.len() == 6)
+            .collect();
+        assert_eq!(codes.len(), 1, "one six-digit run in: {text}");
+        codes[0].to_string()
+    }
+
+    /// "Next" on step 2 for `email`: the server's answer.
+    pub async fn next_on_step_two(
+        &self,
+        cookie: Option<&str>,
+        token: &str,
+        email: &str,
+    ) -> setup_now::wizard::machine::SetterAnswer {
+        self.call_as(cookie, "setup/you", &[("token", token), ("email", email)])
+            .await
+            .unwrap()
+    }
+
+    /// Proves `email` for the link as a browser does: "Next" sends a code,
+    /// the code is read from the mailbox and entered. The proof cookie it
+    /// leaves (`name=value`).
+    pub async fn prove_by_code(&self, token: &str, email: &str) -> String {
+        let answer = self.next_on_step_two(None, token, email).await;
+        assert_eq!(
+            answer.proof,
+            setup_now::wizard::machine::Proof::CodeSent,
+            "{answer:?}"
+        );
+        let code = self.code_for(email).await;
+        let r = self
+            .client
+            .post(format!("{}/api/setup/verify", self.base))
+            .form(&[("token", token), ("email", email), ("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        cookie_in(&r, "setup_now_proof").expect("a proof cookie")
     }
 }

@@ -8,6 +8,7 @@ mod emails;
 mod hardening;
 mod helpers;
 mod hub;
+mod identity;
 mod orders_api;
 mod organizations;
 mod outbox_smtp;
@@ -16,4 +17,5 @@ mod service;
 mod setup_wizard;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
+mod startup;
 mod webhooks;

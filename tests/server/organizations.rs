@@ -8,9 +8,10 @@ use serde_json::Value;
 use setup_now::domain::DomainError;
 use setup_now::error::{AppError, Refusal};
 use setup_now::server::access::Action;
-use setup_now::server::store::SessionUser;
+use setup_now::server::store::{SessionUser, SetupActor};
 use setup_now::wizard::machine::{
-    AdminLookup, AfterCommit, CommitResult, Draft, OrgChoice, Role, SetupContext, WhoSetsUp,
+    AdminLookup, AfterCommit, CommitResult, Draft, OrgChoice, Proof, Role, SetterAnswer,
+    SetterLookup, SetupContext, WhoSetsUp,
 };
 
 pub(crate) const NOW: &str = "2026-12-01T08:00:00Z";
@@ -47,8 +48,9 @@ pub(crate) async fn commit(
 ) -> Result<CommitResult, AppError> {
     app.state
         .store
-        .commit_setup(token, draft, at(NOW), PUBLIC_URL, None)
+        .commit_setup(token, draft, at(NOW), PUBLIC_URL, &browser("test"))
         .await
+        .map(|c| c.result)
 }
 
 pub(crate) fn partner_draft(ctx: &SetupContext, who: WhoSetsUp, admin: &str) -> Draft {
@@ -68,7 +70,10 @@ pub(crate) async fn partner_draft_checked(
 ) -> Draft {
     let ctx = open(app, token).await;
     let mut d = partner_draft(&ctx, who, admin);
-    let lookup = app.check_admin(token, admin).await.unwrap();
+    let lookup = app
+        .check_admin_as(None, token, admin, &ctx.link_email)
+        .await
+        .unwrap();
     d.admin_lookup = Some((admin.into(), lookup));
     d
 }
@@ -149,7 +154,8 @@ async fn whoever_sets_up_for_an_existing_partner_organization_becomes_its_user()
     );
     // Step 7, then the service setup of the order.
     let next: String = app
-        .call(
+        .call_as(
+            Some(COMMIT_COOKIE),
             "setup/password",
             &[
                 ("token", token.as_str()),
@@ -243,7 +249,8 @@ async fn after_customer_setup_of_an_organization_it_manages_the_partner_is_refus
     let app = spawn_app().await;
     let admin = "admin@managed.example";
     partner_sets_up(&app, "CSM-1", "P-CSM", admin).await;
-    let token = invited_as(&app, "CSM-2", "P-CSM", &contact("CSM-2")).await;
+    // The partner's administrator hands the next order to the customer.
+    let token = invited_as(&app, "CSM-2", "P-CSM", &contact("CSM-1")).await;
     let draft = partner_draft_checked(&app, &token, WhoSetsUp::Customer, admin).await;
     let result = commit(&app, &token, &draft).await.unwrap();
     assert!(result.managed_by_customer);
@@ -290,7 +297,11 @@ async fn the_administrator_check_tells_nothing_about_an_organization_the_partner
         let r = app
             .client
             .post(format!("{}/api/setup/admin", app.base))
-            .form(&[("token", token.as_str()), ("email", "admin@secret.example")])
+            .form(&[
+                ("token", token.as_str()),
+                ("email", "admin@secret.example"),
+                ("setter", contact("DIR-B").as_str()),
+            ])
             .send()
             .await
             .unwrap();
@@ -437,7 +448,8 @@ async fn a_person_who_missed_the_first_password_window_gets_a_reset_link() {
     // Two days later, the first-password window has passed.
     app.set_clock("2026-12-03T08:00:00Z").await;
     let late = app
-        .call::<String>(
+        .call_as::<String>(
+            Some(COMMIT_COOKIE),
             "setup/password",
             &[
                 ("token", token.as_str()),
@@ -596,7 +608,23 @@ async fn a_shared_alias_is_replaced_by_the_person_who_sets_up() {
         "prefilled with the link's address"
     );
     draft.setter_email = "Jana.Novakova@partner.example".into();
-    let result = commit(&app, &token, &draft).await.unwrap();
+    // Her address is hers: the code sent to it proves it.
+    let proof = app
+        .prove_by_code(&token, "jana.novakova@partner.example")
+        .await;
+    let result = app
+        .state
+        .store
+        .commit_setup(
+            &token,
+            &draft,
+            at(NOW),
+            PUBLIC_URL,
+            &proven_browser("jana", &proof),
+        )
+        .await
+        .unwrap()
+        .result;
     assert_eq!(result.setter_email, "jana.novakova@partner.example");
     assert_eq!(
         app.count(&format!(
@@ -617,7 +645,7 @@ async fn an_address_that_belongs_to_another_organization_cannot_set_up_and_nothi
     let app = spawn_app().await;
     partner_sets_up(&app, "OWN-1", "P-OWN", "admin@own.example").await;
     let token = invited_as(&app, "OWN-2", "P-ELSE", &contact("OWN-2")).await;
-    let lookup: setup_now::wizard::machine::SetterLookup = app
+    let answer: SetterAnswer = app
         .call(
             "setup/you",
             &[
@@ -627,9 +655,11 @@ async fn an_address_that_belongs_to_another_organization_cannot_set_up_and_nothi
         )
         .await
         .unwrap();
+    assert_eq!(answer.lookup, SetterLookup::BelongsElsewhere);
     assert_eq!(
-        lookup,
-        setup_now::wizard::machine::SetterLookup::BelongsElsewhere
+        answer.proof,
+        Proof::Proven,
+        "no code for an address refused anyway"
     );
     let ctx = open(&app, &token).await;
     let mut draft = partner_draft(&ctx, WhoSetsUp::Myself, "admin@else.example");
@@ -647,8 +677,10 @@ async fn an_address_that_belongs_to_another_organization_cannot_set_up_and_nothi
     open(&app, &token).await; // the link still works
 }
 
+/// A link holder cannot commit as a user who has a password: that person
+/// signs in on step 2, before anything is shown or stored.
 #[tokio::test]
-async fn a_user_with_a_password_signs_in_after_the_setup_instead_of_creating_one() {
+async fn a_user_with_a_password_signs_in_on_step_two_before_anything_is_committed() {
     let app = spawn_app().await;
     partner_sets_up(&app, "PW-1", "P-PW", "admin@pw1.example").await;
     app.give_password(&contact("PW-1"), PASSWORD).await;
@@ -656,25 +688,38 @@ async fn a_user_with_a_password_signs_in_after_the_setup_instead_of_creating_one
     let token = invited_as(&app, "PW-2", "P-PW", &contact("PW-1")).await;
     let ctx = open(&app, &token).await;
     let draft = partner_draft(&ctx, WhoSetsUp::Myself, "admin@pw2.example");
-    let result = commit(&app, &token, &draft).await.unwrap();
-    assert_eq!(result.next, AfterCommit::SignIn);
-    assert_eq!(result.continue_to, format!("/service/{}", result.order_id));
-    // Already signed in as that person: straight on.
-    let token = invited_as(&app, "PW-3", "P-PW", &contact("PW-1")).await;
-    let ctx = open(&app, &token).await;
-    let result = app
-        .state
-        .store
-        .commit_setup(
-            &token,
-            &partner_draft(&ctx, WhoSetsUp::Myself, "admin@pw3.example"),
-            at(NOW),
-            PUBLIC_URL,
-            Some(&contact("PW-1")),
+    let refused = commit(&app, &token, &draft).await.unwrap_err();
+    assert_eq!(
+        refused.for_field("setter_email"),
+        Some(&DomainError::EmailNotProven),
+        "{refused:?}"
+    );
+    let answer: SetterAnswer = app
+        .call(
+            "setup/you",
+            &[
+                ("token", token.as_str()),
+                ("email", contact("PW-1").as_str()),
+            ],
         )
         .await
         .unwrap();
+    assert_eq!(answer.lookup, SetterLookup::Member);
+    assert_eq!(answer.proof, Proof::SignIn);
+    // Signed in as that person: committed, and straight on.
+    let signed_in = SetupActor {
+        signed_in: Some(contact("PW-1")),
+        ..browser("pw")
+    };
+    let result = app
+        .state
+        .store
+        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, &signed_in)
+        .await
+        .unwrap()
+        .result;
     assert_eq!(result.next, AfterCommit::Continue);
+    assert_eq!(result.continue_to, format!("/service/{}", result.order_id));
 }
 
 #[tokio::test]
@@ -766,13 +811,28 @@ async fn the_finder_offers_only_organizations_this_partner_manages() {
     partner_sets_up(&app, "FIND-1", "P-FIND", "it@alpha-customer.example").await;
     partner_sets_up(&app, "FIND-X", "P-NOTME", "it@alpha-other.example").await;
     let token = invited_as(&app, "FIND-2", "P-FIND", &contact("FIND-2")).await;
-    let by_name: Vec<OrgChoice> = app
-        .call(
-            "setup/orgs",
-            &[("token", token.as_str()), ("query", "zakaz")],
-        )
-        .await
-        .unwrap();
+    // Asked by a member of the partner organization, signed in.
+    let member = contact("FIND-1");
+    app.give_password(&member, PASSWORD).await;
+    let session = app.sign_in_cookie(&member, PASSWORD).await;
+    let find = |query: &'static str| {
+        let app = &app;
+        let (token, session, member) = (token.clone(), session.clone(), member.clone());
+        async move {
+            app.call_as::<Vec<OrgChoice>>(
+                Some(&session),
+                "setup/orgs",
+                &[
+                    ("token", token.as_str()),
+                    ("query", query),
+                    ("setter", member.as_str()),
+                ],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let by_name = find("zakaz").await;
     assert_eq!(
         by_name,
         [OrgChoice {
@@ -780,17 +840,8 @@ async fn the_finder_offers_only_organizations_this_partner_manages() {
             admin_email: "it@alpha-customer.example".into()
         }]
     );
-    let by_domain: Vec<OrgChoice> = app
-        .call(
-            "setup/orgs",
-            &[("token", token.as_str()), ("query", "alpha")],
-        )
-        .await
-        .unwrap();
+    let by_domain = find("alpha").await;
     assert_eq!(by_domain.len(), 1, "{by_domain:?}");
-    let wildcard: Vec<OrgChoice> = app
-        .call("setup/orgs", &[("token", token.as_str()), ("query", "%_")])
-        .await
-        .unwrap();
+    let wildcard = find("%_").await;
     assert!(wildcard.is_empty(), "{wildcard:?}");
 }

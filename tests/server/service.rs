@@ -33,8 +33,9 @@ async fn set_up(app: &TestApp, number: &str, who: WhoSetsUp) -> (String, Session
     let result = app
         .state
         .store
-        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, None)
+        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, &browser("test"))
         .await
+        .map(|c| c.result)
         .unwrap();
     (
         result.order_id,
@@ -424,9 +425,13 @@ async fn repeated_failed_sign_ins_are_slowed_down_per_account() {
         assert_ne!(status, 200);
         assert!(body.contains("Unauthorized"), "{body}");
     }
-    let (status, body) = sign_in(&app, &partner.email, "the right password").await;
-    assert_ne!(status, 200, "throttled even with the right password");
-    assert!(body.contains("TooManyAttempts"), "{body}");
+    let (status, body) = sign_in(&app, &partner.email, "a wrong password").await;
+    assert_ne!(status, 200);
+    assert!(body.contains("TooManyAttempts"), "held: {body}");
+    // The owner signed in from this network before: the right password
+    // passes the hold (guesses from elsewhere are held: tests/server/hardening.rs).
+    let (status, _) = sign_in(&app, &partner.email, "the right password").await;
+    assert_eq!(status, 200);
     // An unknown account is answered like a wrong password.
     let (_, body) = sign_in(&app, "nobody@partner.example", "whatever it is").await;
     assert!(body.contains("Unauthorized"), "{body}");

@@ -48,8 +48,9 @@ async fn commit(
 ) -> Result<setup_now::wizard::machine::CommitResult, AppError> {
     app.state
         .store
-        .commit_setup(token, draft, at(NOW), PUBLIC_URL, None)
+        .commit_setup(token, draft, at(NOW), PUBLIC_URL, &browser("test"))
         .await
+        .map(|c| c.result)
 }
 
 #[tokio::test]
@@ -233,8 +234,14 @@ async fn an_address_of_a_partner_organization_is_refused_as_customer_administrat
     // The first order's provisioning contact is now a partner user.
     let partner_user = "contact-part-1@partner.example";
     let other = invited(&app, "PART-2").await;
-    let lookup = app.check_admin(&other, partner_user).await.unwrap();
+    let lookup = app
+        .check_admin_as(None, &other, partner_user, "contact-part-2@partner.example")
+        .await
+        .unwrap();
     assert_eq!(lookup, AdminLookup::BelongsToPartner);
+    // Someone who has not shown who they are learns less.
+    let lookup = app.check_admin(&other, partner_user).await.unwrap();
+    assert_eq!(lookup, AdminLookup::Elsewhere);
     let ctx = open(&app, &other).await;
     let refused = commit(&app, &other, &self_setup(&ctx, partner_user))
         .await
@@ -263,14 +270,21 @@ async fn an_existing_customer_organization_is_reused_after_verification() {
     commit(&app, &token, &self_setup(&ctx, "admin@cust.example"))
         .await
         .unwrap();
-    // A second order of the same partner (same party id).
+    // A second order of the same partner (same party id), to the same
+    // contact, who is its administrator now.
     let mut body = order_body("CUST-2", "2026-12-01");
     body["partner"]["party_id"] = "P-CUST-1".into();
+    body["provisioning_contact_email"] = "contact-cust-1@partner.example".into();
     assert_eq!(app.post_order(&body).await.status(), 201);
     app.run_scheduler().await;
-    let second = app.setup_token("contact-cust-2@partner.example").await;
+    let second = app.setup_token("contact-cust-1@partner.example").await;
     let lookup = app
-        .check_admin(&second, "admin@cust.example")
+        .check_admin_as(
+            None,
+            &second,
+            "admin@cust.example",
+            "contact-cust-1@partner.example",
+        )
         .await
         .unwrap();
     assert!(
@@ -393,13 +407,13 @@ async fn customer_setup_invites_the_customer_and_leaves_the_partner_without_acce
     let hash = setup_now::server::auth::hash_password_now("a long enough secret").unwrap();
     app.state
         .store
-        .set_first_password(&customer_token, &hash, at(NOW))
+        .set_first_password(&customer_token, &committer(), &hash, at(NOW))
         .await
         .unwrap();
     assert_eq!(
         app.state
             .store
-            .set_first_password(&customer_token, &hash, at(NOW))
+            .set_first_password(&customer_token, &committer(), &hash, at(NOW))
             .await
             .unwrap_err(),
         AppError::Gone,

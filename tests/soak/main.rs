@@ -140,7 +140,7 @@ struct Shared {
     /// Links not committed yet (link, order number), and those committed
     /// (link, order number, order id, the commit's body).
     fresh: Mutex<Vec<(String, String)>>,
-    committed: Mutex<Vec<(String, String, String, String)>>,
+    committed: Mutex<Vec<CommittedLink>>,
     /// Replayed commits answered with the same success, and otherwise.
     replays_same: AtomicUsize,
     replays_different: AtomicUsize,
@@ -165,16 +165,20 @@ impl Shared {
 /// Commits a link as the partner who does the setup, in the browser's
 /// encoding of the commit's arguments: a first commit opens the link
 /// (`setup/open`) and fills the draft from it; a replay sends the body of the
-/// commit that succeeded again. Answers the status, the result and the body.
-type Committed = (u16, Option<Value>, String);
+/// commit that succeeded again, from the same browser (its commit cookie).
+/// Answers the status, the result, the body and the browser's commit cookie.
+type Committed = (u16, Option<Value>, String, String);
+
+/// A link committed: (link, order number, order id, (body, commit cookie)).
+type CommittedLink = (String, String, String, (String, String));
 
 async fn commit(
     shared: &Shared,
     token: &str,
-    replay: Option<String>,
+    replay: Option<(String, String)>,
 ) -> Result<Committed, reqwest::Error> {
-    let body = match replay {
-        Some(body) => body,
+    let (body, cookie) = match replay {
+        Some((body, cookie)) => (body, cookie),
         None => {
             let r = shared
                 .client
@@ -183,7 +187,7 @@ async fn commit(
                 .send()
                 .await?;
             if r.status() != 200 {
-                return Ok((r.status().as_u16(), None, String::new()));
+                return Ok((r.status().as_u16(), None, String::new(), String::new()));
             }
             let ctx: SetupContext = r.json().await?;
             let mut draft = Draft::prefilled(&ctx);
@@ -191,27 +195,39 @@ async fn commit(
             draft.who = Some(WhoSetsUp::Myself);
             draft.admin_email =
                 format!("admin-{}@customer.example", ctx.order_number.to_lowercase());
-            serde_qs::to_string(&CommitSetup {
+            let body = serde_qs::to_string(&CommitSetup {
                 token: token.to_string(),
                 draft,
             })
-            .unwrap()
+            .unwrap();
+            (body, String::new())
         }
     };
     let r = shared
         .client
         .post(format!("{}/api/setup/commit", shared.base))
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie.as_str())
         .body(body.clone())
         .send()
         .await?;
     let status = r.status().as_u16();
+    // The first commit leaves its cookie; a replay keeps the one it sent.
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.starts_with("setup_now_commit="))
+        .map(String::from)
+        .unwrap_or(cookie);
     let json = if status == 200 {
         r.json().await.ok()
     } else {
         None
     };
-    Ok((status, json, body))
+    Ok((status, json, body, cookie))
 }
 
 async fn one(shared: &Shared, rng: &mut rand::rngs::StdRng) {
@@ -307,7 +323,7 @@ async fn one(shared: &Shared, rng: &mut rand::rngs::StdRng) {
             earlier.as_ref().map(|(_, body)| body.clone()),
         )
         .await;
-        if let (Some((id, _)), Ok((status, result, _))) = (&earlier, &r) {
+        if let (Some((id, _)), Ok((status, result, ..))) = (&earlier, &r) {
             // A replay of a commit that succeeded: the same success again.
             let same = *status == 200
                 && result.as_ref().and_then(|r| r["order_id"].as_str()) == Some(id.as_str());
@@ -319,11 +335,11 @@ async fn one(shared: &Shared, rng: &mut rand::rngs::StdRng) {
         }
         match &r {
             _ if earlier.is_some() => {}
-            Ok((200, Some(result), body)) => {
+            Ok((200, Some(result), body, cookie)) => {
                 let order_id = result["order_id"].as_str().unwrap_or_default().to_string();
                 let mut committed = shared.committed.lock().unwrap();
                 if !committed.iter().any(|(t, ..)| *t == token) {
-                    committed.push((token, number, order_id, body.clone()));
+                    committed.push((token, number, order_id, (body.clone(), cookie.clone())));
                 }
             }
             // Refused or cut off by a kill: the link may be used again.
@@ -473,10 +489,11 @@ async fn soak() {
         session: String::new(),
         outcomes: Mutex::new(Vec::new()),
     });
-    let (status, ..) = commit(&shared, &session_token, None).await.unwrap();
+    let (status, _, _, commit_cookie) = commit(&shared, &session_token, None).await.unwrap();
     assert_eq!(status, 200, "the session's order commits");
     let r = client
         .post(format!("{base}/api/setup/password"))
+        .header("cookie", commit_cookie)
         .form(&[
             ("token", session_token.as_str()),
             ("password", PASSWORD),

@@ -16,14 +16,15 @@ pub use types::*;
 
 use crate::approval::{ApprovalOutcome, ApprovalView};
 use crate::domain::{EmailAddress, Subdomain};
+use crate::domain::{Role, VerificationCode};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::mailbox::MailboxMessage;
 use crate::orders::{Order, OrderSummary};
+use crate::people::{JoinView, PeopleView};
 use crate::server::access::{Action, OrderAccess};
 use crate::service::{CallingSettings, ServiceView};
-use crate::wizard::machine::{
-    AdminLookup, CommitResult, Draft, OrgChoice, SetterLookup, SetupContext,
-};
+use crate::wizard::machine::{AdminLookup, Draft, OrgChoice, SetupContext};
 use anyhow::Context;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
@@ -191,23 +192,48 @@ interface! {
     /// The order a spent link belongs to.
     fn order_of_spent_link(&self, token: &str) -> anyhow::Result<Option<String>>;
     /// Carries out the plan a draft becomes, or refuses it.
-    fn commit_setup(&self, token: &str, draft: &Draft, now: DateTime<Utc>, public_url: &str, signed_in: Option<&str>) -> Result<CommitResult, AppError>;
-    /// The order and person whose first password a link may still set.
-    fn first_password_target(&self, token: &str, now: DateTime<Utc>) -> Result<(String, String), AppError>;
+    fn commit_setup(&self, token: &str, draft: &Draft, now: DateTime<Utc>, public_url: &str, actor: &SetupActor) -> Result<Committed, AppError>;
+    /// The order and person whose first password a link may still set, in
+    /// the browser that committed.
+    fn first_password_target(&self, token: &str, committer: &str, now: DateTime<Utc>) -> Result<(String, String), AppError>;
     /// Sets that first password, once.
-    fn set_first_password(&self, token: &str, password_hash: &str, now: DateTime<Utc>) -> Result<String, AppError>;
+    fn set_first_password(&self, token: &str, committer: &str, password_hash: &str, now: DateTime<Utc>) -> Result<String, AppError>;
+
+    // Proving an address.
+    /// The address a code proved to a browser for a link.
+    fn proven_address(&self, link_hash: &str, browser: &str, now: DateTime<Utc>) -> anyhow::Result<Option<String>>;
+    /// Emails a verification code; whether one was sent.
+    fn send_proof_code(&self, link_hash: &str, order_id: &str, email: &EmailAddress, locale: Locale, fresh: bool, now: DateTime<Utc>) -> Result<bool, AppError>;
+    /// Checks a verification code.
+    fn verify_proof_code(&self, link_hash: &str, email: &EmailAddress, code: &VerificationCode, browser: &str, now: DateTime<Utc>) -> Result<(), AppError>;
 
     // Organizations and people.
     /// What a partner's link may learn about a customer administrator address.
-    fn admin_lookup(&self, order_id: &str, email: &EmailAddress) -> Result<AdminLookup, AppError>;
-    /// Whether the person who sets up may join the partner organization.
-    fn setter_lookup(&self, order_id: &str, email: &EmailAddress) -> Result<SetterLookup, AppError>;
+    fn admin_lookup(&self, order_id: &str, email: &EmailAddress, trusted: bool) -> Result<AdminLookup, AppError>;
+    /// What decides about the address of whoever sets up.
+    fn setter_facts(&self, order_id: &str, email: &EmailAddress) -> Result<SetterFacts, AppError>;
     /// The customer organizations the order's partner manages that match.
     fn find_managed_orgs(&self, order_id: &str, query: &str, limit: i64) -> Result<Vec<OrgChoice>, AppError>;
     /// Makes sure a partner organization exists (demo data); its id.
     fn ensure_partner_org(&self, party_id: &str, name: &str, country: &str, now: DateTime<Utc>) -> anyhow::Result<String>;
     /// Makes sure a partner user exists (demo data).
-    fn ensure_partner_user(&self, org: &str, email: &str, password_hash: &str, now: DateTime<Utc>) -> anyhow::Result<()>;
+    fn ensure_partner_user(&self, org: &str, email: &str, role: Role, password_hash: Option<&str>, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// What `/hub/people` shows an administrator.
+    fn people_view(&self, org: &str, me: &str, now: DateTime<Utc>) -> anyhow::Result<PeopleView>;
+    /// A new role, at once.
+    fn change_role(&self, org: &str, user_id: &str, role: Role, by: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+    /// Removes a person; their sessions end.
+    fn remove_person(&self, org: &str, user_id: &str, by: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+    /// Answers a join request on the people page.
+    fn answer_join_request(&self, org: &str, request_id: &str, approve: bool, by: &str, now: DateTime<Utc>) -> Result<ApprovalOutcome, AppError>;
+    /// Sends a "Join" link.
+    fn invite_person(&self, org: &str, email: &EmailAddress, role: Role, by: &str, now: DateTime<Utc>, public_url: &str) -> Result<(), AppError>;
+    /// Makes sure a guest has an open join request (demo data).
+    fn ensure_join_request(&self, org: &str, person: &str, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<()>;
+    /// What `/join/{token}` shows.
+    fn join_view(&self, token: &str, now: DateTime<Utc>) -> Result<JoinView, AppError>;
+    /// Uses a "Join" link, once.
+    fn accept_join(&self, token: &str, password_hash: &str, now: DateTime<Utc>) -> Result<String, AppError>;
     /// Makes sure a customer organization exists (demo data).
     fn ensure_customer_org(&self, manager: Option<&str>, name: &str, admin: &str, password_hash: &str, now: DateTime<Utc>) -> anyhow::Result<()>;
 
@@ -233,6 +259,10 @@ interface! {
     fn reserve_attempt(&self, key: &str, now: DateTime<Utc>, policy: crate::server::throttle::Policy) -> anyhow::Result<Option<Duration>>;
     /// Forgets the attempts of an account after a successful sign-in.
     fn clear_failures(&self, key: &str) -> anyhow::Result<()>;
+    /// Whether an account signed in from a network lately.
+    fn known_network(&self, key: &str, network: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
+    /// Remembers a network an account signed in from.
+    fn remember_network(&self, key: &str, network: &str, now: DateTime<Utc>) -> anyhow::Result<()>;
     /// The user with this address.
     fn user_by_email(&self, email: &str) -> anyhow::Result<Option<SessionUser>>;
     /// The facts access to an order is decided on.

@@ -55,6 +55,15 @@ pub struct OpenLink {
     pub opened: bool,
 }
 
+/// What decides about the address of whoever sets up an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetterFacts {
+    pub owner: crate::wizard::machine::Owner<String>,
+    pub lookup: crate::wizard::machine::SetterLookup,
+    pub has_password: bool,
+    pub partner_has_members: bool,
+}
+
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 7;
 
@@ -67,7 +76,47 @@ pub struct SessionUser {
     /// The party id of the partner organization, if a partner user.
     pub partner_party_id: Option<String>,
     pub customer_org_id: Option<String>,
+    /// What they may do in their organization.
+    pub role: crate::domain::Role,
 }
+
+/// What a request shows about who is behind it in the setup wizard: the
+/// signed-in user, the code this browser entered (its cookie's hash), and
+/// the one-time value of the commit (contract sections 5 and 11).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetupActor {
+    /// The address of the signed-in user.
+    pub signed_in: Option<String>,
+    /// The hash of this browser's proof cookie.
+    pub proof: Option<String>,
+    /// The hash of the commit cookie this browser presents, if any.
+    pub committer_presented: Option<String>,
+    /// The hash of a fresh commit cookie, kept if this request commits.
+    pub committer_new: String,
+}
+
+/// A commit as the browser learns it, and whether this request made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub result: crate::wizard::machine::CommitResult,
+    /// This request committed (its fresh cookie was kept).
+    pub first: bool,
+}
+
+/// A proof code lives this long.
+pub const PROOF_MINUTES: i64 = 15;
+/// Wrong tries that end a code.
+pub const PROOF_TRIES: i64 = 5;
+/// Codes one address may be sent in an hour.
+pub const PROOF_SENDS_PER_ADDRESS: i64 = 3;
+/// Codes one link may send in an hour.
+pub const PROOF_SENDS_PER_LINK: i64 = 6;
+/// How long an entered code keeps proving the address to its browser.
+pub const PROOF_HOURS: i64 = 24;
+/// How long a network an account signed in from passes its throttle.
+pub const KNOWN_NETWORK_DAYS: i64 = 90;
+/// How long a "Join" link works.
+pub const JOIN_DAYS: i64 = 7;
 
 /// How long a "Forgot password?" link works.
 pub const RESET_MINUTES: i64 = 60;

@@ -1,18 +1,71 @@
-//! Approval of an existing customer organization (contract section 9): asked
-//! of its administrator when a partner that does not manage it names them,
-//! answered once at `/approve/{token}`.
+//! Approvals (contract sections 9 and 11), both kinds in one table and one
+//! set of rules: a customer organization's administrator approving a
+//! partner's order for it, and a partner organization's administrators
+//! approving a newcomer who set up an order for it. Each is answered once,
+//! at `/approve/{token}` (a link per administrator), or on `/hub/people`.
 
 #[allow(unused_imports)]
 use super::*;
 
 use super::Conn;
-use super::{Store, parse_ts, ts, unexpected};
+use super::{Store, new_id, parse_ts, ts, unexpected};
 use crate::approval::{ApprovalOutcome, ApprovalView};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::server::{mail, tokens};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+
+/// One approval link and its email, inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn insert_approval(
+    conn: &mut Conn,
+    mailing: Mailing<'_>,
+    kind: &str,
+    request_id: &str,
+    order_id: Option<&str>,
+    customer_org: Option<&str>,
+    partner_org: Option<&str>,
+    subject: Option<&str>,
+    admin: &str,
+    email: impl FnOnce(&str) -> mail::Email,
+) -> Result<(), AppError> {
+    let Mailing {
+        sealer,
+        public_url,
+        now,
+    } = mailing;
+    let (token, hash) = tokens::new_token().map_err(unexpected)?;
+    sqlx::query(
+        "INSERT INTO approvals (token_hash, kind, request_id, order_id, customer_org_id, partner_org_id, \
+         subject_email, admin_email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&hash)
+    .bind(kind)
+    .bind(request_id)
+    .bind(order_id)
+    .bind(customer_org)
+    .bind(partner_org)
+    .bind(subject)
+    .bind(admin)
+    .bind(ts(now))
+    .bind(ts(now + chrono::Duration::days(APPROVAL_DAYS)))
+    .execute(&mut *conn)
+    .await
+    .map_err(unexpected)?;
+    let letter = email(&format!("{public_url}/approve/{token}"));
+    super::enqueue(
+        conn,
+        sealer,
+        &format!("approval:{hash}"),
+        order_id,
+        &letter,
+        now,
+    )
+    .await
+    .map_err(unexpected)?;
+    Ok(())
+}
 
 /// Writes the approval request and its email inside the commit.
 pub(crate) async fn request_approval(
@@ -22,45 +75,107 @@ pub(crate) async fn request_approval(
     customer_org: &str,
     admin: &EmailAddress,
 ) -> Result<(), AppError> {
-    let Mailing {
-        sealer,
-        public_url,
-        now,
-    } = mailing;
-    let (token, hash) = tokens::new_token().map_err(unexpected)?;
-    sqlx::query(
-        "INSERT INTO approvals (token_hash, order_id, customer_org_id, admin_email, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&hash)
-    .bind(order_id)
-    .bind(customer_org)
-    .bind(admin.as_str())
-    .bind(ts(now))
-    .bind(ts(now + chrono::Duration::days(APPROVAL_DAYS)))
-    .execute(&mut *conn)
-    .await
-    .map_err(unexpected)?;
     let order = super::order_mail(conn, order_id, admin.as_str())
         .await
         .map_err(unexpected)?;
-    let email = mail::approval_request(
-        order.locale,
-        admin.as_str(),
-        &order.number,
-        &order.partner,
-        &format!("{public_url}/approve/{token}"),
-    );
-    super::enqueue(
+    let request_id = new_id();
+    insert_approval(
         conn,
-        sealer,
-        &format!("approval:{hash}"),
+        mailing,
+        "customer",
+        &request_id,
         Some(order_id),
-        &email,
-        now,
+        Some(customer_org),
+        None,
+        None,
+        admin.as_str(),
+        |url| {
+            mail::approval_request(
+                order.locale,
+                admin.as_str(),
+                &order.number,
+                &order.partner,
+                url,
+            )
+        },
     )
     .await
+}
+
+/// Asks every administrator of the partner organization `org` to let
+/// `person` in (a guest now), unless a request for them is open already.
+pub(crate) async fn request_join(
+    conn: &mut Conn,
+    mailing: Mailing<'_>,
+    org: &str,
+    person: &str,
+    order_id: Option<&str>,
+) -> Result<(), AppError> {
+    let now = mailing.now;
+    let open: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM approvals WHERE kind = 'join' AND partner_org_id = $1 \
+         AND subject_email = $2 AND answered_at IS NULL AND expires_at > $3)",
+    )
+    .bind(org)
+    .bind(person)
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await
     .map_err(unexpected)?;
+    if open {
+        return Ok(());
+    }
+    let org_name: String = sqlx::query_scalar("SELECT name FROM partner_orgs WHERE id = $1")
+        .bind(org)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(unexpected)?;
+    let order_number: Option<String> = match order_id {
+        Some(id) => sqlx::query_scalar("SELECT order_number FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(unexpected)?,
+        None => None,
+    };
+    let admins: Vec<String> = sqlx::query_scalar(
+        "SELECT email FROM users WHERE partner_org_id = $1 AND role = 'admin' ORDER BY email",
+    )
+    .bind(org)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(unexpected)?;
+    let request_id = new_id();
+    for admin in &admins {
+        let locale = super::account_language(conn, admin)
+            .await
+            .map_err(unexpected)?;
+        insert_approval(
+            conn,
+            mailing,
+            "join",
+            &request_id,
+            order_id,
+            None,
+            Some(org),
+            Some(person),
+            admin,
+            |url| {
+                mail::join_request(
+                    locale,
+                    admin,
+                    person,
+                    &org_name,
+                    order_number.as_deref(),
+                    url,
+                )
+            },
+        )
+        .await?;
+    }
+    Store::audit_people(conn, now, person, "join_requested", org, order_id, "")
+        .await
+        .map_err(unexpected)?;
     Ok(())
 }
 
@@ -72,7 +187,8 @@ pub(crate) async fn cancel_approvals(
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     sqlx::query(
-        "UPDATE approvals SET answered_at = $1, answer = 'cancelled' WHERE order_id = $2 AND answered_at IS NULL",
+        "UPDATE approvals SET answered_at = $1, answer = 'cancelled' \
+         WHERE order_id = $2 AND kind = 'customer' AND answered_at IS NULL",
     )
     .bind(ts(now))
     .bind(order_id)
@@ -92,10 +208,11 @@ pub(crate) async fn cancel_approvals(
 /// `NotFound`, answered or expired is `Gone`.
 async fn open_approval(conn: &mut Conn, hash: &str, now: DateTime<Utc>) -> Result<DbRow, AppError> {
     let row = sqlx::query(
-        "SELECT a.order_id, a.customer_org_id, a.admin_email, a.expires_at, a.answered_at, \
-         o.order_number, o.partner_name, o.setup_by_email, o.setup_mode, o.provisioning_contact_email, \
-         o.offer, o.customer_name \
-         FROM approvals a JOIN orders o ON o.id = a.order_id WHERE a.token_hash = $1",
+        "SELECT a.kind, a.request_id, a.order_id, a.customer_org_id, a.partner_org_id, a.subject_email, \
+         a.admin_email, a.expires_at, a.answered_at, \
+         o.order_number, o.partner_name, o.setup_by_email, o.setup_mode, p.name AS org_name \
+         FROM approvals a LEFT JOIN orders o ON o.id = a.order_id \
+         LEFT JOIN partner_orgs p ON p.id = a.partner_org_id WHERE a.token_hash = $1",
     )
     .bind(hash)
     .fetch_optional(&mut *conn)
@@ -106,7 +223,114 @@ async fn open_approval(conn: &mut Conn, hash: &str, now: DateTime<Utc>) -> Resul
     if expired || row.get::<Option<String>, _>("answered_at").is_some() {
         return Err(AppError::Gone);
     }
+    if row.get::<&str, _>("kind") == "join" {
+        // Only someone who administers the organization now may let people
+        // in, whatever link they hold.
+        let still: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE email = $1 AND partner_org_id = $2 AND role = 'admin')",
+        )
+        .bind(row.get::<&str, _>("admin_email"))
+        .bind(row.get::<Option<String>, _>("partner_org_id"))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(unexpected)?;
+        if !still {
+            return Err(AppError::Gone);
+        }
+    }
     Ok(row)
+}
+
+/// Records the answer of a join request on every one of its links, lets the
+/// guest in (or not) and tells them. `by` is the administrator answering.
+pub(crate) async fn answer_join(
+    conn: &mut Conn,
+    sealer: &crate::server::store::sealer::Sealer,
+    org: &str,
+    request_id: &str,
+    approve: bool,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<ApprovalOutcome, AppError> {
+    let row = sqlx::query(
+        "SELECT subject_email, order_id FROM approvals WHERE request_id = $1 AND kind = 'join' \
+         AND partner_org_id = $2 AND answered_at IS NULL AND expires_at > $3 LIMIT 1",
+    )
+    .bind(request_id)
+    .bind(org)
+    .bind(ts(now))
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(unexpected)?
+    .ok_or(AppError::Gone)?;
+    let person: String = row.get("subject_email");
+    let order_id: Option<String> = row.get("order_id");
+    let answered = sqlx::query(
+        "UPDATE approvals SET answered_at = $1, answer = $2, answered_by = $3 \
+         WHERE request_id = $4 AND answered_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(if approve { "approved" } else { "declined" })
+    .bind(by)
+    .bind(request_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(unexpected)?;
+    if answered.rows_affected() == 0 {
+        return Err(AppError::Gone);
+    }
+    if approve {
+        let joined = sqlx::query(
+            "UPDATE users SET role = 'member' WHERE email = $1 AND partner_org_id = $2 AND role = 'guest'",
+        )
+        .bind(&person)
+        .bind(org)
+        .execute(&mut *conn)
+        .await
+        .map_err(unexpected)?;
+        if joined.rows_affected() != 1 {
+            // Removed meanwhile, or let in another way.
+            return Err(AppError::Gone);
+        }
+    }
+    let org_name: String = sqlx::query_scalar("SELECT name FROM partner_orgs WHERE id = $1")
+        .bind(org)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(unexpected)?;
+    let locale = super::account_language(conn, &person)
+        .await
+        .map_err(unexpected)?;
+    super::enqueue(
+        conn,
+        sealer,
+        &format!("join_answer:{request_id}"),
+        order_id.as_deref(),
+        &mail::join_answered(locale, &person, &org_name, approve),
+        now,
+    )
+    .await
+    .map_err(unexpected)?;
+    Store::audit_people(
+        conn,
+        now,
+        by,
+        if approve {
+            "join_approved"
+        } else {
+            "join_declined"
+        },
+        org,
+        order_id.as_deref(),
+        &person,
+    )
+    .await
+    .map_err(unexpected)?;
+    Ok(if approve {
+        ApprovalOutcome::Joined { person }
+    } else {
+        ApprovalOutcome::JoinDeclined { person }
+    })
 }
 
 impl Store {
@@ -118,8 +342,15 @@ impl Store {
     ) -> Result<ApprovalView, AppError> {
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
         let row = open_approval(&mut conn, &tokens::hash_token(token), now).await?;
+        if row.get::<&str, _>("kind") == "join" {
+            return Ok(ApprovalView::Join {
+                person: row.get("subject_email"),
+                organization: row.get("org_name"),
+                order_number: row.get("order_number"),
+            });
+        }
         let order_id: String = row.get("order_id");
-        Ok(ApprovalView {
+        Ok(ApprovalView::Order {
             partner_name: row.get("partner_name"),
             order_number: row.get("order_number"),
             services: super::orders::services_of(&mut *conn, &order_id)
@@ -128,10 +359,11 @@ impl Store {
         })
     }
 
-    /// Approves or declines, once. Approve attaches the order to the
-    /// organization and tells the partner; decline returns the order to
-    /// "Awaiting Provisioning Details", tells the partner and sends the
-    /// provisioning contact a new "Set Up Now" link.
+    /// Approves or declines, once. A customer's approval attaches the order
+    /// to the organization and tells the partner; a decline returns the
+    /// order to "Awaiting Provisioning Details", tells the partner and sends
+    /// the provisioning contact a new "Set Up Now" link. A join request's
+    /// answer lets the person in, or leaves them with their one order.
     pub async fn answer_approval(
         &self,
         token: &str,
@@ -142,12 +374,31 @@ impl Store {
         let hash = tokens::hash_token(token);
         let mut tx = self.write_tx().await.map_err(unexpected)?;
         let row = open_approval(&mut tx, &hash, now).await?;
+        let admin: String = row.get("admin_email");
+        if row.get::<&str, _>("kind") == "join" {
+            let org: String = row.get("partner_org_id");
+            let request_id: String = row.get("request_id");
+            let outcome = answer_join(
+                &mut tx,
+                self.sealer(),
+                &org,
+                &request_id,
+                approve,
+                &admin,
+                now,
+            )
+            .await?;
+            tx.commit().await.map_err(unexpected)?;
+            return Ok(outcome);
+        }
         let answer = if approve { "approved" } else { "declined" };
         let answered = sqlx::query(
-            "UPDATE approvals SET answered_at = $1, answer = $2 WHERE token_hash = $3 AND answered_at IS NULL",
+            "UPDATE approvals SET answered_at = $1, answer = $2, answered_by = $3 \
+             WHERE token_hash = $4 AND answered_at IS NULL",
         )
         .bind(ts(now))
         .bind(answer)
+        .bind(&admin)
         .bind(&hash)
         .execute(&mut *tx)
         .await
@@ -157,7 +408,6 @@ impl Store {
         }
         let order_id: String = row.get("order_id");
         let order_number: String = row.get("order_number");
-        let admin: String = row.get("admin_email");
         let partner_user: Option<String> = row.get("setup_by_email");
         let outcome = if approve {
             let customer_mode =
@@ -167,7 +417,7 @@ impl Store {
                  customer_confirmed_at = $3 \
                  WHERE id = $4 AND approval_requested_at IS NOT NULL AND setup_at IS NULL AND closed_at IS NULL",
             )
-            .bind(row.get::<&str, _>("customer_org_id"))
+            .bind(row.get::<Option<String>, _>("customer_org_id"))
             .bind(ts(now))
             .bind(customer_mode.then(|| ts(now)))
             .bind(&order_id)

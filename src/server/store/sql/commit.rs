@@ -1,14 +1,18 @@
 //! The commit of the setup wizard: in one transaction the link is spent, the
-//! facts about the organizations and addresses named are read, the draft
-//! becomes a plan ([`crate::wizard::machine::plan`], the same function the
-//! browser runs) and the plan is carried out. This file decides nothing.
+//! facts about the organizations and addresses named are read (with what the
+//! request shows about who is behind it), the draft becomes a plan
+//! ([`crate::wizard::machine::plan`], the same function the browser runs,
+//! which decides) and the plan is carried out.
 
 #[allow(unused_imports)]
 use super::*;
 
 use super::Conn;
 use super::links::{context, usable_link};
-use super::people::{insert_customer_org, insert_partner_org, insert_user, org_of_party, owner_of};
+use super::people::{
+    has_members, insert_customer_org, insert_partner_org, insert_user, org_of_party, owner_of,
+    person_of,
+};
 use super::{Store, insert_link, ts, unexpected};
 use crate::domain::EmailAddress;
 use crate::error::{AppError, Refusal};
@@ -20,23 +24,49 @@ use crate::wizard::machine::{
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-/// What the database says about the draft's organizations and addresses.
+/// What the database (and the request) says about the draft's organizations
+/// and addresses.
 async fn facts(
     conn: &mut Conn,
     draft: &Draft,
     ctx: &SetupContext,
     order: &DbRow,
+    link: &OpenLink,
+    actor: &SetupActor,
+    now: DateTime<Utc>,
 ) -> Result<Facts<String>, AppError> {
     let partner_org = org_of_party(conn, order.get("partner_party_id"))
         .await?
         .map(|(id, _)| id);
     let this = partner_org.as_deref();
     let customer_path = draft.customer_path(ctx);
-    let setter = match draft.who {
+    let setter_email = normalized(&draft.setter_email);
+    let (setter, setter_proven) = match draft.who {
         Some(WhoSetsUp::Myself | WhoSetsUp::Customer) if !customer_path => {
-            owner_of(conn, &normalized(&draft.setter_email), this).await?
+            let person = person_of(conn, &setter_email, this).await?;
+            let by_code = match &actor.proof {
+                Some(browser) => {
+                    super::proofs::proven_by_code(conn, &link.token_hash, browser, now)
+                        .await
+                        .map_err(unexpected)?
+                }
+                None => None,
+            };
+            let proven = machine::proven(
+                &setter_email,
+                person.has_password,
+                actor.signed_in.as_deref(),
+                by_code.as_deref(),
+                &link.email,
+            );
+            (person.owner, proven)
         }
-        _ => Owner::Nobody,
+        // The customer path: the link's own address, which the link proves.
+        _ => (Owner::Nobody, true),
+    };
+    let partner_has_members = match this {
+        Some(org) => has_members(conn, org).await?,
+        None => false,
     };
     let admin = match ctx.audience {
         Audience::Customer => Owner::Nobody,
@@ -47,6 +77,8 @@ async fn facts(
         setter,
         admin,
         order_customer_org: order.get("customer_org_id"),
+        setter_proven,
+        partner_has_members,
     })
 }
 
@@ -93,7 +125,7 @@ fn admin_field(ctx: &SetupContext, draft: &Draft) -> &'static str {
     }
 }
 
-/// Carries a plan out; returns whether a customer was invited.
+/// Carries a plan out.
 async fn carry_out(
     conn: &mut Conn,
     mailing: Mailing<'_>,
@@ -124,17 +156,24 @@ async fn carry_out(
         PartnerPlan::Existing(id) => Some(id.clone()),
         PartnerPlan::Absent => None,
     };
-    if plan.setter_joins_partner {
+    if let Some(role) = plan.setter_joins {
         let org = partner_org.as_deref().ok_or(AppError::Unexpected)?;
         insert_user(
             conn,
             plan.setter.as_str(),
             Some(org),
             None,
+            role,
+            None,
             now,
             "setter_email",
         )
         .await?;
+    }
+    if plan.request_join {
+        let org = partner_org.as_deref().ok_or(AppError::Unexpected)?;
+        super::approvals::request_join(conn, mailing, org, plan.setter.as_str(), Some(order_id))
+            .await?;
     }
     let setter = plan.setter.as_str();
     let customer_path = plan.mode == SetupMode::Customer && partner_org.is_none();
@@ -346,26 +385,31 @@ impl Store {
     /// state, links, emails and audit entries, or nothing.
     ///
     /// Idempotent: the same link committed again (double click, second tab,
-    /// retry after a lost answer) returns the first commit's result.
-    /// `signed_in` is the address of the session's user, if any.
+    /// retry after a lost answer) returns the first commit's result to the
+    /// browser that committed, and nothing personal to any other. `actor` is
+    /// what the request shows about who is behind it.
     pub async fn commit_setup(
         &self,
         token: &str,
         draft: &Draft,
         now: DateTime<Utc>,
         public_url: &str,
-        signed_in: Option<&str>,
-    ) -> Result<CommitResult, AppError> {
+        actor: &SetupActor,
+    ) -> Result<Committed, AppError> {
         let hash = tokens::hash_token(token);
         let mut tx = self.write_tx().await.map_err(unexpected)?;
+        let replay = |result: Option<CommitResult>| match result {
+            Some(result) => Ok(Committed {
+                result,
+                first: false,
+            }),
+            None => Err(AppError::Gone),
+        };
         let link = match usable_link(&mut tx, &hash, now).await {
             Ok(link) => link,
             Err(AppError::Gone) => {
                 drop(tx);
-                return match self.replayed_commit(&hash, signed_in).await? {
-                    Some(result) => Ok(result),
-                    None => Err(AppError::Gone),
-                };
+                return replay(self.replayed_commit(&hash, actor).await?);
             }
             Err(err) => return Err(err),
         };
@@ -381,10 +425,7 @@ impl Store {
         .map_err(unexpected)?;
         if spent.rows_affected() != 1 {
             drop(tx);
-            return self
-                .replayed_commit(&hash, signed_in)
-                .await?
-                .ok_or(AppError::Gone);
+            return replay(self.replayed_commit(&hash, actor).await?);
         }
         // The order's other links for the same audience (an earlier
         // invitation, a reminder) stop working with this commit.
@@ -419,7 +460,7 @@ impl Store {
         super::lock_keys(&mut tx, &mut keys)
             .await
             .map_err(unexpected)?;
-        let facts = facts(&mut tx, draft, &ctx, &order).await?;
+        let facts = facts(&mut tx, draft, &ctx, &order, &link, actor, now).await?;
         let plan = machine::plan(draft, &ctx, &facts)?;
         carry_out(
             &mut tx,
@@ -430,26 +471,40 @@ impl Store {
             &plan,
         )
         .await?;
-        sqlx::query("UPDATE setup_links SET used_by_email = $1 WHERE token_hash = $2")
-            .bind(plan.setter.as_str())
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(unexpected)?;
+        sqlx::query(
+            "UPDATE setup_links SET used_by_email = $1, committer_hash = $2 WHERE token_hash = $3",
+        )
+        .bind(plan.setter.as_str())
+        .bind(&actor.committer_new)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(unexpected)?;
         tx.commit().await.map_err(unexpected)?;
-        self.replayed_commit(&hash, signed_in)
+        let this_browser = SetupActor {
+            committer_presented: Some(actor.committer_new.clone()),
+            ..actor.clone()
+        };
+        let result = self
+            .replayed_commit(&hash, &this_browser)
             .await?
-            .ok_or(AppError::Unexpected)
+            .ok_or(AppError::Unexpected)?;
+        Ok(Committed {
+            result,
+            first: true,
+        })
     }
 
-    /// The result of the commit that spent this link, if one did.
+    /// The result of the commit that spent this link, if one did: whole for
+    /// the browser that committed, with nothing personal (no address, no
+    /// order, no next step) for any other.
     async fn replayed_commit(
         &self,
         hash: &str,
-        signed_in: Option<&str>,
+        actor: &SetupActor,
     ) -> Result<Option<CommitResult>, AppError> {
         let row = sqlx::query(
-            "SELECT l.order_id, l.audience, l.used_by_email, o.setup_mode, o.approval_requested_at, \
+            "SELECT l.order_id, l.audience, l.used_by_email, l.committer_hash, o.setup_mode, o.approval_requested_at, \
              (SELECT password_hash IS NULL FROM users WHERE email = l.used_by_email) AS needs_password, \
              (SELECT email FROM setup_links c WHERE c.order_id = l.order_id AND c.audience = 'customer' \
                 ORDER BY c.created_at DESC LIMIT 1) AS customer_email \
@@ -471,9 +526,21 @@ impl Store {
         let awaiting_approval = r
             .get::<Option<String>, _>("approval_requested_at")
             .is_some();
+        let committer: Option<String> = r.get("committer_hash");
+        if committer.is_none() || committer != actor.committer_presented {
+            return Ok(Some(CommitResult {
+                order_id: String::new(),
+                setter_email: String::new(),
+                next: AfterCommit::Elsewhere,
+                continue_to: "/hub".into(),
+                customer_invited: None,
+                managed_by_customer: customer_mode,
+                awaiting_approval,
+            }));
+        }
         let next = if r.get::<Option<bool>, _>("needs_password").unwrap_or(false) {
             AfterCommit::CreatePassword
-        } else if signed_in == Some(setter.as_str()) {
+        } else if actor.signed_in.as_deref() == Some(setter.as_str()) {
             AfterCommit::Continue
         } else {
             AfterCommit::SignIn
@@ -495,18 +562,22 @@ impl Store {
     }
 
     /// The order and the person whose first password this link may still set
-    /// (checked before a password is hashed).
+    /// (checked before a password is hashed): only in the browser that
+    /// committed, whose commit cookie hashes to `committer`.
     pub async fn first_password_target(
         &self,
         token: &str,
+        committer: &str,
         now: DateTime<Utc>,
     ) -> Result<(String, String), AppError> {
         let row = sqlx::query(
             "SELECT l.order_id, l.used_by_email FROM setup_links l JOIN users u ON u.email = l.used_by_email \
-             WHERE l.token_hash = $1 AND l.spent_at IS NOT NULL AND l.spent_at > $2 AND u.password_hash IS NULL",
+             WHERE l.token_hash = $1 AND l.spent_at IS NOT NULL AND l.spent_at > $2 AND u.password_hash IS NULL \
+             AND l.committer_hash = $3",
         )
         .bind(tokens::hash_token(token))
         .bind(ts(now - chrono::Duration::days(1)))
+        .bind(committer)
         .fetch_optional(&self.pool)
         .await
         .map_err(unexpected)?
@@ -515,23 +586,26 @@ impl Store {
     }
 
     /// Sets the first password of the person who committed with this link,
-    /// once, within a day of the commit (later, "Forgot password?" serves).
-    /// Returns the user's id.
+    /// once, within a day of the commit (later, "Forgot password?" serves),
+    /// in the browser that committed. Returns the user's id.
     pub async fn set_first_password(
         &self,
         token: &str,
+        committer: &str,
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<String, AppError> {
         let hash = tokens::hash_token(token);
         let row = sqlx::query(
             "UPDATE users SET password_hash = $1 WHERE password_hash IS NULL AND email = \
-             (SELECT used_by_email FROM setup_links WHERE token_hash = $2 AND spent_at IS NOT NULL AND spent_at > $3) \
+             (SELECT used_by_email FROM setup_links WHERE token_hash = $2 AND spent_at IS NOT NULL AND spent_at > $3 \
+              AND committer_hash = $4) \
              RETURNING id",
         )
         .bind(password_hash)
         .bind(&hash)
         .bind(ts(now - chrono::Duration::days(1)))
+        .bind(committer)
         .fetch_optional(&self.pool)
         .await
         .map_err(unexpected)?;

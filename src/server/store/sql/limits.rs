@@ -45,12 +45,26 @@ impl Store {
     /// Deletes what has served its time (SECURITY.md lists the periods):
     /// ended sessions, rate-limit windows and sign-in counters idle for a
     /// day, used or expired password links after 30 days, audit entries and
-    /// sent emails after 400 days. Returns how many rows went.
+    /// sent emails after 400 days; verification codes a day after they
+    /// expired (a proof lasts a day), invitations a month after, networks an
+    /// account last signed in from after 90 days. Returns how many rows went.
     pub async fn purge_expired(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
         let day = ts(now - Duration::days(1));
         let month = ts(now - Duration::days(30));
         let retention = ts(now - Duration::days(RETENTION_DAYS));
-        let statements: [(&str, Vec<String>); 6] = [
+        let statements: [(&str, Vec<String>); 9] = [
+            (
+                "DELETE FROM email_proofs WHERE expires_at < $1",
+                vec![day.clone()],
+            ),
+            (
+                "DELETE FROM invitations WHERE expires_at < $1",
+                vec![month.clone()],
+            ),
+            (
+                "DELETE FROM known_networks WHERE last_success < $1",
+                vec![ts(now - Duration::days(KNOWN_NETWORK_DAYS))],
+            ),
             ("DELETE FROM sessions WHERE expires_at < $1", vec![ts(now)]),
             (
                 "DELETE FROM rate_limits WHERE window_start < $1",

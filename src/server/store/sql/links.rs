@@ -75,6 +75,7 @@ async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> Result<Vec<DbRo
          c.name AS c_name, c.country AS c_country, c.address AS c_address, \
          (c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL) AS c_editable, \
          p.name AS p_name, p.country AS p_country, \
+         EXISTS (SELECT 1 FROM users pu WHERE pu.partner_org_id = p.id AND pu.role <> 'guest') AS p_has_members, \
          u.partner_org_id AS u_partner_org_id, u.customer_org_id AS u_customer_org_id, \
          uc.name AS uc_name, uc.country AS uc_country, uc.address AS uc_address, \
          s.kind AS s_kind, s.sku AS s_sku, s.quantity AS s_quantity \
@@ -175,6 +176,9 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
         customer_org,
         customer_org_editable,
         link_is_partner_user,
+        partner_has_members: order
+            .get::<Option<bool>, _>("p_has_members")
+            .unwrap_or(false),
     }
 }
 

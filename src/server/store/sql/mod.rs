@@ -11,9 +11,11 @@ mod events;
 mod language;
 mod limits;
 mod links;
+mod members;
 mod orders;
 mod outbox;
 mod people;
+mod proofs;
 mod service;
 mod settings;
 mod users;
@@ -100,6 +102,33 @@ impl Store {
         .execute(&mut *tx)
         .await
         .context("writing audit entry")?;
+        Ok(())
+    }
+
+    /// Appends an audit entry about a partner organization's people (and the
+    /// order it came from, if any), inside a transaction the caller holds.
+    pub(crate) async fn audit_people(
+        tx: &mut Conn,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        partner_org: &str,
+        order_id: Option<&str>,
+        detail: &str,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, order_id, partner_org_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(ts(at))
+        .bind(actor)
+        .bind(action)
+        .bind(order_id)
+        .bind(partner_org)
+        .bind(detail)
+        .execute(&mut *tx)
+        .await
+        .context("writing an audit entry about people")?;
         Ok(())
     }
 

@@ -21,10 +21,10 @@ struct Concealed {
     secret: Option<String>,
 }
 
-/// Takes the link (the same in every link of an email) out of the text and
-/// the links, and seals it.
+/// Takes the secret (its link, the same in every link of an email, or a code
+/// it carries) out of the text and the links, and seals it.
 fn conceal(sealer: &Sealer, email: &Email) -> anyhow::Result<Concealed> {
-    let Some(url) = email.links.first().map(|l| l.href.clone()) else {
+    let Some(url) = email.secret.clone() else {
         return Ok(Concealed {
             text: email.text.clone(),
             html: email.html.clone(),
@@ -34,7 +34,7 @@ fn conceal(sealer: &Sealer, email: &Email) -> anyhow::Result<Concealed> {
     };
     anyhow::ensure!(
         email.links.iter().all(|l| l.href == url),
-        "an email carries one link"
+        "an email carries one link, its secret"
     );
     let links: Vec<MailboxLink> = email
         .links

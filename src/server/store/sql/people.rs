@@ -6,7 +6,7 @@ use super::*;
 
 use super::Conn;
 use super::{Store, is_unique_violation, new_id, ts, unexpected};
-use crate::domain::{Address, Country, EmailAddress, OrgName};
+use crate::domain::{Address, Country, EmailAddress, OrgName, Role};
 use crate::error::{AppError, FieldError};
 use crate::wizard::machine::{AdminLookup, OrgChoice, OrgView, Owner, SetterLookup};
 use chrono::{DateTime, Utc};
@@ -34,14 +34,21 @@ pub(crate) async fn org_of_party(
     }))
 }
 
+/// Who an address belongs to, and whether a password protects it.
+pub(crate) struct Person {
+    pub owner: Owner<String>,
+    pub has_password: bool,
+}
+
 /// Who `email` belongs to, seen from the partner organization `this_partner`.
-pub(crate) async fn owner_of(
+pub(crate) async fn person_of(
     conn: &mut Conn,
     email: &str,
     this_partner: Option<&str>,
-) -> Result<Owner<String>, AppError> {
+) -> Result<Person, AppError> {
     let row = sqlx::query(
-        "SELECT u.partner_org_id, u.customer_org_id, c.managed_by_partner_id \
+        "SELECT u.partner_org_id, u.customer_org_id, u.role, u.password_hash IS NOT NULL AS has_password, \
+         c.managed_by_partner_id \
          FROM users u LEFT JOIN customer_orgs c ON c.id = u.customer_org_id WHERE u.email = $1",
     )
     .bind(email)
@@ -49,42 +56,78 @@ pub(crate) async fn owner_of(
     .await
     .map_err(unexpected)?;
     let Some(row) = row else {
-        return Ok(Owner::Nobody);
+        return Ok(Person {
+            owner: Owner::Nobody,
+            has_password: false,
+        });
     };
     let partner_org: Option<String> = row.get("partner_org_id");
     let customer_org: Option<String> = row.get("customer_org_id");
     let manager: Option<String> = row.get("managed_by_partner_id");
-    Ok(match (partner_org, customer_org) {
+    let role = Role::from_code(row.get("role")).unwrap_or(Role::Guest);
+    let owner = match (partner_org, customer_org) {
         (Some(org), _) => Owner::Partner {
             this_partner: Some(org.as_str()) == this_partner,
             org,
+            role,
         },
         (None, Some(org)) => Owner::Customer {
             managed_here: manager.is_some() && manager.as_deref() == this_partner,
             org,
         },
         (None, None) => Owner::Nobody,
+    };
+    Ok(Person {
+        owner,
+        has_password: row.get("has_password"),
     })
 }
 
-/// Inserts a user of one organization. An address that already has one is a
-/// refusal of `field` ("already belongs"), never a 500.
+/// Who `email` belongs to, seen from the partner organization `this_partner`.
+pub(crate) async fn owner_of(
+    conn: &mut Conn,
+    email: &str,
+    this_partner: Option<&str>,
+) -> Result<Owner<String>, AppError> {
+    Ok(person_of(conn, email, this_partner).await?.owner)
+}
+
+/// Whether a partner organization has people (guests aside): then a
+/// newcomer joins it only with its administrators' approval.
+pub(crate) async fn has_members(conn: &mut Conn, partner_org: &str) -> Result<bool, AppError> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE partner_org_id = $1 AND role <> 'guest')",
+    )
+    .bind(partner_org)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(unexpected)
+}
+
+/// Inserts a user of one organization in `role`. An address that already has
+/// one is a refusal of `field` ("already belongs"), never a 500.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_user(
     conn: &mut Conn,
     email: &str,
     partner_org: Option<&str>,
     customer_org: Option<&str>,
+    role: Role,
+    password_hash: Option<&str>,
     now: DateTime<Utc>,
     field: &str,
 ) -> Result<String, AppError> {
     let id = new_id();
     let inserted = sqlx::query(
-        "INSERT INTO users (id, email, partner_org_id, customer_org_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO users (id, email, partner_org_id, customer_org_id, role, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(email)
     .bind(partner_org)
     .bind(customer_org)
+    .bind(role.code())
+    .bind(password_hash)
     .bind(ts(now))
     .execute(&mut *conn)
     .await;
@@ -154,7 +197,17 @@ pub(crate) async fn insert_customer_org(
     .execute(&mut *conn)
     .await
     .map_err(unexpected)?;
-    let user = insert_user(conn, admin.as_str(), None, Some(&id), now, admin_field).await?;
+    let user = insert_user(
+        conn,
+        admin.as_str(),
+        None,
+        Some(&id),
+        Role::Administrator,
+        None,
+        now,
+        admin_field,
+    )
+    .await?;
     Ok((id, user))
 }
 
@@ -171,17 +224,20 @@ async fn partner_of_order(conn: &mut Conn, order_id: &str) -> Result<Option<Stri
 impl Store {
     /// What a partner's link may learn about an address typed as customer
     /// administrator: the details only of an organization this partner
-    /// manages.
+    /// manages, and only when whoever asks is `trusted` with the partner's
+    /// customers; anyone else learns no more than "another organization".
     pub async fn admin_lookup(
         &self,
         order_id: &str,
         email: &EmailAddress,
+        trusted: bool,
     ) -> Result<AdminLookup, AppError> {
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
         let partner = partner_of_order(&mut conn, order_id).await?;
         Ok(
             match owner_of(&mut conn, email.as_str(), partner.as_deref()).await? {
                 Owner::Nobody => AdminLookup::New,
+                _ if !trusted => AdminLookup::Elsewhere,
                 Owner::Partner { .. } => AdminLookup::BelongsToPartner,
                 Owner::Customer {
                     org,
@@ -192,24 +248,40 @@ impl Store {
         )
     }
 
-    /// Whether the address of whoever sets up may join the order's partner
-    /// organization.
-    pub async fn setter_lookup(
+    /// What decides about the address of whoever sets up an order: whom it
+    /// belongs to, whether a password protects it, and whether the order's
+    /// partner organization has people.
+    pub async fn setter_facts(
         &self,
         order_id: &str,
         email: &EmailAddress,
-    ) -> Result<SetterLookup, AppError> {
+    ) -> Result<SetterFacts, AppError> {
         let mut conn = self.pool.acquire().await.map_err(unexpected)?;
         let partner = partner_of_order(&mut conn, order_id).await?;
-        Ok(
-            match owner_of(&mut conn, email.as_str(), partner.as_deref()).await? {
-                Owner::Nobody => SetterLookup::New,
-                Owner::Partner {
-                    this_partner: true, ..
-                } => SetterLookup::Member,
-                _ => SetterLookup::BelongsElsewhere,
+        let person = person_of(&mut conn, email.as_str(), partner.as_deref()).await?;
+        let partner_has_members = match &partner {
+            Some(org) => has_members(&mut conn, org).await?,
+            None => false,
+        };
+        let lookup = match &person.owner {
+            Owner::Nobody => SetterLookup::New,
+            Owner::Partner {
+                this_partner: true,
+                role,
+                ..
+            } => match role {
+                Role::Administrator | Role::Member => SetterLookup::Member,
+                Role::ReadOnly => SetterLookup::ReadOnly,
+                Role::Guest => SetterLookup::Guest,
             },
-        )
+            _ => SetterLookup::BelongsElsewhere,
+        };
+        Ok(SetterFacts {
+            owner: person.owner,
+            lookup,
+            has_password: person.has_password,
+            partner_has_members,
+        })
     }
 
     /// The customer organizations the order's partner manages whose name or
@@ -281,22 +353,25 @@ impl Store {
         )
     }
 
-    /// Makes sure `email` is a user of the partner organization `org` with
-    /// this password hash, unless it is a user already (demo data).
+    /// Makes sure `email` is a user of the partner organization `org` in
+    /// `role` with this password hash, unless it is a user already (demo
+    /// data). Without a password hash, the user has none yet.
     pub async fn ensure_partner_user(
         &self,
         org: &str,
         email: &str,
-        password_hash: &str,
+        role: Role,
+        password_hash: Option<&str>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         sqlx::query(
-            "INSERT INTO users (id, email, partner_org_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (email) DO NOTHING",
+            "INSERT INTO users (id, email, partner_org_id, role, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING",
         )
         .bind(new_id())
         .bind(email)
         .bind(org)
+        .bind(role.code())
         .bind(password_hash)
         .bind(ts(now))
         .execute(&self.pool)
@@ -314,15 +389,19 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
+        // Looked at inside the transaction that writes, under a lock on the
+        // address: instances that start together on a new database each load
+        // the demo data, and the later ones must find the first one's rows.
+        let mut tx = self.write_tx().await?;
+        super::lock_keys(&mut tx, &mut vec![format!("email:{admin}")]).await?;
         let exists: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)")
                 .bind(admin)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await?;
         if exists {
             return Ok(());
         }
-        let mut tx = self.write_tx().await?;
         let id = new_id();
         sqlx::query(
             "INSERT INTO customer_orgs (id, name, country, address, managed_by_partner_id, created_at, confirmed_at) \

@@ -20,7 +20,7 @@ use sqlx::Row;
 pub(crate) const LIVE_SESSION: &str =
     "sessions s JOIN users u ON u.id = s.user_id AND s.token_hash = $1 AND s.expires_at > $2";
 
-const USER_COLUMNS: &str = "u.id, u.email, u.partner_org_id, p.party_id, u.customer_org_id";
+const USER_COLUMNS: &str = "u.id, u.email, u.partner_org_id, p.party_id, u.customer_org_id, u.role";
 
 fn user_from_row(r: &DbRow) -> SessionUser {
     SessionUser {
@@ -29,6 +29,8 @@ fn user_from_row(r: &DbRow) -> SessionUser {
         partner_org_id: r.get("partner_org_id"),
         partner_party_id: r.get("party_id"),
         customer_org_id: r.get("customer_org_id"),
+        // A role this build does not know grants the least.
+        role: crate::domain::Role::from_code(r.get("role")).unwrap_or(crate::domain::Role::Guest),
     }
 }
 
@@ -146,6 +148,45 @@ impl Store {
         }
     }
 
+    /// Whether the account under `key` signed in from `network` within the
+    /// last [`KNOWN_NETWORK_DAYS`] days.
+    pub async fn known_network(
+        &self,
+        key: &str,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM known_networks WHERE account_key = $1 AND network = $2 \
+             AND last_success > $3)",
+        )
+        .bind(key)
+        .bind(network)
+        .bind(ts(now - chrono::Duration::days(KNOWN_NETWORK_DAYS)))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Remembers that the account under `key` signed in from `network`.
+    pub async fn remember_network(
+        &self,
+        key: &str,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO known_networks (account_key, network, last_success) VALUES ($1, $2, $3) \
+             ON CONFLICT (account_key, network) DO UPDATE SET last_success = excluded.last_success",
+        )
+        .bind(key)
+        .bind(network)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await
+        .context("remembering a network")?;
+        Ok(())
+    }
+
     /// Forgets failures under `key` after a successful sign-in.
     pub async fn clear_failures(&self, key: &str) -> anyhow::Result<()> {
         sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
@@ -160,7 +201,7 @@ impl Store {
 const RESETS_PER_HOUR: i64 = 3;
 
 pub(crate) const ACCESS_COLUMNS: &str = "o.partner_party_id, o.partner_org_id, o.customer_org_id, \
-     o.setup_mode, o.setup_at, o.customer_confirmed_at, o.closed_at";
+     o.setup_mode, o.setup_at, o.customer_confirmed_at, o.closed_at, o.setup_by_email";
 
 pub(crate) fn access_from_row(row: &DbRow) -> anyhow::Result<OrderAccess> {
     Ok(OrderAccess {
@@ -176,6 +217,7 @@ pub(crate) fn access_from_row(row: &DbRow) -> anyhow::Result<OrderAccess> {
             .try_get::<Option<String>, _>("customer_confirmed_at")?
             .is_some(),
         closed: row.try_get::<Option<String>, _>("closed_at")?.is_some(),
+        setup_by: row.try_get("setup_by_email")?,
     })
 }
 
@@ -294,8 +336,15 @@ impl Store {
             (None, None) => return Ok((Vec::new(), 0)),
         };
         // The same conditions for the count and the page.
+        let guest = user.partner_org_id.is_some() && user.role == crate::domain::Role::Guest;
         let conditions = |query: &mut sqlx::QueryBuilder<'_, Db>| {
             query.push(" WHERE ").push(scope).push_bind(id.clone());
+            if guest {
+                // A guest sees the orders they set up, nothing else.
+                query
+                    .push(" AND o.setup_by_email = ")
+                    .push_bind(user.email.clone());
+            }
             if let Some(status) = filter.status {
                 query
                     .push(" AND ")
