@@ -412,11 +412,19 @@ impl OrderInput {
                     let object = item.as_object();
                     let kind = text(object, "kind", &format!("services[{i}].kind"));
                     let sku = text(object, "sku", &format!("services[{i}].sku"));
-                    // A JSON integer; text, `true` or 2.5 are refused (the
-                    // document says `integer`).
+                    // A JSON integer (JSON Schema counts 250.0 as one);
+                    // text, `true` or 2.5 are refused (the document says
+                    // `integer`).
                     let quantity = match object.and_then(|o| o.get("quantity")) {
                         None | Some(Value::Null) => String::new(),
                         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+                        Some(Value::Number(n))
+                            if n.as_f64().is_some_and(|f| {
+                                f.fract() == 0.0 && f.abs() <= f64::from(u32::MAX)
+                            }) =>
+                        {
+                            format!("{}", n.as_f64().unwrap_or_default() as i64)
+                        }
                         Some(_) => {
                             quantity_errors.push(FieldError {
                                 field: format!("services[{i}].quantity"),

@@ -38,6 +38,8 @@ fn context() -> SetupContext {
         customer_org: None,
         customer_org_editable: false,
         link_is_partner_user: false,
+        partner_has_members: false,
+        link_proven: true,
     }
 }
 

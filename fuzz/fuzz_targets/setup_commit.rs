@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use leptos::server_fn::codec::{FromReq, PostUrl};
 use libfuzzer_sys::fuzz_target;
+use setup_now::domain::Role;
 use setup_now::error::AppError;
 use setup_now::wizard::CommitSetup;
 use setup_now::wizard::machine::{
@@ -30,10 +31,13 @@ fn owner(bits: u8, org: u32) -> Owner<u32> {
         1 => Owner::Partner {
             org,
             this_partner: true,
+            role: [Role::Administrator, Role::Member, Role::ReadOnly, Role::Guest]
+                [usize::from(bits / 5) % 4],
         },
         2 => Owner::Partner {
             org,
             this_partner: false,
+            role: Role::Member,
         },
         3 => Owner::Customer {
             org,
@@ -72,12 +76,16 @@ fn situation(a: u8, b: u8) -> (SetupContext, Facts<u32>) {
         customer_org: flag(a, 3).then(|| org("Zakaznik a.s.")),
         customer_org_editable: flag(a, 4),
         link_is_partner_user: flag(a, 5),
+        partner_has_members: flag(a, 7),
+        link_proven: flag(b, 7),
     };
     let facts = Facts {
         partner_org: flag(a, 2).then_some(1),
         setter: owner(b, 1),
         admin: owner(b / 5, 2),
         order_customer_org: flag(a, 6).then_some(2),
+        setter_proven: flag(b, 6),
+        partner_has_members: flag(a, 7),
     };
     (ctx, facts)
 }

@@ -160,6 +160,9 @@ pub struct SetupContext {
     /// The partner organization has people: a newcomer joins it only once
     /// its administrators approve.
     pub partner_has_members: bool,
+    /// The link's own address proves itself (no password protects it): the
+    /// link was sent to it.
+    pub link_proven: bool,
 }
 
 /// What the person who committed does next.
@@ -494,10 +497,9 @@ impl Draft {
                 Some(AdminLookup::New) | None => Owner::Nobody,
             }
         };
-        let setter_proven = self
-            .setter_proven
-            .as_deref()
-            .is_some_and(|p| p == normalized(&self.setter_email));
+        let typed = normalized(&self.setter_email);
+        let setter_proven = self.setter_proven.as_deref() == Some(typed.as_str())
+            || (ctx.link_proven && typed == ctx.link_email);
         Facts {
             partner_org: ctx.partner_org.as_ref().map(|_| ()),
             partner_has_members: ctx.partner_has_members,
@@ -964,6 +966,7 @@ mod tests {
             customer_org_editable: false,
             link_is_partner_user: false,
             partner_has_members: existing_partner,
+            link_proven: true,
         }
     }
 

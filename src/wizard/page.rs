@@ -186,7 +186,8 @@ impl WizardState {
     }
 
     /// Asks the server whom the setter's address belongs to and what proves
-    /// it (which may email a code); `None` when it could not answer.
+    /// it (which may email a code); `None` when it did not answer (the
+    /// banner says why).
     async fn look_up_setter(self) -> Option<SetterAnswer> {
         let email = self
             .draft
@@ -378,6 +379,20 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
                     state.busy.set(false);
                     match answer.map(|a| a.proof) {
                         Some(Proof::Proven) => advance(),
+                        // The link's own address proves itself: without an
+                        // answer (feedback only) the person goes on, and the
+                        // commit decides with what the server knows then.
+                        None if facts.setter_proven
+                            && state
+                                .banner
+                                .with_untracked(|b| matches!(b, Some(AppError::Transport(_)))) =>
+                        {
+                            state.banner.set(None);
+                            advance();
+                        }
+                        // Not asked (the address does not parse): the step's
+                        // own errors.
+                        None if state.banner.with_untracked(Option::is_none) => advance(),
                         Some(proof) => {
                             let wanted = if proof == Proof::SignIn {
                                 Proving::SignIn(email)
@@ -1069,6 +1084,8 @@ fn review_step(state: WizardState) -> impl IntoView {
         .as_ref()
         .is_some_and(|p| p.mode == SetupMode::Customer && p.partner != PartnerPlan::Absent);
     let setter = plan.as_ref().map(|p| p.setter.as_str().to_string());
+    // A newcomer to an organization with people waits for its approval.
+    let joins = plan.as_ref().is_some_and(|p| p.request_join);
     let admin = draft.effective_admin_email(&ctx);
     view! {
         <p>{t!(i18n, wizard.review_intro)}</p>
@@ -1106,6 +1123,7 @@ fn review_step(state: WizardState) -> impl IntoView {
                 <dd>{t!(i18n, wizard.who_customer)}</dd>
             })}
         </dl>
+        {joins.then(|| view! { <p class="notice">{t!(i18n, wizard.review_join)}</p> })}
     }
 }
 

@@ -536,6 +536,10 @@ async fn values_the_document_does_not_allow_are_refused_not_corrected() {
         assert_eq!(errors["errors"][0]["field"], field, "{errors}");
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
+    // 250.0 is an integer to JSON Schema, so to the server too.
+    let mut body = order_body("STRICT-FLOAT", "2026-12-01");
+    body["services"][0]["quantity"] = json!(250.0);
+    assert_eq!(app.post_order(&body).await.status(), 201);
     // Letter case of an address is not a mistake: it is stored lower-case.
     let mut body = order_body("STRICT-OK", "2026-12-01");
     body["provisioning_contact_email"] = json!("Jana.Novak@Partner.example");

@@ -77,6 +77,7 @@ async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> Result<Vec<DbRo
          p.name AS p_name, p.country AS p_country, \
          EXISTS (SELECT 1 FROM users pu WHERE pu.partner_org_id = p.id AND pu.role <> 'guest') AS p_has_members, \
          u.partner_org_id AS u_partner_org_id, u.customer_org_id AS u_customer_org_id, \
+         u.password_hash IS NULL AS u_no_password, \
          uc.name AS uc_name, uc.country AS uc_country, uc.address AS uc_address, \
          s.kind AS s_kind, s.sku AS s_sku, s.quantity AS s_quantity \
          FROM setup_links l JOIN orders o ON o.id = l.order_id \
@@ -179,6 +180,10 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
         partner_has_members: order
             .get::<Option<bool>, _>("p_has_members")
             .unwrap_or(false),
+        // No user, or one without a password (NULL from the LEFT JOIN is no user).
+        link_proven: order
+            .get::<Option<bool>, _>("u_no_password")
+            .unwrap_or(true),
     }
 }
 
