@@ -12,6 +12,8 @@ trap 'rm -rf "$LOG"' EXIT
 # A run that hangs fails after 20 minutes instead of holding CI.
 T="timeout --signal=KILL 20m"
 $T cargo test --features ssr --lib --bins 2>&1 | tee "$LOG/unit.log"
+# The house's one direction (ARCHITECTURE.md): no module uses a floor above.
+$T cargo test --features ssr --test layers 2>&1 | tee "$LOG/layers.log"
 SETUP_NOW_TEST_BACKEND=sqlite $T cargo test --features ssr --test server 2>&1 | tee "$LOG/sqlite.log"
 scripts/with-postgres.sh env SETUP_NOW_TEST_BACKEND=postgres \
   $T cargo test --features ssr --test server 2>&1 | tee "$LOG/postgres.log"

@@ -31,147 +31,110 @@ pub fn parse_new_password(password: &str, confirmation: &str) -> Result<Password
 /// account's hold, so that guesses from elsewhere cannot lock its owner out.
 #[server(endpoint = "hub/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
+    use crate::server::state::serve;
     use crate::server::throttle;
-    respond(
-        async {
-            let state = app_state()?;
-            // Nothing is counted, or written, for what is not an address.
-            let email = crate::domain::EmailAddress::parse(&email)
-                .map_err(|e| AppError::field("email", e))?;
-            let now = state.clock.now().await;
-            let network =
-                crate::server::auth::network_of(&crate::server::auth::client_address(&state));
-            let store = &state.store;
-            let wait = |wait: chrono::Duration| AppError::TooManyAttempts {
-                retry_after_secs: wait.num_seconds().max(1) as u64,
-            };
-            // Counted before the (slow) check, so parallel guesses queue here.
-            if let Some(w) = store
-                .reserve_attempt(&format!("network:{network}"), now, throttle::NETWORK)
+    serve(|state| async move {
+        // Nothing is counted, or written, for what is not an address.
+        let email =
+            crate::domain::EmailAddress::parse(&email).map_err(|e| AppError::field("email", e))?;
+        let now = state.clock.now().await;
+        let network = crate::server::auth::network_of(&crate::server::auth::client_address(&state));
+        let store = &state.store;
+        let wait = |wait: chrono::Duration| AppError::TooManyAttempts {
+            retry_after_secs: wait.num_seconds().max(1) as u64,
+        };
+        // Counted before the (slow) check, so parallel guesses queue here.
+        if let Some(w) = store
+            .reserve_attempt(&format!("network:{network}"), now, throttle::NETWORK)
+            .await
+            .map_err(AppError::unexpected)?
+        {
+            return Err(wait(w));
+        }
+        let found = store
+            .password_of(email.as_str())
+            .await
+            .map_err(AppError::unexpected)?;
+        let account_key = throttle::account_key(email.as_str());
+        let held = match found {
+            Some(_) => store
+                .reserve_attempt(&account_key, now, throttle::ACCOUNT)
+                .await
+                .map_err(AppError::unexpected)?,
+            None => None,
+        };
+        // A held account is checked only for a network it signed in from
+        // lately: there, the right password passes the hold.
+        if let Some(w) = held
+            && !store
+                .known_network(&account_key, &network, now)
                 .await
                 .map_err(AppError::unexpected)?
-            {
-                return Err(wait(w));
-            }
-            let found = store
-                .password_of(email.as_str())
-                .await
-                .map_err(AppError::unexpected)?;
-            let account_key = throttle::account_key(email.as_str());
-            let held = match found {
-                Some(_) => store
-                    .reserve_attempt(&account_key, now, throttle::ACCOUNT)
-                    .await
-                    .map_err(AppError::unexpected)?,
-                None => None,
-            };
-            // A held account is checked only for a network it signed in from
-            // lately: there, the right password passes the hold.
-            if let Some(w) = held
-                && !store
-                    .known_network(&account_key, &network, now)
-                    .await
-                    .map_err(AppError::unexpected)?
-            {
-                return Err(wait(w));
-            }
-            let (user_id, hash) = match found {
-                Some((id, hash)) => (Some(id), hash),
-                None => (None, None),
-            };
-            let valid = crate::server::auth::verify_password(&state, password, hash).await?;
-            match (valid, user_id) {
-                (true, Some(user_id)) => {
-                    store
-                        .clear_failures(&account_key)
-                        .await
-                        .map_err(AppError::unexpected)?;
-                    store
-                        .remember_network(&account_key, &network, now)
-                        .await
-                        .map_err(AppError::unexpected)?;
-                    crate::server::auth::remember_language(&state, email.as_str()).await?;
-                    crate::server::auth::sign_in(&state, &user_id).await
-                }
-                _ => match held {
-                    Some(w) => Err(wait(w)),
-                    None => Err(AppError::Unauthorized),
-                },
-            }
+        {
+            return Err(wait(w));
         }
-        .await,
-    )
-}
-
-/// The language buttons: the signed-in user's choice becomes the language of
-/// their emails (contract section 3). Nobody signed in: nothing to keep (the
-/// choice is kept when they sign in or create their password).
-#[server(endpoint = "account/language")]
-pub async fn choose_language(language: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let locale = match language.as_str() {
-                "en" => Locale::en,
-                "cs" => Locale::cs,
-                _ => return Err(AppError::BadRequest("language".into())),
-            };
-            if let Some(user) = crate::server::auth::current_user(&state).await? {
-                state
-                    .store
-                    .set_language(&user.email, locale)
+        let (user_id, hash) = match found {
+            Some((id, hash)) => (Some(id), hash),
+            None => (None, None),
+        };
+        let valid = crate::server::auth::verify_password(&state, password, hash).await?;
+        match (valid, user_id) {
+            (true, Some(user_id)) => {
+                store
+                    .clear_failures(&account_key)
                     .await
                     .map_err(AppError::unexpected)?;
+                store
+                    .remember_network(&account_key, &network, now)
+                    .await
+                    .map_err(AppError::unexpected)?;
+                crate::server::auth::remember_language(&state, email.as_str()).await?;
+                crate::server::auth::sign_in(&state, &user_id).await
             }
-            Ok(())
+            _ => match held {
+                Some(w) => Err(wait(w)),
+                None => Err(AppError::Unauthorized),
+            },
         }
-        .await,
-    )
+    })
+    .await
 }
 
 /// "Forgot password?": answers the same whether or not the address is known.
 #[server(endpoint = "hub/forgot")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let email = crate::domain::EmailAddress::parse(&email)
-                .map_err(|e| AppError::field("email", e))?;
-            let sent = state
-                .store
-                .request_password_reset(
-                    email.as_str(),
-                    state.clock.now().await,
-                    &state.config.public_url,
-                )
-                .await
-                .map_err(AppError::unexpected)?;
-            if sent {
-                state.wake_workers();
-            }
-            Ok(())
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let email =
+            crate::domain::EmailAddress::parse(&email).map_err(|e| AppError::field("email", e))?;
+        let sent = state
+            .store
+            .request_password_reset(
+                email.as_str(),
+                state.clock.now().await,
+                &state.config.public_url,
+            )
+            .await
+            .map_err(AppError::unexpected)?;
+        if sent {
+            state.wake_workers();
         }
-        .await,
-    )
+        Ok(())
+    })
+    .await
 }
 
 /// Whether a password link can be used (404 unknown, 410 used or expired).
 #[server(endpoint = "account/reset-check")]
 pub async fn check_reset(token: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            state
-                .store
-                .password_link_state(&token, state.clock.now().await)
-                .await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        state
+            .store
+            .password_link_state(&token, state.clock.now().await)
+            .await
+    })
+    .await
 }
 
 /// Sets a new password through a password link, signs the person in and
@@ -182,23 +145,19 @@ pub async fn reset_password(
     password: String,
     confirmation: String,
 ) -> Result<String, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let password =
-                parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
-            let now = state.clock.now().await;
-            // The link is checked before the (deliberately slow) hash.
-            state.store.password_link_state(&token, now).await?;
-            let hash =
-                crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-            let user_id = state.store.reset_password(&token, &hash, now).await?;
-            crate::server::auth::sign_in(&state, &user_id).await?;
-            Ok("/hub".to_string())
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let password = parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
+        let now = state.clock.now().await;
+        // The link is checked before the (deliberately slow) hash.
+        state.store.password_link_state(&token, now).await?;
+        let hash =
+            crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
+        let user_id = state.store.reset_password(&token, &hash, now).await?;
+        crate::server::auth::sign_in(&state, &user_id).await?;
+        Ok("/hub".to_string())
+    })
+    .await
 }
 
 /// Step 7 of the setup wizard: the first password of the person who
@@ -209,33 +168,29 @@ pub async fn create_password(
     password: String,
     confirmation: String,
 ) -> Result<String, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let password =
-                parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
-            // Only the browser that committed holds the commit's cookie.
-            let committer = crate::server::auth::cookie_hash(crate::server::auth::COMMIT_COOKIE)
-                .ok_or(AppError::Gone)?;
-            // The link is checked before the (deliberately slow) hash.
-            let now = state.clock.now().await;
-            let (order_id, email) = state
-                .store
-                .first_password_target(&token, &committer, now)
-                .await?;
-            let hash =
-                crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-            let user_id = state
-                .store
-                .set_first_password(&token, &committer, &hash, now)
-                .await?;
-            crate::server::auth::sign_in(&state, &user_id).await?;
-            crate::server::auth::remember_language(&state, &email).await?;
-            state.store.continue_to(&email, &order_id).await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let password = parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
+        // Only the browser that committed holds the commit's cookie.
+        let committer = crate::server::auth::cookie_hash(crate::server::auth::COMMIT_COOKIE)
+            .ok_or(AppError::Gone)?;
+        // The link is checked before the (deliberately slow) hash.
+        let now = state.clock.now().await;
+        let (order_id, email) = state
+            .store
+            .first_password_target(&token, &committer, now)
+            .await?;
+        let hash =
+            crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
+        let user_id = state
+            .store
+            .set_first_password(&token, &committer, &hash, now)
+            .await?;
+        crate::server::auth::sign_in(&state, &user_id).await?;
+        crate::server::auth::remember_language(&state, &email).await?;
+        state.store.continue_to(&email, &order_id).await
+    })
+    .await
 }
 
 /// "Email", "Password", "Sign in", and "Forgot password?".

@@ -4,11 +4,11 @@
 use crate::account::{ForgotPage, ResetPage};
 use crate::activity::ActivityPage;
 use crate::approval::ApprovePage;
-use crate::commerce::CommercePage;
 use crate::components::LanguageSwitch;
+use crate::dev::commerce::CommercePage;
+use crate::dev::mailbox::MailboxPage;
 use crate::hub::HubPage;
 use crate::i18n::*;
-use crate::mailbox::MailboxPage;
 use crate::people::{JoinPage, PeoplePage};
 use crate::service::page::ServicePage;
 use crate::wizard::page::SetupPage;

@@ -7,83 +7,42 @@ use crate::account::{DeadLink, LinkKind};
 use crate::components::{ErrorBanner, service_text};
 use crate::error::AppError;
 use crate::i18n::*;
+pub use crate::model::approval::{ApprovalOutcome, ApprovalView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
-
-/// What the approval page shows: who asks, for what. Nothing else.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ApprovalView {
-    /// A partner's order for the reader's customer organization.
-    Order {
-        partner_name: String,
-        order_number: String,
-        services: Vec<(String, String, u32)>,
-    },
-    /// Someone asks to join the reader's partner organization.
-    Join {
-        person: String,
-        organization: String,
-        order_number: Option<String>,
-    },
-}
-
-/// The answer given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ApprovalOutcome {
-    /// The order is attached; its service setup is at this address.
-    Approved {
-        service_url: String,
-    },
-    Declined,
-    /// The person is a Member of the organization now.
-    Joined {
-        person: String,
-    },
-    /// The person keeps their one order only.
-    JoinDeclined {
-        person: String,
-    },
-}
 
 /// The request behind a link (404 unknown, 410 answered or expired).
 #[server(endpoint = "approval/open")]
 pub async fn open_approval(token: String) -> Result<ApprovalView, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            state
-                .store
-                .approval_view(&token, state.clock.now().await)
-                .await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        state
+            .store
+            .approval_view(&token, state.clock.now().await)
+            .await
+    })
+    .await
 }
 
 /// "Approve" or "Decline", once.
 #[server(endpoint = "approval/answer")]
 pub async fn answer_approval(token: String, approve: bool) -> Result<ApprovalOutcome, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let outcome = state
-                .store
-                .answer_approval(
-                    &token,
-                    approve,
-                    state.clock.now().await,
-                    &state.config.public_url,
-                )
-                .await?;
-            state.wake_workers();
-            Ok(outcome)
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let outcome = state
+            .store
+            .answer_approval(
+                &token,
+                approve,
+                state.clock.now().await,
+                &state.config.public_url,
+            )
+            .await?;
+        state.wake_workers();
+        Ok(outcome)
+    })
+    .await
 }
 
 /// `/approve/{token}`.

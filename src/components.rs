@@ -55,6 +55,30 @@ pub fn StepIndicator(
     }
 }
 
+/// The language buttons: the signed-in user's choice becomes the language of
+/// their emails (contract section 3). Nobody signed in: nothing to keep (the
+/// choice is kept when they sign in or create their password).
+#[server(endpoint = "account/language")]
+pub async fn choose_language(language: String) -> Result<(), AppError> {
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let locale = match language.as_str() {
+            "en" => crate::i18n::Locale::en,
+            "cs" => crate::i18n::Locale::cs,
+            _ => return Err(AppError::BadRequest("language".into())),
+        };
+        if let Some(user) = crate::server::auth::current_user(&state).await? {
+            state
+                .store
+                .set_language(&user.email, locale)
+                .await
+                .map_err(AppError::unexpected)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// Buttons that switch the interface language; the choice is kept in a cookie.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
@@ -70,7 +94,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     i18n.set_locale(locale);
                     leptos::task::spawn_local(async move {
                         // Only the interface changes if this fails.
-                        let _ = crate::account::choose_language(lang.to_string()).await;
+                        let _ = choose_language(lang.to_string()).await;
                     });
                 }
             >
@@ -152,13 +176,13 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
 }
 
 /// An order's status as the Partner Hub and commerce name it.
-pub fn status_text(i18n: I18nContext<Locale>, status: crate::orders::OrderStatus) -> String {
-    hub_status_text(i18n, crate::hub::HubStatus::of(status))
+pub fn status_text(i18n: I18nContext<Locale>, status: crate::model::orders::OrderStatus) -> String {
+    hub_status_text(i18n, crate::model::hub::HubStatus::of(status))
 }
 
 /// A status as the hub lists and filters it.
-pub fn hub_status_text(i18n: I18nContext<Locale>, status: crate::hub::HubStatus) -> String {
-    use crate::hub::HubStatus;
+pub fn hub_status_text(i18n: I18nContext<Locale>, status: crate::model::hub::HubStatus) -> String {
+    use crate::model::hub::HubStatus;
     match status {
         HubStatus::AwaitingDetails => t_string!(i18n, status.awaiting_details),
         HubStatus::AwaitingApproval => t_string!(i18n, status.awaiting_approval),

@@ -4,202 +4,14 @@
 
 use crate::account::SignInForm;
 use crate::components::{app_error_text, hub_status_text, status_text};
-use crate::domain::DomainError;
-use crate::error::{AppError, FieldError};
+pub use crate::model::hub::{
+    HubFilter, HubOrder, HubOrg, HubStatus, HubView, MAX_SEARCH, PAGE_SIZE,
+};
+
+use crate::error::AppError;
 use crate::i18n::*;
-use crate::orders::{OrderStatus, OrderSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
-
-/// Orders on one page of the hub.
-pub const PAGE_SIZE: u32 = 25;
-/// The longest search the hub accepts.
-pub const MAX_SEARCH: usize = 100;
-
-/// The statuses the hub lists and filters by (contract section 7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum HubStatus {
-    /// "Awaiting Provisioning Details": not set up yet (scheduled, invited or
-    /// escalated).
-    AwaitingDetails,
-    AwaitingApproval,
-    SetUp,
-    Provisioned,
-    Closed,
-}
-
-impl HubStatus {
-    pub const ALL: [HubStatus; 5] = [
-        HubStatus::AwaitingDetails,
-        HubStatus::AwaitingApproval,
-        HubStatus::SetUp,
-        HubStatus::Provisioned,
-        HubStatus::Closed,
-    ];
-
-    /// How it appears in links, e.g. `set_up`.
-    pub fn key(self) -> &'static str {
-        match self {
-            HubStatus::AwaitingDetails => "awaiting_details",
-            HubStatus::AwaitingApproval => "awaiting_approval",
-            HubStatus::SetUp => "set_up",
-            HubStatus::Provisioned => "provisioned",
-            HubStatus::Closed => "closed",
-        }
-    }
-
-    /// The hub status an order's status is listed under.
-    pub fn of(status: OrderStatus) -> HubStatus {
-        match status {
-            OrderStatus::Scheduled | OrderStatus::Invited | OrderStatus::Escalated => {
-                HubStatus::AwaitingDetails
-            }
-            OrderStatus::AwaitingApproval => HubStatus::AwaitingApproval,
-            OrderStatus::SetUp => HubStatus::SetUp,
-            OrderStatus::Provisioned => HubStatus::Provisioned,
-            OrderStatus::Closed => HubStatus::Closed,
-        }
-    }
-}
-
-/// Which orders the hub shows: one page, optionally of one status and
-/// matching a search of order number or customer name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HubFilter {
-    /// From 1.
-    pub page: u32,
-    pub status: Option<HubStatus>,
-    /// Trimmed; empty for no search.
-    pub search: String,
-}
-
-impl Default for HubFilter {
-    fn default() -> Self {
-        HubFilter {
-            page: 1,
-            status: None,
-            search: String::new(),
-        }
-    }
-}
-
-impl HubFilter {
-    /// The filter of a hub address's query (`page`, `status`, `q`), or what
-    /// is wrong with it. An empty value means "not given".
-    pub fn parse(
-        page: Option<&str>,
-        status: Option<&str>,
-        search: Option<&str>,
-    ) -> Result<HubFilter, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut error = |field: &str, error: DomainError| {
-            errors.push(FieldError {
-                field: field.into(),
-                error,
-            })
-        };
-        let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
-            None => 1,
-            Some(p) => match p.parse::<u32>() {
-                Ok(n) if n >= 1 => n,
-                _ => {
-                    error("page", DomainError::PageInvalid);
-                    1
-                }
-            },
-        };
-        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => {
-                let found = HubStatus::ALL.into_iter().find(|h| h.key() == s);
-                if found.is_none() {
-                    error("status", DomainError::StatusUnknown);
-                }
-                found
-            }
-        };
-        let search = search.unwrap_or("").trim().to_string();
-        if search.chars().count() > MAX_SEARCH {
-            error("q", DomainError::TextTooLong { max: MAX_SEARCH });
-        }
-        if errors.is_empty() {
-            Ok(HubFilter {
-                page,
-                status,
-                search,
-            })
-        } else {
-            Err(errors)
-        }
-    }
-
-    /// The hub's address showing page `page` of this filter.
-    pub fn href(&self, page: u32) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if page > 1 {
-            query.append_pair("page", &page.to_string());
-        }
-        if let Some(status) = self.status {
-            query.append_pair("status", status.key());
-        }
-        if !self.search.is_empty() {
-            query.append_pair("q", &self.search);
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            "/hub".into()
-        } else {
-            format!("/hub?{query}")
-        }
-    }
-
-    /// Rows to skip for this page.
-    pub fn offset(&self) -> u64 {
-        u64::from(self.page.saturating_sub(1)) * u64::from(PAGE_SIZE)
-    }
-}
-
-/// One order in the hub, with what the signed-in user may do with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HubOrder {
-    pub summary: OrderSummary,
-    /// The service setup may be opened.
-    pub can_manage: bool,
-    /// A new "Set Up Now" email may go to the provisioning contact.
-    pub can_resend: bool,
-    /// A new "Set Up Now" email may go to the customer ("Customer setup").
-    pub can_resend_customer: bool,
-}
-
-/// A customer organization as the hub lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HubOrg {
-    pub name: String,
-    pub managed_by_customer: bool,
-    pub orders: Vec<HubOrder>,
-}
-
-/// The signed-in user's hub: one page of the orders they may see, grouped
-/// by customer organization.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HubView {
-    pub email: String,
-    pub is_partner: bool,
-    /// An Administrator of a partner organization: may manage its people.
-    pub is_admin: bool,
-    pub filter: HubFilter,
-    /// Orders matching the filter, on all pages.
-    pub total: u64,
-    pub organizations: Vec<HubOrg>,
-}
-
-impl HubView {
-    /// How many pages the matching orders fill (at least one).
-    pub fn pages(&self) -> u32 {
-        (self.total.div_ceil(u64::from(PAGE_SIZE)).max(1)).min(u64::from(u32::MAX)) as u32
-    }
-}
 
 /// The hub of the signed-in user; `None` when nobody is signed in. The
 /// arguments are the address's query (`page`, `status`, `q`).
@@ -210,69 +22,60 @@ pub async fn load_hub(
     q: Option<String>,
 ) -> Result<Option<HubView>, AppError> {
     use crate::server::access::{Action, decide};
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let filter = HubFilter::parse(page.as_deref(), status.as_deref(), q.as_deref())
-                .map_err(AppError::Invalid)?;
-            let Some(user) = crate::server::auth::current_user(&state).await? else {
-                return Ok(None);
-            };
-            let (rows, total) = state
-                .store
-                .hub_page(&user, &filter)
-                .await
-                .map_err(AppError::unexpected)?;
-            let mut organizations: Vec<HubOrg> = Vec::new();
-            for (name, summary, access) in rows {
-                if decide(&user, &access, Action::View).is_err() {
-                    continue;
-                }
-                let order = HubOrder {
-                    can_manage: decide(&user, &access, Action::Manage).is_ok(),
-                    can_resend: decide(&user, &access, Action::ResendInvitation).is_ok(),
-                    can_resend_customer: decide(&user, &access, Action::ResendCustomerInvitation)
-                        .is_ok(),
-                    summary,
-                };
-                let managed_by_customer = order.summary.managed_by_customer;
-                match organizations
-                    .iter_mut()
-                    .find(|o| o.name == name && o.managed_by_customer == managed_by_customer)
-                {
-                    Some(org) => org.orders.push(order),
-                    None => organizations.push(HubOrg {
-                        name,
-                        managed_by_customer,
-                        orders: vec![order],
-                    }),
-                }
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let filter = HubFilter::parse(page.as_deref(), status.as_deref(), q.as_deref())
+            .map_err(AppError::Invalid)?;
+        let Some(user) = crate::server::auth::current_user(&state).await? else {
+            return Ok(None);
+        };
+        let (rows, total) = state
+            .store
+            .hub_page(&user, &filter)
+            .await
+            .map_err(AppError::unexpected)?;
+        let mut organizations: Vec<HubOrg> = Vec::new();
+        for (name, summary, access) in rows {
+            if decide(&user, &access, Action::View).is_err() {
+                continue;
             }
-            Ok(Some(HubView {
-                is_admin: crate::server::access::people_of(&user).is_ok(),
-                email: user.email,
-                is_partner: user.partner_org_id.is_some(),
-                filter,
-                total,
-                organizations,
-            }))
+            let order = HubOrder {
+                can_manage: decide(&user, &access, Action::Manage).is_ok(),
+                can_resend: decide(&user, &access, Action::ResendInvitation).is_ok(),
+                can_resend_customer: decide(&user, &access, Action::ResendCustomerInvitation)
+                    .is_ok(),
+                summary,
+            };
+            let managed_by_customer = order.summary.managed_by_customer;
+            match organizations
+                .iter_mut()
+                .find(|o| o.name == name && o.managed_by_customer == managed_by_customer)
+            {
+                Some(org) => org.orders.push(order),
+                None => organizations.push(HubOrg {
+                    name,
+                    managed_by_customer,
+                    orders: vec![order],
+                }),
+            }
         }
-        .await,
-    )
+        Ok(Some(HubView {
+            is_admin: crate::server::access::people_of(&user).is_ok(),
+            email: user.email,
+            is_partner: user.partner_org_id.is_some(),
+            filter,
+            total,
+            organizations,
+        }))
+    })
+    .await
 }
 
 /// Ends the session.
 #[server(endpoint = "hub/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            crate::server::auth::sign_out(&state).await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move { crate::server::auth::sign_out(&state).await }).await
 }
 
 /// Resends of one order's invitations allowed per hour (each is an email to
@@ -308,31 +111,28 @@ async fn resend_allowed(
 #[server(endpoint = "hub/resend")]
 pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
     use crate::server::access::Action;
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let user = crate::server::auth::require_user(&state).await?;
-            state
-                .store
-                .authorize(&user, &order_id, Action::ResendInvitation)
-                .await?;
-            resend_allowed(&state, &order_id).await?;
-            state
-                .store
-                .resend_invitation(
-                    &order_id,
-                    None,
-                    &user.email,
-                    state.clock.now().await,
-                    &state.config.public_url,
-                )
-                .await?;
-            state.wake_workers();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let user = crate::server::auth::require_user(&state).await?;
+        state
+            .store
+            .authorize(&user, &order_id, Action::ResendInvitation)
+            .await?;
+        resend_allowed(&state, &order_id).await?;
+        state
+            .store
+            .resend_invitation(
+                &order_id,
+                None,
+                &user.email,
+                state.clock.now().await,
+                &state.config.public_url,
+            )
+            .await?;
+        state.wake_workers();
+        Ok(())
+    })
+    .await
 }
 
 /// Invites the customer of a "Customer setup" order again, while the customer
@@ -340,30 +140,27 @@ pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
 #[server(endpoint = "hub/resend-customer")]
 pub async fn hub_resend_customer(order_id: String) -> Result<(), AppError> {
     use crate::server::access::Action;
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let user = crate::server::auth::require_user(&state).await?;
-            state
-                .store
-                .authorize(&user, &order_id, Action::ResendCustomerInvitation)
-                .await?;
-            resend_allowed(&state, &order_id).await?;
-            state
-                .store
-                .resend_customer_invitation(
-                    &order_id,
-                    &user.email,
-                    state.clock.now().await,
-                    &state.config.public_url,
-                )
-                .await?;
-            state.wake_workers();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let user = crate::server::auth::require_user(&state).await?;
+        state
+            .store
+            .authorize(&user, &order_id, Action::ResendCustomerInvitation)
+            .await?;
+        resend_allowed(&state, &order_id).await?;
+        state
+            .store
+            .resend_customer_invitation(
+                &order_id,
+                &user.email,
+                state.clock.now().await,
+                &state.config.public_url,
+            )
+            .await?;
+        state.wake_workers();
+        Ok(())
+    })
+    .await
 }
 
 /// `/hub`.

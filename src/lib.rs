@@ -9,13 +9,12 @@ pub mod account;
 pub mod activity;
 pub mod app;
 pub mod approval;
-pub mod commerce;
 pub mod components;
+pub mod dev;
 pub mod domain;
 pub mod error;
 pub mod hub;
-pub mod mailbox;
-pub mod orders;
+pub mod model;
 pub mod people;
 pub mod service;
 pub mod wizard;
@@ -31,6 +30,8 @@ mod locales {
 }
 pub use locales::i18n;
 
+#[cfg(feature = "ssr")]
+pub mod serve;
 #[cfg(feature = "ssr")]
 pub mod server;
 

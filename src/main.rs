@@ -8,8 +8,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    setup_now::server::init_tracing();
-    match setup_now::server::run_from_env().await {
+    setup_now::serve::init_tracing();
+    match setup_now::serve::run_from_env().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = format!("{err:#}"), "setup-now stopped");

@@ -4,90 +4,19 @@
 //! `/join/{token}`, where an invited person sets a password.
 
 use crate::account::{DeadLink, LinkKind, NewPasswordForm, PasswordPurpose, SignInForm};
-use crate::activity::{ActivityEntry, action_text};
+use crate::activity::action_text;
 use crate::components::{
     ErrorBanner, FieldMessage, LoadRefused, app_error_text, domain_error_text,
 };
-use crate::domain::{EmailAddress, Role};
+use crate::domain::Role;
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
+pub use crate::model::people::{
+    InvitationRow, JoinRequestRow, JoinView, PeopleView, PersonRow, parse_invitation,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
-
-/// One user of the organization.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonRow {
-    pub user_id: String,
-    pub email: String,
-    pub role: Role,
-    /// The signed-in administrator themself.
-    pub is_me: bool,
-    pub has_password: bool,
-}
-
-/// An open request to join the organization.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JoinRequestRow {
-    pub request_id: String,
-    pub email: String,
-    pub order_number: Option<String>,
-    pub created_at: String,
-}
-
-/// An invitation not used yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitationRow {
-    pub email: String,
-    pub role: Role,
-    pub expires_at: String,
-}
-
-/// What `/hub/people` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeopleView {
-    pub organization: String,
-    pub people: Vec<PersonRow>,
-    pub requests: Vec<JoinRequestRow>,
-    pub invitations: Vec<InvitationRow>,
-    /// The newest first.
-    pub activity: Vec<ActivityEntry>,
-}
-
-/// What `/join/{token}` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JoinView {
-    pub organization: String,
-    pub email: String,
-    pub role: Role,
-}
-
-/// The invitation form's fields, checked: the browser checks with it, the
-/// server decides with it.
-pub fn parse_invitation(email: &str, role: &str) -> Result<(EmailAddress, Role), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let email = EmailAddress::parse(email)
-        .map_err(|error| {
-            errors.push(FieldError {
-                field: "email".into(),
-                error,
-            })
-        })
-        .ok();
-    let role = Role::parse(role)
-        .map_err(|error| {
-            errors.push(FieldError {
-                field: "role".into(),
-                error,
-            })
-        })
-        .ok();
-    match (email, role) {
-        (Some(email), Some(role)) if errors.is_empty() => Ok((email, role)),
-        _ => Err(errors),
-    }
-}
 
 /// The signed-in administrator and their organization, or why not: 401
 /// without a session, 403 for anyone who does not administer one.
@@ -103,123 +32,102 @@ async fn administrator(
 /// The people page's data; `None` when nobody is signed in.
 #[server(endpoint = "people/load")]
 pub async fn load_people() -> Result<Option<PeopleView>, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            if crate::server::auth::current_user(&state).await?.is_none() {
-                return Ok(None);
-            }
-            let (user, org) = administrator(&state).await?;
-            state
-                .store
-                .people_view(&org, &user.email, state.clock.now().await)
-                .await
-                .map(Some)
-                .map_err(AppError::unexpected)
+    use crate::server::state::serve;
+    serve(|state| async move {
+        if crate::server::auth::current_user(&state).await?.is_none() {
+            return Ok(None);
         }
-        .await,
-    )
+        let (user, org) = administrator(&state).await?;
+        state
+            .store
+            .people_view(&org, &user.email, state.clock.now().await)
+            .await
+            .map(Some)
+            .map_err(AppError::unexpected)
+    })
+    .await
 }
 
 /// A new role for one person of the organization, in effect at once.
 #[server(endpoint = "people/role")]
 pub async fn change_role(user_id: String, role: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let (user, org) = administrator(&state).await?;
-            let role = Role::parse(&role).map_err(|e| AppError::field("role", e))?;
-            state
-                .store
-                .change_role(&org, &user_id, role, &user.email, state.clock.now().await)
-                .await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let (user, org) = administrator(&state).await?;
+        let role = Role::parse(&role).map_err(|e| AppError::field("role", e))?;
+        state
+            .store
+            .change_role(&org, &user_id, role, &user.email, state.clock.now().await)
+            .await
+    })
+    .await
 }
 
 /// Removes one person from the organization; their sessions end at once.
 #[server(endpoint = "people/remove")]
 pub async fn remove_person(user_id: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let (user, org) = administrator(&state).await?;
-            state
-                .store
-                .remove_person(&org, &user_id, &user.email, state.clock.now().await)
-                .await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let (user, org) = administrator(&state).await?;
+        state
+            .store
+            .remove_person(&org, &user_id, &user.email, state.clock.now().await)
+            .await
+    })
+    .await
 }
 
 /// "Approve" or "Decline" of a join request.
 #[server(endpoint = "people/answer")]
 pub async fn answer_request(request_id: String, approve: bool) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let (user, org) = administrator(&state).await?;
-            state
-                .store
-                .answer_join_request(
-                    &org,
-                    &request_id,
-                    approve,
-                    &user.email,
-                    state.clock.now().await,
-                )
-                .await?;
-            state.wake_workers();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let (user, org) = administrator(&state).await?;
+        state
+            .store
+            .answer_join_request(
+                &org,
+                &request_id,
+                approve,
+                &user.email,
+                state.clock.now().await,
+            )
+            .await?;
+        state.wake_workers();
+        Ok(())
+    })
+    .await
 }
 
 /// "Send invitation": a "Join" link by email.
 #[server(endpoint = "people/invite")]
 pub async fn invite(email: String, role: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let (user, org) = administrator(&state).await?;
-            let (email, role) = parse_invitation(&email, &role).map_err(AppError::Invalid)?;
-            state
-                .store
-                .invite_person(
-                    &org,
-                    &email,
-                    role,
-                    &user.email,
-                    state.clock.now().await,
-                    &state.config.public_url,
-                )
-                .await?;
-            state.wake_workers();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let (user, org) = administrator(&state).await?;
+        let (email, role) = parse_invitation(&email, &role).map_err(AppError::Invalid)?;
+        state
+            .store
+            .invite_person(
+                &org,
+                &email,
+                role,
+                &user.email,
+                state.clock.now().await,
+                &state.config.public_url,
+            )
+            .await?;
+        state.wake_workers();
+        Ok(())
+    })
+    .await
 }
 
 /// The invitation behind a "Join" link (404 unknown, 410 used or expired).
 #[server(endpoint = "join/open")]
 pub async fn open_join(token: String) -> Result<JoinView, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            state.store.join_view(&token, state.clock.now().await).await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move { state.store.join_view(&token, state.clock.now().await).await }).await
 }
 
 /// "Create password" on `/join/{token}`: the person becomes a user, is
@@ -230,24 +138,21 @@ pub async fn accept_join(
     password: String,
     confirmation: String,
 ) -> Result<String, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let password = crate::account::parse_new_password(&password, &confirmation)
-                .map_err(AppError::Invalid)?;
-            let now = state.clock.now().await;
-            // The link is checked before the (deliberately slow) hash.
-            let invited = state.store.join_view(&token, now).await?;
-            let hash =
-                crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-            let user_id = state.store.accept_join(&token, &hash, now).await?;
-            crate::server::auth::sign_in(&state, &user_id).await?;
-            crate::server::auth::remember_language(&state, &invited.email).await?;
-            Ok("/hub".to_string())
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let password = crate::account::parse_new_password(&password, &confirmation)
+            .map_err(AppError::Invalid)?;
+        let now = state.clock.now().await;
+        // The link is checked before the (deliberately slow) hash.
+        let invited = state.store.join_view(&token, now).await?;
+        let hash =
+            crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
+        let user_id = state.store.accept_join(&token, &hash, now).await?;
+        crate::server::auth::sign_in(&state, &user_id).await?;
+        crate::server::auth::remember_language(&state, &invited.email).await?;
+        Ok("/hub".to_string())
+    })
+    .await
 }
 
 /// A role in the reader's language.
@@ -315,8 +220,8 @@ fn People(
     let activity = view.activity.clone();
     view! {
         <p>{t!(i18n, people.intro, org = view.organization.clone())}</p>
-        <h2>{t!(i18n, people.people_heading)}</h2>
-        <table>
+        <h2 id="people-heading">{t!(i18n, people.people_heading)}</h2>
+        <table aria-labelledby="people-heading">
             <thead>
                 <tr>
                     <th>{t!(i18n, people.email)}</th>
@@ -369,8 +274,8 @@ fn People(
                 }).collect_view()}
             </ul>
         })}
-        <h2>{t!(i18n, people.activity_heading)}</h2>
-        <table>
+        <h2 id="people-activity-heading">{t!(i18n, people.activity_heading)}</h2>
+        <table aria-labelledby="people-activity-heading">
             <thead>
                 <tr>
                     <th>{t!(i18n, activity.when)}</th>

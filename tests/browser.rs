@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use setup_now::account::{NewPasswordForm, PasswordPurpose};
 use setup_now::i18n::I18nContextProvider;
-use setup_now::wizard::machine::{Audience, OrgView, SetupContext};
+use setup_now::model::setup::{Audience, OrgView, SetupContext};
 use setup_now::wizard::page::Wizard;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

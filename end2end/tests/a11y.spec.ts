@@ -371,7 +371,7 @@ for (const lang of ["en", "cs"] as const) {
       await invite.getByRole("button", { name: t("people.send_invitation") }).click();
       await expect(reviewPage.getByRole("status")).toBeVisible();
       await r.check("people: invitation sent");
-      const guest = reviewPage.getByRole("row", { name: new RegExp(person) });
+      const guest = reviewPage.getByRole("table", { name: t("people.people_heading") }).getByRole("row", { name: new RegExp(person) });
       await guest.getByRole("button", { name: t("people.remove") }).click();
       await expect(guest.getByRole("button", { name: t("people.remove_yes") })).toBeVisible();
       await r.check("people: a removal to confirm");

@@ -126,13 +126,14 @@ test("an administrator invites, demotes and removes people, and keeps the last a
   // Demote them: in effect at once.
   await hub.page.reload();
   await expect(hub.page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  const row = hub.page.getByRole("row", { name: new RegExp(colleague) });
+  const people = hub.page.getByRole("table", { name: "People and roles" });
+  const row = people.getByRole("row", { name: new RegExp(colleague) });
   await row.getByRole("combobox", { name: "Role" }).selectOption({ label: "Read-only" });
   await expect(hub.page.getByRole("status")).toContainText(colleague);
   await expect(row.getByRole("combobox", { name: "Role" })).toHaveValue("read_only");
 
   // The last administrator stays one.
-  const me = hub.page.getByRole("row", { name: new RegExp(admin) });
+  const me = people.getByRole("row", { name: new RegExp(admin) });
   await me.getByRole("combobox", { name: "Role" }).selectOption({ label: "Member" });
   await expect(hub.page.getByRole("alert").filter({ hasText: "at least one administrator" })).toBeVisible();
   await expect(me.getByRole("combobox", { name: "Role" })).toHaveValue("admin");
@@ -140,7 +141,7 @@ test("an administrator invites, demotes and removes people, and keeps the last a
   // Remove the colleague: confirmed in the page; their session ends.
   await row.getByRole("button", { name: "Remove" }).click();
   await row.getByRole("button", { name: "Remove" }).click();
-  await expect(hub.page.getByRole("row", { name: new RegExp(colleague) })).toHaveCount(0);
+  await expect(people.getByRole("row", { name: new RegExp(colleague) })).toHaveCount(0);
   await joined.page.reload();
   await expect(joined.page.getByRole("button", { name: "Sign in" })).toBeVisible();
   await joined.context.close();

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use setup_now::orders::{IntakeError, OrderInput};
+use setup_now::model::orders::{IntakeError, OrderInput};
 
 fuzz_target!(|data: &[u8]| {
     match OrderInput::intake(data) {

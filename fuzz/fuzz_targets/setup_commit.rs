@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 use setup_now::domain::Role;
 use setup_now::error::AppError;
 use setup_now::wizard::CommitSetup;
-use setup_now::wizard::machine::{
+use setup_now::model::setup::{
     Audience, Facts, OrgView, Owner, SetupContext, SetupMode, Step, next, plan,
 };
 

@@ -16,7 +16,7 @@
 use super::store::SessionUser;
 use crate::domain::Role;
 use crate::error::{AppError, Refusal};
-use crate::wizard::machine::SetupMode;
+use crate::model::setup::SetupMode;
 
 /// What someone wants to do with an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

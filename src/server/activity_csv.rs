@@ -5,8 +5,8 @@
 use super::access::Action;
 use super::auth::SESSION_COOKIE;
 use super::state::AppState;
-use crate::activity::action_text_in;
 use crate::i18n::Locale;
+use crate::model::activity::action_text_in;
 use axum::{
     body::Body,
     extract::{Path, State},

@@ -45,7 +45,7 @@ pub struct Config {
     /// `SETUP_NOW_WEBHOOK_URL` (with `SETUP_NOW_WEBHOOK_SECRET`, required with
     /// it, and `SETUP_NOW_WEBHOOK_FIRST_RETRY_MS`, default 5000): where status
     /// events go. Unset: they are kept and can be replayed later.
-    pub webhook: Option<super::webhooks::Target>,
+    pub webhook: Option<WebhookTarget>,
     /// `SETUP_NOW_SECRET_KEY`: 32 bytes, base64, that seal the links of stored
     /// emails. Required in production; a fixed, public key in development.
     pub secret_key: [u8; 32],
@@ -182,8 +182,7 @@ impl Config {
                 let secret = lookup("SETUP_NOW_WEBHOOK_SECRET").context(
                     "SETUP_NOW_WEBHOOK_SECRET (whsec_...) is required with SETUP_NOW_WEBHOOK_URL",
                 )?;
-                let secret =
-                    super::webhooks::parse_secret(&secret).context("SETUP_NOW_WEBHOOK_SECRET")?;
+                let secret = parse_webhook_secret(&secret).context("SETUP_NOW_WEBHOOK_SECRET")?;
                 let first_wait =
                     match lookup("SETUP_NOW_WEBHOOK_FIRST_RETRY_MS") {
                         Some(ms) => ms.trim().parse::<i64>().ok().filter(|ms| *ms > 0).context(
@@ -191,7 +190,7 @@ impl Config {
                         )?,
                         None => 5_000,
                     };
-                Some(super::webhooks::Target {
+                Some(WebhookTarget {
                     url,
                     secret,
                     first_wait: chrono::Duration::milliseconds(first_wait),
@@ -220,6 +219,30 @@ impl Config {
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }
+}
+
+/// Where events go and how they are signed.
+#[derive(Clone)]
+pub struct WebhookTarget {
+    pub url: String,
+    /// The secret's bytes (the part after `whsec_`, base64-decoded).
+    pub secret: Vec<u8>,
+    /// The first wait after a failure; it doubles with each attempt.
+    pub first_wait: chrono::Duration,
+}
+
+/// Parses a `whsec_<base64>` secret.
+pub fn parse_webhook_secret(secret: &str) -> anyhow::Result<Vec<u8>> {
+    use base64::Engine;
+    let encoded = secret
+        .trim()
+        .strip_prefix("whsec_")
+        .ok_or_else(|| anyhow::anyhow!("the secret starts with whsec_"))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|e| anyhow::anyhow!("the secret after whsec_ is base64: {e}"))?;
+    anyhow::ensure!(bytes.len() >= 24, "the secret has at least 24 bytes");
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -114,6 +114,20 @@ pub fn app_state() -> Result<AppState, crate::error::AppError> {
     })
 }
 
+/// A server function's body, given the app's state, answered with the HTTP
+/// status its error calls for ([`respond`]): the prelude every server
+/// function shares, written once.
+pub async fn serve<T, Fut>(body: impl FnOnce(AppState) -> Fut) -> Result<T, crate::error::AppError>
+where
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
+{
+    let result = match app_state() {
+        Ok(state) => body(state).await,
+        Err(error) => Err(error),
+    };
+    respond(result)
+}
+
 /// A server function's answer, with the HTTP status its error calls for (a
 /// refusal is a 4xx, and a rate limit says when to try again).
 pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {

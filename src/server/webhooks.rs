@@ -22,28 +22,7 @@ const LONGEST_WAIT: Duration = Duration::hours(1);
 /// How long an instance holds an event it is sending.
 const LEASE: Duration = Duration::seconds(60);
 
-/// Where events go and how they are signed.
-#[derive(Clone)]
-pub struct Target {
-    pub url: String,
-    /// The secret's bytes (the part after `whsec_`, base64-decoded).
-    pub secret: Vec<u8>,
-    /// The first wait after a failure; it doubles with each attempt.
-    pub first_wait: Duration,
-}
-
-/// Parses a `whsec_<base64>` secret.
-pub fn parse_secret(secret: &str) -> anyhow::Result<Vec<u8>> {
-    let encoded = secret
-        .trim()
-        .strip_prefix("whsec_")
-        .ok_or_else(|| anyhow::anyhow!("the secret starts with whsec_"))?;
-    let bytes = STANDARD
-        .decode(encoded)
-        .map_err(|e| anyhow::anyhow!("the secret after whsec_ is base64: {e}"))?;
-    anyhow::ensure!(bytes.len() >= 24, "the secret has at least 24 bytes");
-    Ok(bytes)
-}
+pub use super::config::WebhookTarget as Target;
 
 /// `v1,<signature>` of an event's body at a timestamp.
 pub fn signature(secret: &[u8], id: &str, timestamp: i64, body: &str) -> String {
@@ -185,7 +164,9 @@ mod tests {
     #[test]
     fn the_specifications_example_signature() {
         // The Standard Webhooks specification's test vector.
-        let secret = parse_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let secret =
+            super::super::config::parse_webhook_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                .unwrap();
         let body = r#"{"test": 2432232314}"#;
         assert_eq!(
             signature(&secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),

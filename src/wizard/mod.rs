@@ -2,12 +2,17 @@
 //! ([`machine`]), its server functions (thin: parse, call the store, map
 //! errors to statuses) and its page.
 
-pub mod machine;
+mod fields;
+mod finished;
 pub mod page;
+mod state;
+mod steps;
 
 use crate::error::AppError;
+use crate::model::setup::{
+    AdminLookup, CommitResult, Draft, OrgChoice, SetterAnswer, SetupContext,
+};
 use leptos::prelude::*;
-use machine::{AdminLookup, CommitResult, Draft, OrgChoice, SetterAnswer, SetupContext};
 
 /// Live checks of addresses a partner's link may ask per minute.
 #[cfg(feature = "ssr")]
@@ -27,7 +32,7 @@ async fn partner_link(
 ) -> Result<crate::server::store::OpenLink, AppError> {
     let now = state.clock.now().await;
     let link = state.store.usable_link(token, now).await?;
-    if link.audience != machine::Audience::Partner {
+    if link.audience != crate::model::setup::Audience::Partner {
         return Err(AppError::Forbidden);
     }
     let wait = state
@@ -52,34 +57,28 @@ async fn partner_link(
 /// unknown, 410 used or expired).
 #[server(endpoint = "setup/open")]
 pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            state
-                .store
-                .open_setup(&token, state.clock.now().await)
-                .await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        state
+            .store
+            .open_setup(&token, state.clock.now().await)
+            .await
+    })
+    .await
 }
 
 /// "Next" on the first step: the setup has started (opening the link, as mail
 /// gateways do, does not count).
 #[server(endpoint = "setup/start")]
 pub async fn start_setup(token: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            state
-                .store
-                .start_setup(&token, state.clock.now().await)
-                .await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        state
+            .store
+            .start_setup(&token, state.clock.now().await)
+            .await
+    })
+    .await
 }
 
 /// What this request shows about who is behind it: the signed-in user, the
@@ -122,7 +121,7 @@ async fn setter_proof(
             .map_err(AppError::unexpected)?,
         None => None,
     };
-    let proven = machine::proven(
+    let proven = crate::model::setup::proven(
         setter.as_str(),
         facts.has_password,
         actor.signed_in.as_deref(),
@@ -145,7 +144,7 @@ async fn trusted_setter(
         return Ok(false);
     };
     let (facts, proven) = setter_proof(state, link, &setter).await?;
-    Ok(machine::trusted(
+    Ok(crate::model::setup::trusted(
         &facts.owner,
         proven,
         facts.partner_has_members,
@@ -162,21 +161,18 @@ pub async fn check_admin(
     email: String,
     #[server(default)] setter: String,
 ) -> Result<AdminLookup, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
-            let email = crate::domain::EmailAddress::parse(&email)
-                .map_err(|e| AppError::field("admin_email", e))?;
-            let trusted = trusted_setter(&state, &link, &setter).await?;
-            state
-                .store
-                .admin_lookup(&link.order_id, &email, trusted)
-                .await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
+        let email = crate::domain::EmailAddress::parse(&email)
+            .map_err(|e| AppError::field("admin_email", e))?;
+        let trusted = trusted_setter(&state, &link, &setter).await?;
+        state
+            .store
+            .admin_lookup(&link.order_id, &email, trusted)
+            .await
+    })
+    .await
 }
 
 /// "Next" on "Who does the setup": whom "Your email address" belongs to and
@@ -184,32 +180,29 @@ pub async fn check_admin(
 /// proves it, one is emailed (unless one is on its way already).
 #[server(endpoint = "setup/you")]
 pub async fn check_setter(token: String, email: String) -> Result<SetterAnswer, AppError> {
-    use crate::server::state::{app_state, respond};
-    use machine::{Proof, SetterLookup};
-    respond(
-        async {
-            let state = app_state()?;
-            let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
-            let email = crate::domain::EmailAddress::parse(&email)
-                .map_err(|e| AppError::field("setter_email", e))?;
-            let (facts, proven) = setter_proof(&state, &link, &email).await?;
-            let proof = match facts.lookup {
-                // Refused whatever proves it: nothing to send.
-                SetterLookup::BelongsElsewhere | SetterLookup::ReadOnly => Proof::Proven,
-                _ if proven => Proof::Proven,
-                _ if facts.has_password => Proof::SignIn,
-                _ => {
-                    send_code(&state, &link, &email, false).await?;
-                    Proof::CodeSent
-                }
-            };
-            Ok(SetterAnswer {
-                lookup: facts.lookup,
-                proof,
-            })
-        }
-        .await,
-    )
+    use crate::model::setup::{Proof, SetterLookup};
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
+        let email = crate::domain::EmailAddress::parse(&email)
+            .map_err(|e| AppError::field("setter_email", e))?;
+        let (facts, proven) = setter_proof(&state, &link, &email).await?;
+        let proof = match facts.lookup {
+            // Refused whatever proves it: nothing to send.
+            SetterLookup::BelongsElsewhere | SetterLookup::ReadOnly => Proof::Proven,
+            _ if proven => Proof::Proven,
+            _ if facts.has_password => Proof::SignIn,
+            _ => {
+                send_code(&state, &link, &email, false).await?;
+                Proof::CodeSent
+            }
+        };
+        Ok(SetterAnswer {
+            lookup: facts.lookup,
+            proof,
+        })
+    })
+    .await
 }
 
 /// Emails a code to `email` for the link, in the language of this request.
@@ -241,17 +234,14 @@ async fn send_code(
 /// "Send a new code".
 #[server(endpoint = "setup/code")]
 pub async fn send_new_code(token: String, email: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
-            let email = crate::domain::EmailAddress::parse(&email)
-                .map_err(|e| AppError::field("setter_email", e))?;
-            send_code(&state, &link, &email, true).await
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let link = partner_link(&state, &token, "check", CHECKS_PER_MINUTE).await?;
+        let email = crate::domain::EmailAddress::parse(&email)
+            .map_err(|e| AppError::field("setter_email", e))?;
+        send_code(&state, &link, &email, true).await
+    })
+    .await
 }
 
 /// "Verify": the code emailed to `email`. Right, this browser has shown the
@@ -260,36 +250,33 @@ pub async fn send_new_code(token: String, email: String) -> Result<(), AppError>
 #[server(endpoint = "setup/verify")]
 pub async fn verify_code(token: String, email: String, code: String) -> Result<(), AppError> {
     use crate::server::auth;
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let link = partner_link(&state, &token, "verify", CHECKS_PER_MINUTE).await?;
-            let email = crate::domain::EmailAddress::parse(&email)
-                .map_err(|e| AppError::field("setter_email", e))?;
-            let code = crate::domain::VerificationCode::parse(&code)
-                .map_err(|e| AppError::field("code", e))?;
-            let (browser, browser_hash) =
-                crate::server::tokens::new_token().map_err(AppError::unexpected)?;
-            state
-                .store
-                .verify_proof_code(
-                    &link.token_hash,
-                    &email,
-                    &code,
-                    &browser_hash,
-                    state.clock.now().await,
-                )
-                .await?;
-            auth::set_setup_cookie(
-                &state,
-                auth::PROOF_COOKIE,
-                &browser,
-                crate::server::store::PROOF_HOURS * 3600,
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let link = partner_link(&state, &token, "verify", CHECKS_PER_MINUTE).await?;
+        let email = crate::domain::EmailAddress::parse(&email)
+            .map_err(|e| AppError::field("setter_email", e))?;
+        let code = crate::domain::VerificationCode::parse(&code)
+            .map_err(|e| AppError::field("code", e))?;
+        let (browser, browser_hash) =
+            crate::server::tokens::new_token().map_err(AppError::unexpected)?;
+        state
+            .store
+            .verify_proof_code(
+                &link.token_hash,
+                &email,
+                &code,
+                &browser_hash,
+                state.clock.now().await,
             )
-        }
-        .await,
-    )
+            .await?;
+        auth::set_setup_cookie(
+            &state,
+            auth::PROOF_COOKIE,
+            &browser,
+            crate::server::store::PROOF_HOURS * 3600,
+        )
+    })
+    .await
 }
 
 /// "Find an existing organization": the customer organizations this partner
@@ -302,53 +289,47 @@ pub async fn find_orgs(
     query: String,
     #[server(default)] setter: String,
 ) -> Result<Vec<OrgChoice>, AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let link = partner_link(&state, &token, "find", SEARCHES_PER_MINUTE).await?;
-            let setter =
-                crate::domain::EmailAddress::parse(&setter).map_err(|_| AppError::Forbidden)?;
-            let (facts, proven) = setter_proof(&state, &link, &setter).await?;
-            if !(proven && facts.lookup == machine::SetterLookup::Member) {
-                return Err(AppError::Forbidden);
-            }
-            let query = query.trim();
-            if query.chars().count() < 2 || query.len() > 100 {
-                return Ok(Vec::new());
-            }
-            state
-                .store
-                .find_managed_orgs(&link.order_id, query, 8)
-                .await
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let link = partner_link(&state, &token, "find", SEARCHES_PER_MINUTE).await?;
+        let setter =
+            crate::domain::EmailAddress::parse(&setter).map_err(|_| AppError::Forbidden)?;
+        let (facts, proven) = setter_proof(&state, &link, &setter).await?;
+        if !(proven && facts.lookup == crate::model::setup::SetterLookup::Member) {
+            return Err(AppError::Forbidden);
         }
-        .await,
-    )
+        let query = query.trim();
+        if query.chars().count() < 2 || query.len() > 100 {
+            return Ok(Vec::new());
+        }
+        state
+            .store
+            .find_managed_orgs(&link.order_id, query, 8)
+            .await
+    })
+    .await
 }
 
 /// "Someone else in my company will do the setup".
 #[server(endpoint = "setup/delegate")]
 pub async fn delegate_setup(token: String, email: String) -> Result<(), AppError> {
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let email = crate::domain::EmailAddress::parse(&email)
-                .map_err(|e| AppError::field("colleague_email", e))?;
-            state
-                .store
-                .delegate_setup(
-                    &token,
-                    &email,
-                    state.clock.now().await,
-                    &state.config.public_url,
-                )
-                .await?;
-            state.wake_workers();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let email = crate::domain::EmailAddress::parse(&email)
+            .map_err(|e| AppError::field("colleague_email", e))?;
+        state
+            .store
+            .delegate_setup(
+                &token,
+                &email,
+                state.clock.now().await,
+                &state.config.public_url,
+            )
+            .await?;
+        state.wake_workers();
+        Ok(())
+    })
+    .await
 }
 
 /// The commit of step 6: everything at once, or nothing. The browser that
@@ -357,27 +338,24 @@ pub async fn delegate_setup(token: String, email: String) -> Result<(), AppError
 #[server(endpoint = "setup/commit")]
 pub async fn commit_setup(token: String, draft: Draft) -> Result<CommitResult, AppError> {
     use crate::server::auth;
-    use crate::server::state::{app_state, respond};
-    respond(
-        async {
-            let state = app_state()?;
-            let (actor, fresh) = actor(&state).await?;
-            let committed = state
-                .store
-                .commit_setup(
-                    &token,
-                    &draft,
-                    state.clock.now().await,
-                    &state.config.public_url,
-                    &actor,
-                )
-                .await?;
-            if committed.first {
-                auth::set_setup_cookie(&state, auth::COMMIT_COOKIE, &fresh, 86_400)?;
-            }
-            state.wake_workers();
-            Ok(committed.result)
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let (actor, fresh) = actor(&state).await?;
+        let committed = state
+            .store
+            .commit_setup(
+                &token,
+                &draft,
+                state.clock.now().await,
+                &state.config.public_url,
+                &actor,
+            )
+            .await?;
+        if committed.first {
+            auth::set_setup_cookie(&state, auth::COMMIT_COOKIE, &fresh, 86_400)?;
         }
-        .await,
-    )
+        state.wake_workers();
+        Ok(committed.result)
+    })
+    .await
 }

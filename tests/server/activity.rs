@@ -2,7 +2,7 @@
 //! its CSV: parsed back, Czech letters intact, formulas defused.
 
 use crate::helpers::*;
-use setup_now::wizard::machine::{Draft, Role, WhoSetsUp};
+use setup_now::model::setup::{Draft, Role, WhoSetsUp};
 
 const NOW: &str = "2026-12-01T08:00:00Z";
 const PASSWORD: &str = "a long enough secret";

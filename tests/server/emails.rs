@@ -9,7 +9,7 @@ use crate::organizations::{
 };
 use serde_json::Value;
 use setup_now::error::AppError;
-use setup_now::wizard::machine::WhoSetsUp;
+use setup_now::model::setup::WhoSetsUp;
 
 fn link_texts(mail: &Value) -> Vec<&str> {
     mail["links"]

@@ -7,7 +7,8 @@ pub mod database;
 
 use database::TestDatabase;
 use serde_json::{Value, json};
-use setup_now::server::{self, config::Config, state::AppState};
+use setup_now::serve as server;
+use setup_now::server::{config::Config, state::AppState};
 use sqlx::AnyPool;
 use std::collections::HashMap;
 
@@ -238,7 +239,7 @@ impl TestApp {
         &self,
         token: &str,
         email: &str,
-    ) -> Result<setup_now::wizard::machine::AdminLookup, (u16, String)> {
+    ) -> Result<setup_now::model::setup::AdminLookup, (u16, String)> {
         self.check_admin_as(None, token, email, "").await
     }
 
@@ -249,7 +250,7 @@ impl TestApp {
         token: &str,
         email: &str,
         setter: &str,
-    ) -> Result<setup_now::wizard::machine::AdminLookup, (u16, String)> {
+    ) -> Result<setup_now::model::setup::AdminLookup, (u16, String)> {
         self.call_as(
             cookie,
             "setup/admin",
@@ -339,7 +340,7 @@ impl TestApp {
         cookie: Option<&str>,
         token: &str,
         email: &str,
-    ) -> setup_now::wizard::machine::SetterAnswer {
+    ) -> setup_now::model::setup::SetterAnswer {
         self.call_as(cookie, "setup/you", &[("token", token), ("email", email)])
             .await
             .unwrap()
@@ -352,7 +353,7 @@ impl TestApp {
         let answer = self.next_on_step_two(None, token, email).await;
         assert_eq!(
             answer.proof,
-            setup_now::wizard::machine::Proof::CodeSent,
+            setup_now::model::setup::Proof::CodeSent,
             "{answer:?}"
         );
         let code = self.code_for(email).await;

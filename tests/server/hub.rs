@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use crate::organizations::{contact, partner_sets_up};
 use setup_now::hub::{HubFilter, HubStatus, PAGE_SIZE};
-use setup_now::orders::OrderSummary;
+use setup_now::model::orders::OrderSummary;
 use setup_now::server::store::SessionUser;
 use std::collections::HashSet;
 

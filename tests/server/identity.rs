@@ -10,10 +10,10 @@ use crate::organizations::{
 use serde_json::Value;
 use setup_now::domain::{DomainError, Role};
 use setup_now::error::AppError;
-use setup_now::server::access::Action;
-use setup_now::wizard::machine::{
+use setup_now::model::setup::{
     AdminLookup, AfterCommit, OrgChoice, Proof, SetterLookup, WhoSetsUp,
 };
+use setup_now::server::access::Action;
 
 async fn role_of(app: &TestApp, email: &str) -> Option<String> {
     sqlx::query_scalar("SELECT role FROM users WHERE email = $1")

@@ -339,9 +339,9 @@ async fn an_order_set_up_cannot_change_its_contact() {
         .open_setup(&token, "2026-12-01T08:00:00Z".parse().unwrap())
         .await
         .unwrap();
-    let mut draft = setup_now::wizard::machine::Draft::prefilled(&ctx);
-    draft.role = Some(setup_now::wizard::machine::Role::Partner);
-    draft.who = Some(setup_now::wizard::machine::WhoSetsUp::Myself);
+    let mut draft = setup_now::model::setup::Draft::prefilled(&ctx);
+    draft.role = Some(setup_now::model::setup::Role::Partner);
+    draft.who = Some(setup_now::model::setup::WhoSetsUp::Myself);
     draft.admin_email = "admin@api2.example".into();
     app.state
         .store

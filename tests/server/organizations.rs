@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use setup_now::domain::DomainError;
 use setup_now::error::{AppError, Refusal};
-use setup_now::server::access::Action;
-use setup_now::server::store::{SessionUser, SetupActor};
-use setup_now::wizard::machine::{
+use setup_now::model::setup::{
     AdminLookup, AfterCommit, CommitResult, Draft, OrgChoice, Proof, Role, SetterAnswer,
     SetterLookup, SetupContext, WhoSetsUp,
 };
+use setup_now::server::access::Action;
+use setup_now::server::store::{SessionUser, SetupActor};
 
 pub(crate) const NOW: &str = "2026-12-01T08:00:00Z";
 pub(crate) const PASSWORD: &str = "a long enough secret";
@@ -741,7 +741,7 @@ async fn declining_returns_the_order_to_its_contact_and_an_answer_is_given_once(
         .unwrap();
     assert_eq!(
         summary.status,
-        setup_now::orders::OrderStatus::AwaitingApproval
+        setup_now::model::orders::OrderStatus::AwaitingApproval
     );
     let review = token_of(&link_to(&app, admin, "Review request").await.unwrap());
     // The page shows the partner and the services, nothing of the organization.
@@ -769,7 +769,10 @@ async fn declining_returns_the_order_to_its_contact_and_an_answer_is_given_once(
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(summary.status, setup_now::orders::OrderStatus::Invited);
+    assert_eq!(
+        summary.status,
+        setup_now::model::orders::OrderStatus::Invited
+    );
     let fresh = app.setup_token(&to).await;
     assert_ne!(fresh, token);
     open(&app, &fresh).await;

@@ -118,7 +118,10 @@ async fn an_order_not_set_up_within_thirty_days_is_closed_and_its_link_stops_wor
         .unwrap_err();
     assert_eq!(err, setup_now::error::AppError::Gone);
     let orders = app.state.store.list_orders(10).await.unwrap();
-    assert_eq!(orders[0].status, setup_now::orders::OrderStatus::Closed);
+    assert_eq!(
+        orders[0].status,
+        setup_now::model::orders::OrderStatus::Closed
+    );
 }
 
 #[tokio::test]

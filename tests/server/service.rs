@@ -5,10 +5,10 @@ use crate::helpers::*;
 use chrono::{DateTime, Utc};
 use setup_now::domain::Subdomain;
 use setup_now::error::{AppError, Refusal};
+use setup_now::model::setup::{Draft, Role, WhoSetsUp};
 use setup_now::server::access::Action;
 use setup_now::server::store::SessionUser;
 use setup_now::service::{CallingInput, CallingSettings};
-use setup_now::wizard::machine::{Draft, Role, WhoSetsUp};
 
 const NOW: &str = "2026-12-01T08:00:00Z";
 

@@ -5,7 +5,7 @@ use crate::helpers::*;
 use chrono::{DateTime, Utc};
 use setup_now::domain::DomainError;
 use setup_now::error::AppError;
-use setup_now::wizard::machine::{AdminLookup, Audience, Draft, Role, SetupContext, WhoSetsUp};
+use setup_now::model::setup::{AdminLookup, Audience, Draft, Role, SetupContext, WhoSetsUp};
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
@@ -45,7 +45,7 @@ async fn commit(
     app: &TestApp,
     token: &str,
     draft: &Draft,
-) -> Result<setup_now::wizard::machine::CommitResult, AppError> {
+) -> Result<setup_now::model::setup::CommitResult, AppError> {
     app.state
         .store
         .commit_setup(token, draft, at(NOW), PUBLIC_URL, &browser("test"))

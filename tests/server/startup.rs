@@ -3,7 +3,8 @@
 //! migration lock; the demo data must be just as safe).
 
 use crate::helpers::database::{Backend, TestDatabase, backend};
-use setup_now::server::{self, config::Config};
+use setup_now::serve as server;
+use setup_now::server::config::Config;
 
 /// Three instances with the demo data on, started at once on a new database,
 /// a few times over: every one comes up, and the demo data is there once.

@@ -27,8 +27,8 @@ mod smtp_sink;
 
 use rand::Rng;
 use serde_json::Value;
+use setup_now::model::setup::{Draft, Role, SetupContext, WhoSetsUp};
 use setup_now::wizard::CommitSetup;
-use setup_now::wizard::machine::{Draft, Role, SetupContext, WhoSetsUp};
 use std::collections::{HashMap, HashSet};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};

@@ -2,10 +2,10 @@
 //! 8), the replay of events (section 10), their OpenAPI document, and the
 //! development hooks.
 
-mod dev;
 pub mod doc;
 mod orders;
 
+use super::dev::hooks as dev;
 use super::state::AppState;
 use crate::error::FieldError;
 use axum::{
@@ -43,7 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 /// A fault: logged in full, answered without detail.
-fn unexpected(err: anyhow::Error) -> Response {
+pub(crate) fn unexpected(err: anyhow::Error) -> Response {
     tracing::error!(error = format!("{err:#}"), "request failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,

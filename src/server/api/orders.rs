@@ -10,7 +10,7 @@ use super::doc::{
 use super::{commerce_only, refused, unexpected, unprocessable};
 use crate::domain::{DomainError, EmailAddress};
 use crate::error::{AppError, FieldError};
-use crate::orders::{IntakeError, OrderInput};
+use crate::model::orders::{IntakeError, OrderInput};
 use crate::server::state::AppState;
 use crate::server::store::PlaceOutcome;
 use axum::{

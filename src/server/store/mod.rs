@@ -14,17 +14,17 @@ mod types;
 
 pub use types::*;
 
-use crate::approval::{ApprovalOutcome, ApprovalView};
 use crate::domain::{EmailAddress, Subdomain};
 use crate::domain::{Role, VerificationCode};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::mailbox::MailboxMessage;
-use crate::orders::{Order, OrderSummary};
-use crate::people::{JoinView, PeopleView};
+use crate::model::approval::{ApprovalOutcome, ApprovalView};
+use crate::model::mailbox::MailboxMessage;
+use crate::model::orders::{Order, OrderSummary};
+use crate::model::people::{JoinView, PeopleView};
+use crate::model::service::{CallingSettings, ServiceView};
+use crate::model::setup::{AdminLookup, Draft, OrgChoice, SetupContext};
 use crate::server::access::{Action, OrderAccess};
-use crate::service::{CallingSettings, ServiceView};
-use crate::wizard::machine::{AdminLookup, Draft, OrgChoice, SetupContext};
 use anyhow::Context;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
@@ -273,7 +273,7 @@ interface! {
     fn continue_to(&self, email: &str, order_id: &str) -> Result<String, AppError>;
     /// One page of the orders the hub lists for a user, with their access
     /// facts, and how many match the filter.
-    fn hub_page(&self, user: &SessionUser, filter: &crate::hub::HubFilter) -> anyhow::Result<(Vec<(String, OrderSummary, OrderAccess)>, u64)>;
+    fn hub_page(&self, user: &SessionUser, filter: &crate::model::hub::HubFilter) -> anyhow::Result<(Vec<(String, OrderSummary, OrderAccess)>, u64)>;
     /// "Forgot password?": a reset link for a known address.
     fn request_password_reset(&self, email: &str, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<bool>;
     /// Whether a password link may be used.
@@ -297,9 +297,9 @@ interface! {
     /// The events of one order with their delivery state.
     fn order_events(&self, order_id: &str) -> anyhow::Result<Vec<EventState>>;
     /// An order's Activity (audit entries, emails, events).
-    fn order_activity(&self, order_id: &str, limit: i64) -> anyhow::Result<Option<crate::activity::ActivityView>>;
+    fn order_activity(&self, order_id: &str, limit: i64) -> anyhow::Result<Option<crate::model::activity::ActivityView>>;
     /// A page of an order's audit entries after an entry id.
-    fn activity_page(&self, order_id: &str, after: i64, limit: i64) -> anyhow::Result<Vec<(i64, crate::activity::ActivityEntry)>>;
+    fn activity_page(&self, order_id: &str, after: i64, limit: i64) -> anyhow::Result<Vec<(i64, crate::model::activity::ActivityEntry)>>;
 
     // Settings every instance shares.
     /// The instant the development clock is frozen at, if it is.

@@ -1,7 +1,7 @@
 //! The types and limits the storage interface speaks in, the same for every
 //! backend.
 
-use crate::wizard::machine::Audience;
+use crate::model::setup::Audience;
 
 /// How an order post ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,8 +58,8 @@ pub struct OpenLink {
 /// What decides about the address of whoever sets up an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetterFacts {
-    pub owner: crate::wizard::machine::Owner<String>,
-    pub lookup: crate::wizard::machine::SetterLookup,
+    pub owner: crate::model::setup::Owner<String>,
+    pub lookup: crate::model::setup::SetterLookup,
     pub has_password: bool,
     pub partner_has_members: bool,
 }
@@ -98,7 +98,7 @@ pub struct SetupActor {
 /// A commit as the browser learns it, and whether this request made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Committed {
-    pub result: crate::wizard::machine::CommitResult,
+    pub result: crate::model::setup::CommitResult,
     /// This request committed (its fresh cookie was kept).
     pub first: bool,
 }
@@ -170,4 +170,4 @@ pub enum EventOutcome {
     },
 }
 
-pub use crate::activity::EventState;
+pub use crate::model::activity::EventState;

@@ -4,7 +4,7 @@
 use super::*;
 
 use super::Store;
-use crate::activity::{ActivityEntry, ActivityView, EmailState};
+use crate::model::activity::{ActivityEntry, ActivityView, EmailState};
 use anyhow::Context;
 use sqlx::Row;
 

@@ -9,9 +9,9 @@ use super::*;
 
 use super::Conn;
 use super::{Store, new_id, parse_ts, ts, unexpected};
-use crate::approval::{ApprovalOutcome, ApprovalView};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
+use crate::model::approval::{ApprovalOutcome, ApprovalView};
 use crate::server::{mail, tokens};
 use chrono::{DateTime, Utc};
 use sqlx::Row;

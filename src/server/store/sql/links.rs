@@ -7,8 +7,8 @@ use super::*;
 use super::Conn;
 use super::{Store, insert_link, parse_ts, ts, unexpected};
 use crate::error::{AppError, Refusal};
+use crate::model::setup::{Audience, SetupContext};
 use crate::server::{mail, tokens};
-use crate::wizard::machine::{Audience, SetupContext};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -106,7 +106,7 @@ pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupCon
 
 /// The wizard's view of the rows of [`link_context_rows`] (at least one).
 fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
-    use crate::wizard::machine::OrgView;
+    use crate::model::setup::OrgView;
     let order = &rows[0];
     let services = rows
         .iter()
@@ -191,13 +191,13 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
 pub(crate) async fn customer_org_view(
     conn: &mut Conn,
     org_id: &str,
-) -> Result<crate::wizard::machine::OrgView, AppError> {
+) -> Result<crate::model::setup::OrgView, AppError> {
     let row = sqlx::query("SELECT name, country, address FROM customer_orgs WHERE id = $1")
         .bind(org_id)
         .fetch_one(&mut *conn)
         .await
         .map_err(unexpected)?;
-    Ok(crate::wizard::machine::OrgView {
+    Ok(crate::model::setup::OrgView {
         name: row.get("name"),
         country: row.get("country"),
         address: row.get("address"),

@@ -6,7 +6,7 @@
 use super::*;
 
 use super::{Conn, MAX_ATTEMPTS, OutboxItem, Store, new_id, ts};
-use crate::mailbox::{MailboxLink, MailboxMessage};
+use crate::model::mailbox::{MailboxLink, MailboxMessage};
 use crate::server::mail::Email;
 use crate::server::store::sealer::{LINK_PLACEHOLDER, Sealer};
 use anyhow::Context;

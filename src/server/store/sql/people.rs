@@ -8,7 +8,7 @@ use super::Conn;
 use super::{Store, is_unique_violation, new_id, ts, unexpected};
 use crate::domain::{Address, Country, EmailAddress, OrgName, Role};
 use crate::error::{AppError, FieldError};
-use crate::wizard::machine::{AdminLookup, OrgChoice, OrgView, Owner, SetterLookup};
+use crate::model::setup::{AdminLookup, OrgChoice, OrgView, Owner, SetterLookup};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

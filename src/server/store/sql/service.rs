@@ -6,8 +6,8 @@ use super::*;
 use super::{Store, is_unique_violation, ts, unexpected};
 use crate::domain::{Subdomain, default_time_zone};
 use crate::error::{AppError, Refusal};
+use crate::model::service::{CallingInput, CallingSettings, ServiceView};
 use crate::server::mail;
-use crate::service::{CallingInput, CallingSettings, ServiceView};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

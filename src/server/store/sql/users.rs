@@ -7,10 +7,10 @@ use super::*;
 use super::Conn;
 use super::{Store, parse_ts, ts, unexpected};
 use crate::error::AppError;
+use crate::model::setup::SetupMode;
 use crate::server::access::{self, Action, OrderAccess};
 use crate::server::throttle;
 use crate::server::{mail, tokens};
-use crate::wizard::machine::SetupMode;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -328,8 +328,11 @@ impl Store {
     pub async fn hub_page(
         &self,
         user: &SessionUser,
-        filter: &crate::hub::HubFilter,
-    ) -> anyhow::Result<(Vec<(String, crate::orders::OrderSummary, OrderAccess)>, u64)> {
+        filter: &crate::model::hub::HubFilter,
+    ) -> anyhow::Result<(
+        Vec<(String, crate::model::orders::OrderSummary, OrderAccess)>,
+        u64,
+    )> {
         let (scope, id) = match (&user.partner_party_id, &user.customer_org_id) {
             (Some(party), _) => ("o.partner_party_id = ", party),
             (None, Some(customer)) => ("o.customer_org_id = ", customer),
@@ -389,7 +392,7 @@ impl Store {
         ));
         conditions(&mut page);
         page.push(" ORDER BY org_name, o.created_at, o.id LIMIT ")
-            .push_bind(i64::from(crate::hub::PAGE_SIZE))
+            .push_bind(i64::from(crate::model::hub::PAGE_SIZE))
             .push(" OFFSET ")
             .push_bind(filter.offset() as i64);
         let rows = page

@@ -1,7 +1,7 @@
 //! The development hooks (contract section 4): the mailbox, the clock, a
 //! scheduler pass. Routed only with the hooks on.
 
-use super::unexpected;
+use crate::server::api::unexpected;
 use crate::server::state::AppState;
 use axum::{
     Json,
@@ -14,11 +14,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 #[derive(Deserialize)]
-pub(super) struct MailboxQuery {
+pub(crate) struct MailboxQuery {
     to: Option<String>,
 }
 
-pub(super) async fn dev_mailbox(
+pub(crate) async fn dev_mailbox(
     State(state): State<AppState>,
     Query(q): Query<MailboxQuery>,
 ) -> Response {
@@ -30,7 +30,7 @@ pub(super) async fn dev_mailbox(
 
 /// One email's HTML part as the recipient's mail program shows it: the whole
 /// document, with a policy that lets its inline styles apply and nothing run.
-pub(super) async fn dev_mailbox_html(
+pub(crate) async fn dev_mailbox_html(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Response {
@@ -64,7 +64,7 @@ struct ClockBody {
     now: chrono::DateTime<chrono::Utc>,
 }
 
-pub(super) async fn dev_set_clock(State(state): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn dev_set_clock(State(state): State<AppState>, body: Bytes) -> Response {
     match serde_json::from_slice::<ClockBody>(&body) {
         Ok(ClockBody { now }) => match state.clock.set(Some(now)).await {
             Ok(()) => Json(json!({"now": now})).into_response(),
@@ -78,14 +78,14 @@ pub(super) async fn dev_set_clock(State(state): State<AppState>, body: Bytes) ->
     }
 }
 
-pub(super) async fn dev_reset_clock(State(state): State<AppState>) -> Response {
+pub(crate) async fn dev_reset_clock(State(state): State<AppState>) -> Response {
     match state.clock.set(None).await {
         Ok(()) => Json(json!({"now": state.clock.now().await})).into_response(),
         Err(err) => unexpected(err),
     }
 }
 
-pub(super) async fn dev_run_scheduler(State(state): State<AppState>) -> Response {
+pub(crate) async fn dev_run_scheduler(State(state): State<AppState>) -> Response {
     match crate::server::scheduler::run_pass(&state).await {
         Ok(report) => {
             Json(json!({"invitations": report.invitations, "escalations": report.escalations}))

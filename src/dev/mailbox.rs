@@ -3,48 +3,23 @@
 
 use crate::error::AppError;
 use crate::i18n::*;
+pub use crate::model::mailbox::{MailboxLink, MailboxMessage};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// A link inside a stored email.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailboxLink {
-    pub text: String,
-    pub href: String,
-}
-
-/// One stored email.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailboxMessage {
-    pub id: i64,
-    /// `invitation`, `reminder`, `escalation`, `billing_started`, ...
-    pub kind: String,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub links: Vec<MailboxLink>,
-    /// The HTML part's body, as the recipient sees it.
-    pub html: Option<String>,
-    pub created_at: String,
-}
 
 /// The newest messages (all recipients), when the development hooks are on.
 #[server(endpoint = "mailbox")]
 pub async fn load_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
-    crate::server::state::respond(
-        async {
-            let state = crate::server::state::app_state()?;
-            if !state.config.dev_hooks {
-                return Err(AppError::NotFound);
-            }
-            state
-                .store
-                .mailbox(None, 200)
-                .await
-                .map_err(AppError::unexpected)
+    crate::server::state::serve(|state| async move {
+        if !state.config.dev_hooks {
+            return Err(AppError::NotFound);
         }
-        .await,
-    )
+        state
+            .store
+            .mailbox(None, 200)
+            .await
+            .map_err(AppError::unexpected)
+    })
+    .await
 }
 
 /// `/mailbox`: the messages, newest last, each with its links.

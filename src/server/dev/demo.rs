@@ -1,9 +1,9 @@
 //! Demo orders for `make run`: one for each branch of the wizard, due today.
 //! The README's first screen says which demo email walks which branch.
 
-use super::state::AppState;
 use crate::domain::Role;
-use crate::orders::{CustomerInput, OrderInput, PartyInput, ServiceInput};
+use crate::model::orders::{CustomerInput, OrderInput, PartyInput, ServiceInput};
+use crate::server::state::AppState;
 
 fn service(kind: &str, sku: &str, quantity: u32) -> ServiceInput {
     ServiceInput {
@@ -148,7 +148,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             &today,
         ),
     ];
-    let hash = super::auth::hash_password(state, DEMO_PASSWORD.into())
+    let hash = crate::server::auth::hash_password(state, DEMO_PASSWORD.into())
         .await
         .map_err(|e| anyhow::anyhow!("hashing the demo password: {e:?}"))?;
     let store = &state.store;
@@ -214,6 +214,6 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         })?;
         store.place_order(&order, now).await?;
     }
-    super::scheduler::run_pass(state).await?;
+    crate::server::scheduler::run_pass(state).await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::components::{FieldMessage, app_error_text, domain_error_text};
 use crate::domain::{Offer, ServiceKind};
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
-use crate::orders::{OrderInput, OrderStatus, OrderSummary, ServiceInput};
+use crate::model::orders::{OrderInput, OrderStatus, OrderSummary, ServiceInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
