@@ -188,7 +188,31 @@ pub async fn create_password(
             .await?;
         crate::server::auth::sign_in(&state, &user_id).await?;
         crate::server::auth::remember_language(&state, &email).await?;
-        state.store.continue_to(&email, &order_id).await
+        crate::server::access::continue_to(&state.store, &email, &order_id).await
+    })
+    .await
+}
+
+/// "Create password" on `/join/{token}`: the person becomes a user, is
+/// signed in, and goes to the hub.
+#[server(endpoint = "join/accept")]
+pub async fn accept_join(
+    token: String,
+    password: String,
+    confirmation: String,
+) -> Result<String, AppError> {
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let password = parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
+        let now = state.clock.now().await;
+        // The link is checked before the (deliberately slow) hash.
+        let invited = state.store.join_view(&token, now).await?;
+        let hash =
+            crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
+        let user_id = state.store.accept_join(&token, &hash, now).await?;
+        crate::server::auth::sign_in(&state, &user_id).await?;
+        crate::server::auth::remember_language(&state, &invited.email).await?;
+        Ok("/hub".to_string())
     })
     .await
 }
@@ -297,7 +321,7 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
             let result = match purpose {
                 PasswordPurpose::First => create_password(token.get_value(), p, c).await,
                 PasswordPurpose::Reset => reset_password(token.get_value(), p, c).await,
-                PasswordPurpose::Join => crate::people::accept_join(token.get_value(), p, c).await,
+                PasswordPurpose::Join => accept_join(token.get_value(), p, c).await,
             };
             match result {
                 Ok(next) => navigate(&next, Default::default()),

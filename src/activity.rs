@@ -18,10 +18,7 @@ pub async fn load_activity(order_id: String) -> Result<ActivityView, AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
         let user = crate::server::auth::require_user(&state).await?;
-        state
-            .store
-            .authorize(&user, &order_id, Action::View)
-            .await?;
+        crate::server::access::authorize(&state.store, &user, &order_id, Action::View).await?;
         state
             .store
             .order_activity(&order_id, PAGE_ENTRIES)

@@ -114,9 +114,7 @@ pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
         let user = crate::server::auth::require_user(&state).await?;
-        state
-            .store
-            .authorize(&user, &order_id, Action::ResendInvitation)
+        crate::server::access::authorize(&state.store, &user, &order_id, Action::ResendInvitation)
             .await?;
         resend_allowed(&state, &order_id).await?;
         state
@@ -143,10 +141,13 @@ pub async fn hub_resend_customer(order_id: String) -> Result<(), AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
         let user = crate::server::auth::require_user(&state).await?;
-        state
-            .store
-            .authorize(&user, &order_id, Action::ResendCustomerInvitation)
-            .await?;
+        crate::server::access::authorize(
+            &state.store,
+            &user,
+            &order_id,
+            Action::ResendCustomerInvitation,
+        )
+        .await?;
         resend_allowed(&state, &order_id).await?;
         state
             .store

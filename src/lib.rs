@@ -35,29 +35,6 @@ pub mod serve;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Browser entry point: hydrates the server-rendered page. The pages split off
-/// the main module (lazy routes) load their code first, so hydration is async;
-/// `data-hydrated` is set once every handler is attached.
-#[cfg(feature = "hydrate")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        let Some(body) = document.body() else {
-            return;
-        };
-        leptos::mount::hydrate_from_async(body, app::App)
-            .await
-            .forget();
-        if let Some(root) = document.document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
-}
-
 /// The two locale files carry the same keys, and every Czech text is Czech:
 /// one equal to its English text must be listed here as the same on purpose
 /// (product names, codes).

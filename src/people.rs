@@ -130,31 +130,6 @@ pub async fn open_join(token: String) -> Result<JoinView, AppError> {
     serve(|state| async move { state.store.join_view(&token, state.clock.now().await).await }).await
 }
 
-/// "Create password" on `/join/{token}`: the person becomes a user, is
-/// signed in, and goes to the hub.
-#[server(endpoint = "join/accept")]
-pub async fn accept_join(
-    token: String,
-    password: String,
-    confirmation: String,
-) -> Result<String, AppError> {
-    use crate::server::state::serve;
-    serve(|state| async move {
-        let password = crate::account::parse_new_password(&password, &confirmation)
-            .map_err(AppError::Invalid)?;
-        let now = state.clock.now().await;
-        // The link is checked before the (deliberately slow) hash.
-        let invited = state.store.join_view(&token, now).await?;
-        let hash =
-            crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-        let user_id = state.store.accept_join(&token, &hash, now).await?;
-        crate::server::auth::sign_in(&state, &user_id).await?;
-        crate::server::auth::remember_language(&state, &invited.email).await?;
-        Ok("/hub".to_string())
-    })
-    .await
-}
-
 /// A role in the reader's language.
 pub fn role_text(i18n: leptos_i18n::I18nContext<Locale>, role: Role) -> String {
     match role {

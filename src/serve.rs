@@ -4,8 +4,7 @@
 
 use crate::app::{route_table, shell};
 use crate::server::{
-    activity_csv, api, auth, config::Config, dev::demo, guard, mail, scheduler, state, store,
-    webhooks,
+    activity_csv, api, config::Config, dev::demo, guard, mail, scheduler, state, store, webhooks,
 };
 use anyhow::Context;
 use axum::{
@@ -108,7 +107,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         store,
         outbox_signal: Arc::new(tokio::sync::Notify::new()),
         events_signal: Arc::new(tokio::sync::Notify::new()),
-        hashing: auth::HashingSlots::default(),
+        hashing: crate::server::hashing::HashingSlots::default(),
     });
     if state.config.demo_data {
         demo::load(&state).await.context("loading demo data")?;

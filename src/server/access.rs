@@ -13,7 +13,7 @@
 //! up an order for an organization with people, not let in yet) sees and
 //! acts on the orders they set up only. Only Administrators manage people.
 
-use super::store::SessionUser;
+use super::store::{OrderAccess, SessionUser, Store};
 use crate::domain::Role;
 use crate::error::{AppError, Refusal};
 use crate::model::setup::SetupMode;
@@ -30,20 +30,6 @@ pub enum Action {
     /// A new "Set Up Now" email to the customer administrator after "Customer
     /// setup", while the customer has not finished.
     ResendCustomerInvitation,
-}
-
-/// The facts about an order that access depends on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderAccess {
-    pub partner_party_id: String,
-    pub partner_org_id: Option<String>,
-    pub customer_org_id: Option<String>,
-    pub mode: Option<SetupMode>,
-    pub set_up: bool,
-    pub customer_confirmed: bool,
-    pub closed: bool,
-    /// Who set the order up (or asked its customer to approve it).
-    pub setup_by: Option<String>,
 }
 
 fn same(a: &Option<String>, b: &Option<String>) -> bool {
@@ -106,6 +92,41 @@ pub fn decide(user: &SessionUser, order: &OrderAccess, action: Action) -> Result
             }
         }
     }
+}
+
+/// Allows `action` on the order `order_id` for `user`, with the facts the
+/// store reads; an unknown order is `NotFound`.
+pub async fn authorize(
+    store: &Store,
+    user: &SessionUser,
+    order_id: &str,
+    action: Action,
+) -> Result<(), AppError> {
+    let order = store
+        .order_access(order_id)
+        .await
+        .map_err(AppError::unexpected)?
+        .ok_or(AppError::NotFound)?;
+    decide(user, &order, action)
+}
+
+/// Where the user with `email` continues after the setup of an order: its
+/// service setup when they may manage it, else the hub.
+pub async fn continue_to(store: &Store, email: &str, order_id: &str) -> Result<String, AppError> {
+    let user = store
+        .user_by_email(email)
+        .await
+        .map_err(AppError::unexpected)?;
+    Ok(match user {
+        Some(user)
+            if authorize(store, &user, order_id, Action::Manage)
+                .await
+                .is_ok() =>
+        {
+            format!("/service/{order_id}")
+        }
+        _ => "/hub".into(),
+    })
 }
 
 /// The partner organization whose people `user` may manage: an

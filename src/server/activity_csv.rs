@@ -71,7 +71,8 @@ pub async fn download(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    if let Err(error) = state.store.authorize(&user, &order_id, Action::View).await {
+    if let Err(error) = super::access::authorize(&state.store, &user, &order_id, Action::View).await
+    {
         let status =
             StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, "not allowed").into_response();

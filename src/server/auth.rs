@@ -18,57 +18,6 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// How long a request waits for a free hashing slot before it is answered
-/// 503 (try again).
-const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Limits password hashing to one at a time per core: each argon2id run takes
-/// 19 MiB and a core for tens of milliseconds, so unbounded parallel requests
-/// would take all memory and every core.
-#[derive(Clone)]
-pub struct HashingSlots {
-    slots: std::sync::Arc<tokio::sync::Semaphore>,
-    wait: std::time::Duration,
-}
-
-impl Default for HashingSlots {
-    fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        HashingSlots::new(cores, HASH_WAIT)
-    }
-}
-
-impl HashingSlots {
-    /// `slots` hashes at once; a request waits at most `wait` for one.
-    pub fn new(slots: usize, wait: std::time::Duration) -> Self {
-        HashingSlots {
-            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(slots)),
-            wait,
-        }
-    }
-
-    /// Runs `work` on a blocking thread once a slot is free; `Busy` when none
-    /// frees up in time.
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
-        let permit = tokio::time::timeout(self.wait, self.slots.clone().acquire_owned())
-            .await
-            .map_err(|_| AppError::Busy {
-                retry_after_secs: 1,
-            })?
-            .map_err(AppError::unexpected)?;
-        let result = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            work()
-        })
-        .await
-        .map_err(AppError::unexpected)?;
-        Ok(result)
-    }
-}
-
 /// Hashes a password now, on this thread (demo data, tests).
 pub fn hash_password_now(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
@@ -330,7 +279,6 @@ pub fn network_of(address: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn an_ipv6_network_is_its_64_and_ipv4_is_itself() {
@@ -343,34 +291,5 @@ mod tests {
         assert_eq!(network_of("192.0.2.7"), "192.0.2.7");
         assert_eq!(network_of("::ffff:192.0.2.7"), "192.0.2.7");
         assert_eq!(network_of("unknown"), "unknown");
-    }
-
-    #[tokio::test]
-    async fn hashing_beyond_its_slots_is_answered_busy_not_queued_for_ever() {
-        let slots = HashingSlots::new(1, Duration::from_millis(50));
-        let (started_tx, started) = std::sync::mpsc::channel();
-        let (release, release_rx) = std::sync::mpsc::channel::<()>();
-        let busy = slots.clone();
-        let holder = tokio::spawn(async move {
-            busy.run(move || {
-                started_tx.send(()).unwrap();
-                release_rx.recv().unwrap();
-            })
-            .await
-        });
-        tokio::task::spawn_blocking(move || started.recv().unwrap())
-            .await
-            .unwrap();
-        let refused = slots.run(|| ()).await.unwrap_err();
-        assert_eq!(
-            refused,
-            AppError::Busy {
-                retry_after_secs: 1
-            }
-        );
-        assert_eq!(refused.http_status(), 503);
-        release.send(()).unwrap();
-        holder.await.unwrap().unwrap();
-        slots.run(|| ()).await.expect("a slot is free again");
     }
 }

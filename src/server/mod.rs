@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod dev;
 pub mod guard;
+pub mod hashing;
 pub mod mail;
 pub mod scheduler;
 pub mod state;

@@ -89,7 +89,7 @@ pub struct Shared {
     /// Wakes the event worker when a new status event is written.
     pub events_signal: Arc<tokio::sync::Notify>,
     /// Bounds password hashing (memory and cores).
-    pub hashing: super::auth::HashingSlots,
+    pub hashing: super::hashing::HashingSlots,
 }
 
 impl FromRef<AppState> for LeptosOptions {

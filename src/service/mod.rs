@@ -24,10 +24,13 @@ async fn authorized(
 > {
     let state = crate::server::state::app_state()?;
     let user = crate::server::auth::require_user(&state).await?;
-    state
-        .store
-        .authorize(&user, order_id, crate::server::access::Action::Manage)
-        .await?;
+    crate::server::access::authorize(
+        &state.store,
+        &user,
+        order_id,
+        crate::server::access::Action::Manage,
+    )
+    .await?;
     Ok((state, user))
 }
 

@@ -355,7 +355,17 @@ pub async fn commit_setup(token: String, draft: Draft) -> Result<CommitResult, A
             auth::set_setup_cookie(&state, auth::COMMIT_COOKIE, &fresh, 86_400)?;
         }
         state.wake_workers();
-        Ok(committed.result)
+        // Where the person goes next is decided above storage.
+        let mut result = committed.result;
+        if result.next != crate::model::setup::AfterCommit::Elsewhere {
+            result.continue_to = crate::server::access::continue_to(
+                &state.store,
+                &result.setter_email,
+                &result.order_id,
+            )
+            .await?;
+        }
+        Ok(result)
     })
     .await
 }

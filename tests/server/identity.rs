@@ -354,13 +354,11 @@ async fn a_newcomer_acts_on_their_order_alone_until_an_administrator_lets_them_i
         .unwrap()
         .unwrap();
     let store = &app.state.store;
-    store
-        .authorize(&user, &their_order, Action::Manage)
+    setup_now::server::access::authorize(store, &user, &their_order, Action::Manage)
         .await
         .unwrap();
     assert_eq!(
-        store
-            .authorize(&user, &first, Action::View)
+        setup_now::server::access::authorize(store, &user, &first, Action::View)
             .await
             .unwrap_err(),
         AppError::Forbidden
@@ -385,7 +383,9 @@ async fn a_newcomer_acts_on_their_order_alone_until_an_administrator_lets_them_i
     .unwrap();
     assert_eq!(role_of(&app, newcomer).await.as_deref(), Some("member"));
     let user = store.user_by_email(newcomer).await.unwrap().unwrap();
-    store.authorize(&user, &first, Action::View).await.unwrap();
+    setup_now::server::access::authorize(store, &user, &first, Action::View)
+        .await
+        .unwrap();
     let hub: Value = app.call_as(Some(&session), "hub/view", &[]).await.unwrap();
     assert_eq!(hub["total"], 2, "everything now: {hub}");
     // Answered once.

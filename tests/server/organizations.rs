@@ -193,16 +193,12 @@ async fn another_partners_customer_is_not_attached_without_the_customer_and_its_
         "B's order is not attached before the customer approves"
     );
     assert!(
-        app.state
-            .store
-            .authorize(&a_user, &b_order, Action::Manage)
+        setup_now::server::access::authorize(&app.state.store, &a_user, &b_order, Action::Manage)
             .await
             .is_err(),
         "A manages the organization, not B's order"
     );
-    app.state
-        .store
-        .authorize(&a_user, &a_order, Action::Manage)
+    setup_now::server::access::authorize(&app.state.store, &a_user, &a_order, Action::Manage)
         .await
         .expect("A still manages its own order");
     // The customer approves: B may now act on its order, A still may not.
@@ -218,20 +214,14 @@ async fn another_partners_customer_is_not_attached_without_the_customer_and_its_
         .unwrap();
     assert!(outcome.get("Approved").is_some(), "{outcome}");
     let b_user = session_user(&app, &contact("ACC-B")).await;
-    app.state
-        .store
-        .authorize(&b_user, &b_order, Action::Manage)
+    setup_now::server::access::authorize(&app.state.store, &b_user, &b_order, Action::Manage)
         .await
         .expect("B acts on its own order once approved");
-    app.state
-        .store
-        .authorize(&b_user, &a_order, Action::Manage)
+    setup_now::server::access::authorize(&app.state.store, &b_user, &a_order, Action::Manage)
         .await
         .expect_err("but not on the organization's other orders");
     assert!(
-        app.state
-            .store
-            .authorize(&a_user, &b_order, Action::Manage)
+        setup_now::server::access::authorize(&app.state.store, &a_user, &b_order, Action::Manage)
             .await
             .is_err()
     );
@@ -256,11 +246,14 @@ async fn after_customer_setup_of_an_organization_it_manages_the_partner_is_refus
     assert!(result.managed_by_customer);
     let partner = session_user(&app, &contact("CSM-1")).await;
     assert_eq!(
-        app.state
-            .store
-            .authorize(&partner, &result.order_id, Action::Manage)
-            .await
-            .unwrap_err(),
+        setup_now::server::access::authorize(
+            &app.state.store,
+            &partner,
+            &result.order_id,
+            Action::Manage
+        )
+        .await
+        .unwrap_err(),
         AppError::Refused(Refusal::ManagedByCustomer)
     );
 }
@@ -719,7 +712,16 @@ async fn a_user_with_a_password_signs_in_on_step_two_before_anything_is_committe
         .unwrap()
         .result;
     assert_eq!(result.next, AfterCommit::Continue);
-    assert_eq!(result.continue_to, format!("/service/{}", result.order_id));
+    assert_eq!(
+        setup_now::server::access::continue_to(
+            &app.state.store,
+            &result.setter_email,
+            &result.order_id
+        )
+        .await
+        .unwrap(),
+        format!("/service/{}", result.order_id)
+    );
 }
 
 #[tokio::test]

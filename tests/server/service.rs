@@ -311,15 +311,13 @@ async fn another_partner_may_not_manage_an_order() {
     let (_, other_partner, other_admin) = set_up(&app, "AUTH-B", WhoSetsUp::Myself).await;
     let store = &app.state.store;
     assert_eq!(
-        store
-            .authorize(&other_partner, &a, Action::Manage)
+        setup_now::server::access::authorize(store, &other_partner, &a, Action::Manage)
             .await
             .unwrap_err(),
         AppError::Forbidden
     );
     assert_eq!(
-        store
-            .authorize(&other_admin, &a, Action::Manage)
+        setup_now::server::access::authorize(store, &other_admin, &a, Action::Manage)
             .await
             .unwrap_err(),
         AppError::Forbidden
@@ -332,14 +330,12 @@ async fn a_customer_managed_organization_is_refused_to_its_partner() {
     let (a, partner, admin) = set_up(&app, "MBC-A", WhoSetsUp::Customer).await;
     let store = &app.state.store;
     assert_eq!(
-        store
-            .authorize(&partner, &a, Action::Manage)
+        setup_now::server::access::authorize(store, &partner, &a, Action::Manage)
             .await
             .unwrap_err(),
         AppError::Refused(Refusal::ManagedByCustomer)
     );
-    store
-        .authorize(&admin, &a, Action::Manage)
+    setup_now::server::access::authorize(store, &admin, &a, Action::Manage)
         .await
         .expect("the customer administrator manages it");
     let (hub, _) = store
@@ -356,14 +352,10 @@ async fn a_customer_managed_organization_is_refused_to_its_partner() {
 async fn the_partner_manages_the_organizations_it_set_up() {
     let app = spawn_app().await;
     let (a, partner, admin) = set_up(&app, "OWN-A", WhoSetsUp::Myself).await;
-    app.state
-        .store
-        .authorize(&partner, &a, Action::Manage)
+    setup_now::server::access::authorize(&app.state.store, &partner, &a, Action::Manage)
         .await
         .unwrap();
-    app.state
-        .store
-        .authorize(&admin, &a, Action::Manage)
+    setup_now::server::access::authorize(&app.state.store, &admin, &a, Action::Manage)
         .await
         .unwrap();
 }

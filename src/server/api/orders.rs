@@ -4,10 +4,10 @@
 //! entry in `/api/openapi.json`; the bodies it reads and writes are the
 //! schema types of [`super::doc`].
 
-use super::doc::{
+use super::answers::{commerce_only, refused, unexpected, unprocessable};
+use super::schema::{
     ContactChange, FieldErrors, OrderBody, OrderView, Placed, Problem, Replay, Replayed,
 };
-use super::{commerce_only, refused, unexpected, unprocessable};
 use crate::domain::{DomainError, EmailAddress};
 use crate::error::{AppError, FieldError};
 use crate::model::orders::{IntakeError, OrderInput};

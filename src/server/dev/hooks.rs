@@ -1,7 +1,7 @@
 //! The development hooks (contract section 4): the mailbox, the clock, a
 //! scheduler pass. Routed only with the hooks on.
 
-use crate::server::api::unexpected;
+use crate::server::api::answers::unexpected;
 use crate::server::state::AppState;
 use axum::{
     Json,

@@ -24,7 +24,6 @@ use crate::model::orders::{Order, OrderSummary};
 use crate::model::people::{JoinView, PeopleView};
 use crate::model::service::{CallingSettings, ServiceView};
 use crate::model::setup::{AdminLookup, Draft, OrgChoice, SetupContext};
-use crate::server::access::{Action, OrderAccess};
 use anyhow::Context;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
@@ -267,10 +266,6 @@ interface! {
     fn user_by_email(&self, email: &str) -> anyhow::Result<Option<SessionUser>>;
     /// The facts access to an order is decided on.
     fn order_access(&self, order_id: &str) -> anyhow::Result<Option<OrderAccess>>;
-    /// Allows an action on an order, or says why not ([`crate::server::access::decide`]).
-    fn authorize(&self, user: &SessionUser, order_id: &str, action: Action) -> Result<(), AppError>;
-    /// Where a person continues after the setup of an order.
-    fn continue_to(&self, email: &str, order_id: &str) -> Result<String, AppError>;
     /// One page of the orders the hub lists for a user, with their access
     /// facts, and how many match the filter.
     fn hub_page(&self, user: &SessionUser, filter: &crate::model::hub::HubFilter) -> anyhow::Result<(Vec<(String, OrderSummary, OrderAccess)>, u64)>;

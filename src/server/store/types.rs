@@ -171,3 +171,17 @@ pub enum EventOutcome {
 }
 
 pub use crate::model::activity::EventState;
+
+/// The facts about an order that access depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderAccess {
+    pub partner_party_id: String,
+    pub partner_org_id: Option<String>,
+    pub customer_org_id: Option<String>,
+    pub mode: Option<crate::model::setup::SetupMode>,
+    pub set_up: bool,
+    pub customer_confirmed: bool,
+    pub closed: bool,
+    /// Who set the order up (or asked its customer to approve it).
+    pub setup_by: Option<String>,
+}

@@ -179,31 +179,6 @@ pub(crate) async fn request_join(
     Ok(())
 }
 
-/// Withdraws an order's open approval request (a new invitation replaces it);
-/// whether there was one.
-pub(crate) async fn cancel_approvals(
-    conn: &mut Conn,
-    order_id: &str,
-    now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    sqlx::query(
-        "UPDATE approvals SET answered_at = $1, answer = 'cancelled' \
-         WHERE order_id = $2 AND kind = 'customer' AND answered_at IS NULL",
-    )
-    .bind(ts(now))
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await?;
-    let reopened = sqlx::query(
-        "UPDATE orders SET approval_requested_at = NULL, setup_mode = NULL, setup_by_email = NULL, partner_org_id = NULL \
-         WHERE id = $1 AND approval_requested_at IS NOT NULL AND setup_at IS NULL",
-    )
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(reopened.rows_affected() == 1)
-}
-
 /// The approval a token names, if it can still be answered: unknown is
 /// `NotFound`, answered or expired is `Gone`.
 async fn open_approval(conn: &mut Conn, hash: &str, now: DateTime<Utc>) -> Result<DbRow, AppError> {

@@ -8,13 +8,12 @@
 use super::*;
 
 use super::Conn;
-use super::links::{context, usable_link};
+use super::links::{context, invite_customer, usable_link};
 use super::people::{
     has_members, insert_customer_org, insert_partner_org, insert_user, org_of_party, owner_of,
     person_of,
 };
-use super::{Store, insert_link, ts, unexpected};
-use crate::domain::EmailAddress;
+use super::{Store, ts, unexpected};
 use crate::error::{AppError, Refusal};
 use crate::model::setup::{
     self as machine, Audience, CommitResult, CustomerPlan, Draft, Facts, Owner, PartnerPlan,
@@ -316,64 +315,6 @@ async fn carry_out(
         action,
         Some(order_id),
         plan.mode.as_str(),
-    )
-    .await
-    .map_err(unexpected)?;
-    Ok(())
-}
-
-/// A "Set Up Now" link for the customer administrator; earlier ones stop
-/// working.
-pub(crate) async fn invite_customer(
-    conn: &mut Conn,
-    mailing: Mailing<'_>,
-    order_id: &str,
-    admin: &EmailAddress,
-) -> Result<(), AppError> {
-    let Mailing {
-        sealer,
-        public_url,
-        now,
-    } = mailing;
-    sqlx::query(
-        "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND audience = 'customer' \
-         AND revoked_at IS NULL AND spent_at IS NULL",
-    )
-    .bind(ts(now))
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await
-    .map_err(unexpected)?;
-    let (token, hash) = tokens::new_token().map_err(unexpected)?;
-    let expires = now + chrono::Duration::days(super::SETUP_WINDOW_DAYS as i64);
-    insert_link(
-        conn,
-        &hash,
-        order_id,
-        admin.as_str(),
-        "customer",
-        now,
-        expires,
-    )
-    .await
-    .map_err(unexpected)?;
-    let order = super::order_mail(conn, order_id, admin.as_str())
-        .await
-        .map_err(unexpected)?;
-    let email = mail::customer_invitation(
-        order.locale,
-        admin.as_str(),
-        &order.facts(),
-        &order.partner,
-        &mail::setup_url(public_url, &token),
-    );
-    super::enqueue(
-        conn,
-        sealer,
-        &format!("customer_invitation:{order_id}:{hash}"),
-        Some(order_id),
-        &email,
-        now,
     )
     .await
     .map_err(unexpected)?;

@@ -62,7 +62,6 @@ impl Store {
         } else {
             AfterCommit::SignIn
         };
-        let continue_to = self.continue_to(&setter, &order_id).await?;
         Ok(Some(CommitResult {
             customer_invited: if customer_mode && partner_link && !awaiting_approval {
                 r.get("customer_email")
@@ -72,7 +71,8 @@ impl Store {
             order_id,
             setter_email: setter,
             next,
-            continue_to,
+            // Decided above storage (`access::continue_to`).
+            continue_to: "/hub".into(),
             managed_by_customer: customer_mode,
             awaiting_approval,
         }))

@@ -273,7 +273,7 @@ impl Store {
         let result: anyhow::Result<()> = async {
             // A new invitation withdraws a pending approval request: the
             // order is back to awaiting its details.
-            if super::approvals::cancel_approvals(&mut tx, order_id, now).await? {
+            if cancel_approvals(&mut tx, order_id, now).await? {
                 record_event(&mut tx, order_id, "order.invited", now).await?;
             }
             let to = reinvite_contact(&mut tx, self.mailing(public_url, now), order_id).await?;
@@ -462,4 +462,29 @@ pub(crate) async fn services_of<'e>(
             )
         })
         .collect())
+}
+
+/// Withdraws an order's open approval request (a new invitation replaces it);
+/// whether there was one.
+pub(crate) async fn cancel_approvals(
+    conn: &mut Conn,
+    order_id: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    sqlx::query(
+        "UPDATE approvals SET answered_at = $1, answer = 'cancelled' \
+         WHERE order_id = $2 AND kind = 'customer' AND answered_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    let reopened = sqlx::query(
+        "UPDATE orders SET approval_requested_at = NULL, setup_mode = NULL, setup_by_email = NULL, partner_org_id = NULL \
+         WHERE id = $1 AND approval_requested_at IS NOT NULL AND setup_at IS NULL",
+    )
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(reopened.rows_affected() == 1)
 }

@@ -8,7 +8,6 @@ use super::Conn;
 use super::{Store, parse_ts, ts, unexpected};
 use crate::error::AppError;
 use crate::model::setup::SetupMode;
-use crate::server::access::{self, Action, OrderAccess};
 use crate::server::throttle;
 use crate::server::{mail, tokens};
 use anyhow::Context;
@@ -289,42 +288,9 @@ impl Store {
         row.as_ref().map(access_from_row).transpose()
     }
 
-    /// Allows `action` on the order for `user` (see [`access::decide`]); an
-    /// unknown order is `NotFound`.
-    pub async fn authorize(
-        &self,
-        user: &SessionUser,
-        order_id: &str,
-        action: Action,
-    ) -> Result<(), AppError> {
-        let order = self
-            .order_access(order_id)
-            .await
-            .map_err(unexpected)?
-            .ok_or(AppError::NotFound)?;
-        access::decide(user, &order, action)
-    }
-
-    /// Where the user with `email` continues after the setup of an order: its
-    /// service setup when they may manage it, else the hub.
-    pub async fn continue_to(&self, email: &str, order_id: &str) -> Result<String, AppError> {
-        let user = self.user_by_email(email).await.map_err(unexpected)?;
-        Ok(match user {
-            Some(user)
-                if self
-                    .authorize(&user, order_id, Action::Manage)
-                    .await
-                    .is_ok() =>
-            {
-                format!("/service/{order_id}")
-            }
-            _ => "/hub".into(),
-        })
-    }
-
     /// One page of the orders `user` may see in the hub, by customer
     /// organization, and how many match `filter` on all pages. The scope is
-    /// the one [`access::decide`] allows to view (the caller decides again).
+    /// the one `access::decide` allows to view (the caller decides again).
     pub async fn hub_page(
         &self,
         user: &SessionUser,
@@ -568,7 +534,7 @@ impl Store {
         let to: Option<String> = row.get::<Option<String>, _>("invited").or(row.get("admin"));
         let to = to.ok_or(AppError::Refused(crate::error::Refusal::StepIncomplete))?;
         let admin = crate::domain::EmailAddress::parse(&to).map_err(AppError::from)?;
-        super::commit::invite_customer(&mut tx, self.mailing(public_url, now), order_id, &admin)
+        super::links::invite_customer(&mut tx, self.mailing(public_url, now), order_id, &admin)
             .await?;
         Store::audit(
             &mut tx,

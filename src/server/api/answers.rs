@@ -1,0 +1,72 @@
+//! How the order API answers: faults, field errors, refusals, and the
+//! commerce system's bearer token checked before anything else.
+
+use crate::error::FieldError;
+use crate::server::state::AppState;
+use axum::{
+    Json,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+/// A fault: logged in full, answered without detail.
+pub(crate) fn unexpected(err: anyhow::Error) -> Response {
+    tracing::error!(error = format!("{err:#}"), "request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({"error": "unexpected server error"})),
+    )
+        .into_response()
+}
+
+/// 422 naming every invalid field.
+pub(crate) fn unprocessable(errors: Vec<FieldError>) -> Response {
+    let errors: Vec<_> = errors
+        .into_iter()
+        .map(|e| json!({"field": e.field, "message": e.error.to_string()}))
+        .collect();
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({ "errors": errors })),
+    )
+        .into_response()
+}
+
+/// A refusal with a message (`{"error": ...}`).
+pub(crate) fn refused(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// The token of an `Authorization: Bearer …` header; the scheme is matched
+/// case-insensitively (RFC 9110 §11.1).
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Compares in time independent of where the first difference is.
+pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `Err(401)` unless the request carries the commerce system's token.
+#[allow(clippy::result_large_err)]
+pub(crate) fn commerce_only(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    let authorized = bearer_token(headers)
+        .is_some_and(|token| same_secret(token.as_bytes(), state.config.commerce_token.as_bytes()));
+    if authorized {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            Json(json!({"error": "missing or wrong bearer token"})),
+        )
+            .into_response())
+    }
+}
