@@ -310,9 +310,7 @@ pub fn hydrate() {
         let Some(body) = document.body() else {
             return;
         };
-        leptos::mount::hydrate_from_async(body, App)
-            .await
-            .forget();
+        leptos::mount::hydrate_from_async(body, App).await.forget();
         if let Some(root) = document.document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
         }

@@ -1,7 +1,7 @@
 //! The background work inside the server: scheduler passes on an interval, and
 //! the outbox worker that delivers email over SMTP.
 
-use super::{mail::SmtpSender, state::AppState, store::PassReport};
+use super::{mail::SmtpSender, queue, state::AppState, store::PassReport};
 use std::time::Duration;
 
 /// One pass, now (as the clock reads it).
@@ -35,25 +35,18 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Wait before the next attempt after `attempts` failures: 30 s doubling, at
-/// most an hour.
-pub fn backoff(attempts: i64) -> chrono::Duration {
-    let exp = attempts.clamp(1, 8) - 1;
-    chrono::Duration::seconds((30i64 << exp).min(3600))
-}
-
-/// Claims due emails, sends each outside any transaction, records the outcome.
-/// Returns how many were sent.
-pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Result<usize> {
+/// Claims due emails, sends each outside any transaction, records the outcome
+/// (the lease queue: [`super::queue`]). Returns how many it took.
+pub async fn deliver_emails(state: &AppState, sender: &SmtpSender) -> anyhow::Result<usize> {
     let lease = chrono::Duration::from_std(state.config.outbox_lease)?;
     let items = state
         .store
-        .claim_outbox(state.clock.now().await, lease, 20)
+        .claim_outbox(state.clock.now().await, lease, queue::BATCH as i64)
         .await?;
-    let mut sent = 0;
+    let taken = items.len();
     for item in items {
         let message_id = format!("<{}@setup-now>", item.dedupe_key.replace([':', ' '], "."));
-        match sender
+        let sent = sender
             .send(
                 &message_id,
                 &item.recipient,
@@ -61,32 +54,25 @@ pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Resul
                 &item.text,
                 item.html.as_deref(),
             )
-            .await
-        {
+            .await;
+        let now = state.clock.now().await;
+        match sent {
             Ok(()) => {
-                let now = state.clock.now().await;
-                if state.store.outbox_sent(item.id, &item.lease, now).await? {
-                    sent += 1;
-                } else {
+                if !state.store.outbox_sent(item.id, &item.lease, now).await? {
                     // Another instance claimed it after our lease ran out;
                     // it may send it again (at-least-once within the lease).
                     tracing::warn!(id = item.id, "email sent after its lease ended");
                 }
             }
             Err(err) => {
-                let now = state.clock.now().await;
                 let error = format!("{err:#}");
-                let given_up = state
+                // Emails are tried a number of times, whatever their age.
+                let retry_at = queue::EMAILS.after(item.attempts, now, now);
+                state
                     .store
-                    .outbox_failed(
-                        item.id,
-                        &item.lease,
-                        &error,
-                        now + backoff(item.attempts),
-                        now,
-                    )
+                    .outbox_failed(item.id, &item.lease, &error, retry_at, now)
                     .await?;
-                if given_up {
+                if retry_at.is_none() {
                     tracing::error!(
                         id = item.id,
                         attempts = item.attempts,
@@ -99,33 +85,14 @@ pub async fn deliver_due(state: &AppState, sender: &SmtpSender) -> anyhow::Resul
             }
         }
     }
-    Ok(sent)
+    Ok(taken)
 }
 
 /// Delivers the outbox over SMTP whenever woken, and at least every 15 s.
 pub fn spawn_outbox_worker(state: AppState, sender: SmtpSender) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match deliver_due(&state, &sender).await {
-                Ok(20..) => continue,
-                Ok(_) => {}
-                Err(err) => tracing::error!(error = format!("{err:#}"), "outbox delivery failed"),
-            }
-            let _ =
-                tokio::time::timeout(Duration::from_secs(15), state.outbox_signal.notified()).await;
-        }
+    let signal = state.outbox_signal.clone();
+    queue::spawn_worker("emails", signal, Duration::from_secs(15), move || {
+        let (state, sender) = (state.clone(), sender.clone());
+        async move { deliver_emails(&state, &sender).await }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::backoff;
-
-    #[test]
-    fn backoff_doubles_and_is_capped_at_an_hour() {
-        assert_eq!(backoff(1).num_seconds(), 30);
-        assert_eq!(backoff(2).num_seconds(), 60);
-        assert_eq!(backoff(3).num_seconds(), 120);
-        assert_eq!(backoff(50).num_seconds(), 3600);
-    }
 }

@@ -174,8 +174,8 @@ interface! {
     fn claim_outbox(&self, now: DateTime<Utc>, lease: Duration, limit: i64) -> anyhow::Result<Vec<OutboxItem>>;
     /// Records a delivery, if the lease is still held.
     fn outbox_sent(&self, id: i64, lease: &str, now: DateTime<Utc>) -> anyhow::Result<bool>;
-    /// Records a failed attempt and when to try again; whether it was given up.
-    fn outbox_failed(&self, id: i64, lease: &str, error: &str, retry_at: DateTime<Utc>, now: DateTime<Utc>) -> anyhow::Result<bool>;
+    /// Records a failed attempt and when to try again (`None`: given up).
+    fn outbox_failed(&self, id: i64, lease: &str, error: &str, retry_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> anyhow::Result<bool>;
     /// Attempts, whether sent, and the last error of one email.
     fn outbox_state(&self, id: i64) -> anyhow::Result<(i64, bool, Option<String>)>;
 

@@ -25,9 +25,6 @@ pub struct PassReport {
 /// Days after the invitation within which setup must be completed.
 pub const SETUP_WINDOW_DAYS: u64 = 30;
 
-/// Attempts after which an email is given up as undeliverable.
-pub const MAX_ATTEMPTS: i64 = 10;
-
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {

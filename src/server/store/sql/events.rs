@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-use super::{Conn, Store, new_id, ts};
+use super::{Conn, Store, new_id, parse_ts, queue, ts};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -84,34 +84,17 @@ pub(crate) async fn record_event(
 }
 
 impl Store {
-    /// Claims up to `limit` events due for delivery under a new lease: for
-    /// each order only its oldest undelivered event, so events arrive in
-    /// order per order.
+    /// Claims up to `limit` events due for delivery under a new lease (the
+    /// one lease queue: `queue.rs`): for each order only its oldest
+    /// undelivered event, so events arrive in order per order.
     pub async fn claim_events(
         &self,
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: i64,
     ) -> anyhow::Result<Vec<EventItem>> {
-        let token = new_id();
-        let rows = sqlx::query(&format!(
-            "UPDATE events SET lease_until = $1, lease_token = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT e.id FROM events e \
-             WHERE e.delivered_at IS NULL AND e.abandoned_at IS NULL AND e.next_attempt_at <= $3 \
-             AND (e.lease_until IS NULL OR e.lease_until <= $3) \
-             AND NOT EXISTS (SELECT 1 FROM events p WHERE p.order_id = e.order_id AND p.id < e.id \
-                             AND p.delivered_at IS NULL AND p.abandoned_at IS NULL) \
-             ORDER BY e.id LIMIT $4{}) \
-             RETURNING id, event_id, payload, attempts, occurred_at",
-            super::ENGINE.skip_locked()
-        ))
-        .bind(ts(now + lease))
-        .bind(&token)
-        .bind(ts(now))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .context("claiming events")?;
+        let (token, rows) =
+            queue::claim(&self.pool, &queue::EVENTS, now, now + lease, limit).await?;
         rows.iter()
             .map(|row| {
                 Ok(EventItem {
@@ -134,32 +117,29 @@ impl Store {
         outcome: EventOutcome,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let (status, error, delivered, retry_at) = match &outcome {
-            EventOutcome::Delivered { status } => (Some(*status), None, Some(ts(now)), None),
+        let settled = match &outcome {
+            EventOutcome::Delivered { status } => queue::Settled::Done {
+                status: Some(*status),
+            },
             EventOutcome::Failed {
                 status,
                 error,
                 retry_at,
-            } => (*status, Some(error.clone()), None, retry_at.map(ts)),
+            } => queue::Settled::Failed {
+                status: *status,
+                error,
+                retry_at: *retry_at,
+            },
         };
-        let abandoned = matches!(outcome, EventOutcome::Failed { retry_at: None, .. });
-        sqlx::query(
-            "UPDATE events SET lease_until = NULL, lease_token = NULL, last_status = $1, last_error = $2, \
-             delivered_at = $3, next_attempt_at = COALESCE($4, next_attempt_at), \
-             abandoned_at = CASE WHEN $5 THEN $6 ELSE NULL END \
-             WHERE id = $7 AND lease_token = $8",
+        queue::settle(
+            &self.pool,
+            &queue::EVENTS,
+            item.id,
+            &item.lease,
+            settled,
+            now,
         )
-        .bind(status)
-        .bind(error)
-        .bind(delivered)
-        .bind(retry_at)
-        .bind(abandoned)
-        .bind(ts(now))
-        .bind(item.id)
-        .bind(&item.lease)
-        .execute(&self.pool)
-        .await
-        .context("recording an event delivery")?;
+        .await?;
         Ok(())
     }
 

@@ -18,6 +18,7 @@ mod outbox;
 mod pass;
 mod people;
 mod proofs;
+mod queue;
 mod service;
 mod settings;
 mod users;

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-use super::{Conn, MAX_ATTEMPTS, OutboxItem, Store, new_id, ts};
+use super::{Conn, OutboxItem, Store, queue, ts};
 use crate::model::mailbox::{MailboxLink, MailboxMessage};
 use crate::server::mail::Email;
 use crate::server::store::sealer::{LINK_PLACEHOLDER, Sealer};
@@ -193,31 +193,16 @@ impl Store {
             .transpose()
     }
 
-    /// Claims up to `limit` unsent emails whose time has come and whose lease (if
-    /// any) ran out, under a new lease. The claim commits before anything is
-    /// sent; instances claim disjoint rows.
+    /// Claims up to `limit` unsent emails whose time has come, under a new
+    /// lease (the one lease queue: `queue.rs`).
     pub async fn claim_outbox(
         &self,
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: i64,
     ) -> anyhow::Result<Vec<OutboxItem>> {
-        let token = new_id();
-        let rows = sqlx::query(&format!(
-            "UPDATE outbox SET lease_until = $1, lease_token = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM outbox \
-             WHERE sent_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $3 \
-             AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4{}) \
-             RETURNING id, dedupe_key, recipient, subject, body_text, body_html, secret, attempts",
-            super::ENGINE.skip_locked()
-        ))
-        .bind(ts(now + lease))
-        .bind(&token)
-        .bind(ts(now))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .context("claiming outbox rows")?;
+        let (token, rows) =
+            queue::claim(&self.pool, &queue::EMAILS, now, now + lease, limit).await?;
         rows.iter()
             .map(|row| {
                 Ok(OutboxItem {
@@ -248,54 +233,56 @@ impl Store {
     }
 
     /// Records a delivered email while its lease is still held; `false` when
-    /// another claim took it over meanwhile (it then decides).
+    /// another claim took it over meanwhile (it then decides). Outside
+    /// development its link is forgotten once sent.
     pub async fn outbox_sent(
         &self,
         id: i64,
         lease: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE outbox SET sent_at = $1, lease_until = NULL, lease_token = NULL, last_error = NULL, \
-             secret = CASE WHEN $4 THEN NULL ELSE secret END \
-             WHERE id = $2 AND lease_token = $3 AND sent_at IS NULL",
+        let sent = queue::settle(
+            &self.pool,
+            &queue::EMAILS,
+            id,
+            lease,
+            queue::Settled::Done { status: None },
+            now,
         )
-        .bind(ts(now))
-        .bind(id)
-        .bind(lease)
-        .bind(self.secrets.forget_when_sent)
-        .execute(&self.pool)
-        .await
-        .context("recording a delivery")?;
-        Ok(done.rows_affected() == 1)
+        .await?;
+        if sent && self.secrets.forget_when_sent {
+            sqlx::query("UPDATE outbox SET secret = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .context("forgetting a sent link")?;
+        }
+        Ok(sent)
     }
 
-    /// Records a failed attempt and when to try again, while the lease is
-    /// held; after [`MAX_ATTEMPTS`] the email is given up as undeliverable.
-    /// Returns whether it was given up.
+    /// Records a failed attempt while the lease is held: tried again at
+    /// `retry_at`, or given up as undeliverable (`None`).
     pub async fn outbox_failed(
         &self,
         id: i64,
         lease: &str,
         error: &str,
-        retry_at: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        let row = sqlx::query(
-            "UPDATE outbox SET lease_until = NULL, lease_token = NULL, last_error = $1, next_attempt_at = $2, \
-             abandoned_at = CASE WHEN attempts >= $3 THEN $4 ELSE NULL END \
-             WHERE id = $5 AND lease_token = $6 RETURNING abandoned_at",
+        queue::settle(
+            &self.pool,
+            &queue::EMAILS,
+            id,
+            lease,
+            queue::Settled::Failed {
+                status: None,
+                error,
+                retry_at,
+            },
+            now,
         )
-        .bind(error)
-        .bind(ts(retry_at))
-        .bind(MAX_ATTEMPTS)
-        .bind(ts(now))
-        .bind(id)
-        .bind(lease)
-        .fetch_optional(&self.pool)
         .await
-        .context("recording a failed delivery")?;
-        Ok(row.is_some_and(|r| r.get::<Option<String>, _>("abandoned_at").is_some()))
     }
 
     /// Delivery state of one email: (attempts, sent, last error).
