@@ -1,8 +1,5 @@
 //! The Activity of an order: its audit entries, emails and events.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Store;
 use crate::model::activity::{ActivityEntry, ActivityView, EmailState};
 use anyhow::Context;

@@ -4,10 +4,8 @@
 //! approving a newcomer who set up an order for it. Each is answered once,
 //! at `/approve/{token}` (a link per administrator), or on `/hub/people`.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Conn;
+use super::{APPROVAL_DAYS, DbRow, Mailing, record_event};
 use super::{Store, new_id, parse_ts, ts, unexpected};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
@@ -112,9 +110,9 @@ pub(crate) async fn request_join(
     order_id: Option<&str>,
 ) -> Result<(), AppError> {
     let now = mailing.now;
-    let open: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM approvals WHERE kind = 'join' AND partner_org_id = $1 \
-         AND subject_email = $2 AND answered_at IS NULL AND expires_at > $3)",
+    let open: i64 = sqlx::query_scalar(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM approvals WHERE kind = 'join' AND partner_org_id = $1 \
+         AND subject_email = $2 AND answered_at IS NULL AND expires_at > $3) THEN 1 ELSE 0 END",
     )
     .bind(org)
     .bind(person)
@@ -122,7 +120,7 @@ pub(crate) async fn request_join(
     .fetch_one(&mut *conn)
     .await
     .map_err(unexpected)?;
-    if open {
+    if open == 1 {
         return Ok(());
     }
     let org_name: String = sqlx::query_scalar("SELECT name FROM partner_orgs WHERE id = $1")
@@ -201,15 +199,16 @@ async fn open_approval(conn: &mut Conn, hash: &str, now: DateTime<Utc>) -> Resul
     if row.get::<&str, _>("kind") == "join" {
         // Only someone who administers the organization now may let people
         // in, whatever link they hold.
-        let still: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE email = $1 AND partner_org_id = $2 AND role = 'admin')",
+        let still: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE email = $1 AND partner_org_id = $2 \
+             AND role = 'admin') THEN 1 ELSE 0 END",
         )
         .bind(row.get::<&str, _>("admin_email"))
         .bind(row.get::<Option<String>, _>("partner_org_id"))
         .fetch_one(&mut *conn)
         .await
         .map_err(unexpected)?;
-        if !still {
+        if still == 0 {
             return Err(AppError::Gone);
         }
     }

@@ -4,15 +4,13 @@
 //! ([`crate::model::setup::plan`], the same function the browser runs,
 //! which decides) and the plan is carried out.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Conn;
 use super::links::{context, invite_customer, usable_link};
 use super::people::{
     has_members, insert_customer_org, insert_partner_org, insert_user, org_of_party, owner_of,
     person_of,
 };
+use super::{Committed, DbRow, Mailing, OpenLink, SetupActor, record_event};
 use super::{Store, ts, unexpected};
 use crate::error::{AppError, Refusal};
 use crate::model::setup::{

@@ -2,10 +2,8 @@
 //! status, written in the transaction that makes the change, delivered by
 //! [`crate::server::webhooks`] in order per order.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::{Conn, Store, new_id, parse_ts, queue, ts};
+use super::{EventItem, EventOutcome, EventState};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -51,8 +49,8 @@ pub(crate) async fn record_events(
             .push_bind(payload)
             .push_bind(at.clone());
     });
-    insert
-        .build()
+    let (sql, arguments) = super::numbered(&mut insert)?;
+    sqlx::query_with(&sql, arguments)
         .execute(&mut *conn)
         .await
         .context("recording status events")?;
@@ -93,8 +91,15 @@ impl Store {
         lease: chrono::Duration,
         limit: i64,
     ) -> anyhow::Result<Vec<EventItem>> {
-        let (token, rows) =
-            queue::claim(&self.pool, &queue::EVENTS, now, now + lease, limit).await?;
+        let (token, rows) = queue::claim(
+            &self.pool,
+            self.engine,
+            &queue::EVENTS,
+            now,
+            now + lease,
+            limit,
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(EventItem {

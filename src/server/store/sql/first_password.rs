@@ -1,9 +1,7 @@
 //! After the commit: what a replay of it answers (whole only to the browser
 //! that committed), and the first password, set once, in that browser.
 
-#[allow(unused_imports)]
-use super::*;
-
+use super::SetupActor;
 use super::{Store, ts, unexpected};
 use crate::error::AppError;
 use crate::model::setup::{AfterCommit, CommitResult};
@@ -22,7 +20,8 @@ impl Store {
     ) -> Result<Option<CommitResult>, AppError> {
         let row = sqlx::query(
             "SELECT l.order_id, l.audience, l.used_by_email, l.committer_hash, o.setup_mode, o.approval_requested_at, \
-             (SELECT password_hash IS NULL FROM users WHERE email = l.used_by_email) AS needs_password, \
+             CASE WHEN (SELECT password_hash IS NULL FROM users WHERE email = l.used_by_email) THEN 1 ELSE 0 END \
+               AS needs_password, \
              (SELECT email FROM setup_links c WHERE c.order_id = l.order_id AND c.audience = 'customer' \
                 ORDER BY c.created_at DESC LIMIT 1) AS customer_email \
              FROM setup_links l JOIN orders o ON o.id = l.order_id \
@@ -55,7 +54,7 @@ impl Store {
                 awaiting_approval,
             }));
         }
-        let next = if r.get::<Option<bool>, _>("needs_password").unwrap_or(false) {
+        let next = if super::flag(&r, "needs_password").map_err(unexpected)? {
             AfterCommit::CreatePassword
         } else if actor.signed_in.as_deref() == Some(setter.as_str()) {
             AfterCommit::Continue

@@ -1,11 +1,10 @@
 //! What an email about an order needs to be written: the order's facts and
 //! the recipient's language (the rule is [`mail::language_for`]).
 
-#[allow(unused_imports)]
-use super::*;
-
+use super::{Conn, Db, Store};
 use crate::i18n::Locale;
 use crate::server::mail::{self, OrderFacts, ServiceLine};
+use anyhow::Context;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -82,8 +81,8 @@ pub(crate) async fn services_of_orders(
         list.push_bind(id.to_string());
     }
     query.push(") ORDER BY order_id, position");
-    let rows = query
-        .build()
+    let (sql, arguments) = super::numbered(&mut query)?;
+    let rows = sqlx::query_with(&sql, arguments)
         .fetch_all(&mut *conn)
         .await
         .context("loading the services of orders")?;
@@ -136,8 +135,8 @@ pub(crate) async fn chosen_languages(
         list.push_bind(email.to_string());
     }
     query.push(")");
-    let rows = query
-        .build()
+    let (sql, arguments) = super::numbered(&mut query)?;
+    let rows = sqlx::query_with(&sql, arguments)
         .fetch_all(&mut *conn)
         .await
         .context("loading chosen languages")?;

@@ -1,9 +1,7 @@
 //! Rate limits kept in the database, so every instance counts the same hits:
 //! a fixed window per key, counted and checked in one statement.
 
-#[allow(unused_imports)]
-use super::*;
-
+use super::{KNOWN_NETWORK_DAYS, RETENTION_DAYS};
 use super::{Store, parse_ts, ts};
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};

@@ -1,10 +1,8 @@
 //! Setup links: opening one (what the wizard may show), and handing the setup
 //! to a colleague.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Conn;
+use super::{DbRow, Mailing, OpenLink};
 use super::{Store, insert_link, parse_ts, ts, unexpected};
 use crate::domain::EmailAddress;
 use crate::error::{AppError, Refusal};
@@ -74,11 +72,12 @@ async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> Result<Vec<DbRo
         "SELECT {LINK_COLUMNS}, o.order_number, o.offer, o.subscription_id, o.requested_start_date, \
          o.partner_name, o.partner_country, o.customer_name, o.customer_country, o.customer_address, \
          c.name AS c_name, c.country AS c_country, c.address AS c_address, \
-         (c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL) AS c_editable, \
+         CASE WHEN c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL THEN 1 ELSE 0 END AS c_editable, \
          p.name AS p_name, p.country AS p_country, \
-         EXISTS (SELECT 1 FROM users pu WHERE pu.partner_org_id = p.id AND pu.role <> 'guest') AS p_has_members, \
+         CASE WHEN EXISTS (SELECT 1 FROM users pu WHERE pu.partner_org_id = p.id AND pu.role <> 'guest') \
+           THEN 1 ELSE 0 END AS p_has_members, \
          u.partner_org_id AS u_partner_org_id, u.customer_org_id AS u_customer_org_id, \
-         u.password_hash IS NULL AS u_no_password, \
+         CASE WHEN u.password_hash IS NULL THEN 1 ELSE 0 END AS u_no_password, \
          uc.name AS uc_name, uc.country AS uc_country, uc.address AS uc_address, \
          s.kind AS s_kind, s.sku AS s_sku, s.quantity AS s_quantity \
          FROM setup_links l JOIN orders o ON o.id = l.order_id \
@@ -132,7 +131,7 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
                     country: order.get("c_country"),
                     address: order.get("c_address"),
                 }),
-            order.get::<Option<bool>, _>("c_editable").unwrap_or(false),
+            order.get::<i64, _>("c_editable") == 1,
             false,
         ),
         // The link's own address: on the customer path it is the customer
@@ -178,13 +177,9 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
         customer_org,
         customer_org_editable,
         link_is_partner_user,
-        partner_has_members: order
-            .get::<Option<bool>, _>("p_has_members")
-            .unwrap_or(false),
-        // No user, or one without a password (NULL from the LEFT JOIN is no user).
-        link_proven: order
-            .get::<Option<bool>, _>("u_no_password")
-            .unwrap_or(true),
+        partner_has_members: order.get::<i64, _>("p_has_members") == 1,
+        // No user, or one without a password.
+        link_proven: order.get::<i64, _>("u_no_password") == 1,
     }
 }
 

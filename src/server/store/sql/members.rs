@@ -2,10 +2,8 @@
 //! are and in which role, role changes and removals (never of the last
 //! administrator), invitations by link, and what happened to them.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Conn;
+use super::JOIN_DAYS;
 use super::people::insert_user;
 use super::{Store, parse_ts, ts, unexpected};
 use crate::domain::{DomainError, EmailAddress, Role};
@@ -75,7 +73,7 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?;
         let people = sqlx::query(
-            "SELECT id, email, role, password_hash IS NOT NULL AS has_password FROM users \
+            "SELECT id, email, role, CASE WHEN password_hash IS NOT NULL THEN 1 ELSE 0 END AS has_password FROM users \
              WHERE partner_org_id = $1 ORDER BY email",
         )
         .bind(org)
@@ -87,7 +85,7 @@ impl Store {
             is_me: r.get::<&str, _>("email") == me,
             email: r.get("email"),
             role: Role::from_code(r.get("role")).unwrap_or(Role::Guest),
-            has_password: r.get("has_password"),
+            has_password: r.get::<i64, _>("has_password") == 1,
         })
         .collect();
         let requests = sqlx::query(

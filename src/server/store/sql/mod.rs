@@ -1,8 +1,7 @@
-//! The storage implementation, compiled once per engine (`../sqlite`,
-//! `../postgres` include this folder): the same statements in the SQL both
-//! engines run, with the few differences (how a writing transaction starts and
-//! what it locks, how due work is claimed) taken from [`Engine`]. Decisions are
-//! not made here: the store reads facts and carries out typed plans.
+//! The storage implementation: the same statements in the SQL both engines
+//! run (through sqlx's `Any` driver), with the few differences (how a writing
+//! transaction starts and what it locks, how due work is claimed) taken from
+//! [`Engine`].
 
 mod activity;
 mod approvals;
@@ -23,7 +22,6 @@ mod service;
 mod settings;
 mod users;
 
-pub(crate) use super::{Db, ENGINE};
 pub(crate) use crate::server::store::{
     Engine, is_unique_violation, new_id, parse_ts, ts, types::*, unexpected,
 };
@@ -35,17 +33,76 @@ pub(crate) use outbox::*;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-/// A connection of this engine.
-pub(crate) type Conn = <Db as sqlx::Database>::Connection;
-/// A row of this engine.
-pub(crate) type DbRow = <Db as sqlx::Database>::Row;
-/// A transaction of this engine.
+/// The database the statements run on: either engine, through sqlx's
+/// `Any` driver.
+pub(crate) type Db = sqlx::Any;
+/// A connection.
+pub(crate) type Conn = sqlx::AnyConnection;
+/// A row.
+pub(crate) type DbRow = sqlx::any::AnyRow;
+/// A transaction.
 pub(crate) type Tx = sqlx::Transaction<'static, Db>;
 
-/// Handle to one engine's database; cheap to clone.
+/// The engine a connection runs on.
+pub(crate) fn engine_of(conn: &Conn) -> Engine {
+    if conn.backend_name() == "PostgreSQL" {
+        Engine::Postgres
+    } else {
+        Engine::Sqlite
+    }
+}
+
+/// Reads a yes/no column, which the statements write as 0 or 1 (`CASE WHEN
+/// … THEN 1 ELSE 0 END`), the one form both engines return alike.
+pub(crate) fn flag(row: &DbRow, column: &str) -> anyhow::Result<bool> {
+    use sqlx::Row;
+    Ok(row
+        .try_get::<Option<i64>, _>(column)
+        .with_context(|| format!("reading {column}"))?
+        .is_some_and(|value| value != 0))
+}
+
+/// The text and arguments of a statement built piece by piece (lists,
+/// rows), its placeholders numbered `$1`, `$2`, … as both engines read them:
+/// the `Any` driver's builder writes `?`, which PostgreSQL does not read.
+/// Run it with `sqlx::query_with(&sql, arguments)`.
+pub(crate) fn numbered<'q>(
+    builder: &'q mut sqlx::QueryBuilder<'_, Db>,
+) -> anyhow::Result<(String, sqlx::any::AnyArguments<'q>)> {
+    use sqlx::Execute;
+    let mut query = builder.build();
+    let arguments = query
+        .take_arguments()
+        .map_err(|err| anyhow::anyhow!("binding a statement's values: {err}"))?
+        .unwrap_or_default();
+    Ok((number_placeholders(query.sql()), arguments))
+}
+
+/// `?` outside quoted text becomes `$1`, `$2`, … in order.
+fn number_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let (mut quoted, mut n) = (false, 0);
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     pool: sqlx::Pool<Db>,
+    engine: Engine,
     secrets: crate::server::store::sealer::OutboxSecrets,
 }
 
@@ -53,9 +110,19 @@ impl Store {
     /// Wraps a pool whose database is migrated.
     pub(crate) fn from_pool(
         pool: sqlx::Pool<Db>,
+        engine: Engine,
         secrets: crate::server::store::sealer::OutboxSecrets,
     ) -> Self {
-        Store { pool, secrets }
+        Store {
+            pool,
+            engine,
+            secrets,
+        }
+    }
+
+    /// The engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// Seals the links of emails this store writes.
@@ -76,7 +143,7 @@ impl Store {
     /// writers queue; PostgreSQL locks rows as statements touch them, and
     /// [`lock_keys`] where a decision depends on rows not written yet.
     pub(crate) async fn write_tx(&self) -> Result<Tx, sqlx::Error> {
-        self.pool.begin_with(ENGINE.begin_write()).await
+        self.pool.begin_with(self.engine.begin_write()).await
     }
 
     /// Answers when the database does.
@@ -157,8 +224,8 @@ impl Store {
                 .push_bind(order_id.clone())
                 .push_bind(detail.clone());
         });
-        insert
-            .build()
+        let (sql, arguments) = numbered(&mut insert)?;
+        sqlx::query_with(&sql, arguments)
             .execute(&mut *tx)
             .await
             .context("writing audit entries")?;
@@ -180,17 +247,32 @@ pub(crate) struct Mailing<'a> {
 /// transaction-scoped advisory locks, taken in a fixed order so two
 /// transactions cannot deadlock; SQLite's writers are serialised already.
 pub(crate) async fn lock_keys(conn: &mut Conn, keys: &mut Vec<String>) -> anyhow::Result<()> {
-    if ENGINE != Engine::Postgres {
+    if engine_of(conn) != Engine::Postgres {
         return Ok(());
     }
     keys.sort();
     keys.dedup();
     for key in keys.iter() {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(key)
-            .execute(&mut *conn)
-            .await
-            .with_context(|| format!("locking {key}"))?;
+        // Counted, so that no row of the lock function's type `void` (which
+        // the `Any` driver cannot read) comes back.
+        sqlx::query(
+            "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l",
+        )
+        .bind(key)
+        .execute(&mut *conn)
+        .await
+        .with_context(|| format!("locking {key}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_outside_quoted_text() {
+        assert_eq!(
+            super::number_placeholders("SELECT '?' WHERE a = ? AND b IN (?, ?)"),
+            "SELECT '?' WHERE a = $1 AND b IN ($2, $3)"
+        );
+    }
 }

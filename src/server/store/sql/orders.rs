@@ -1,10 +1,8 @@
 //! Orders: intake, lists, the contact's links (the scheduler's pass over
 //! them is `pass.rs`).
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::DbRow;
+use super::{Conn, Mailing, OrderRecord, PlaceOutcome, SETUP_WINDOW_DAYS, record_event};
 use super::{Store, is_unique_violation, new_id, parse_ts, ts};
 use crate::model::orders::{Order, OrderStatus, OrderSummary};
 use crate::server::{mail, tokens};
@@ -15,7 +13,7 @@ use sqlx::Row;
 pub(crate) const SUMMARY_COLUMNS: &str = "o.id, o.order_number, o.offer, o.subscription_id, \
      o.requested_start_date, o.provisioning_contact_email, o.partner_name, o.customer_name, \
      o.invited_at, o.escalated_at, o.setup_at, o.provisioned_at, o.closed_at, o.billing_start_date, \
-     o.approval_requested_at, (o.setup_mode = 'customer') AS managed_by_customer";
+     o.approval_requested_at, CASE WHEN o.setup_mode = 'customer' THEN 1 ELSE 0 END AS managed_by_customer";
 
 pub(crate) fn summary_from_row(row: &DbRow) -> anyhow::Result<OrderSummary> {
     let set = |col: &str| -> anyhow::Result<bool> {
@@ -46,9 +44,7 @@ pub(crate) fn summary_from_row(row: &DbRow) -> anyhow::Result<OrderSummary> {
         partner_name: row.try_get("partner_name")?,
         customer_name: row.try_get("customer_name")?,
         status,
-        managed_by_customer: row
-            .try_get::<Option<bool>, _>("managed_by_customer")?
-            .unwrap_or(false),
+        managed_by_customer: super::flag(row, "managed_by_customer")?,
         billing_start_date: row.try_get("billing_start_date")?,
     })
 }
@@ -407,8 +403,8 @@ pub(crate) async fn insert_links(
             .push_bind(created.clone())
             .push_bind(link.expires.clone());
     });
-    insert
-        .build()
+    let (sql, arguments) = super::numbered(&mut insert)?;
+    sqlx::query_with(&sql, arguments)
         .execute(&mut *tx)
         .await
         .context("inserting setup links")?;

@@ -2,9 +2,7 @@
 //! delivery claims rows under a lease, sends outside any transaction, then
 //! records the outcome.
 
-#[allow(unused_imports)]
-use super::*;
-
+use super::DbRow;
 use super::{Conn, OutboxItem, Store, queue, ts};
 use crate::model::mailbox::{MailboxLink, MailboxMessage};
 use crate::server::mail::Email;
@@ -143,8 +141,8 @@ pub(crate) async fn enqueue_all(
         },
     );
     insert.push(" ON CONFLICT (dedupe_key) DO NOTHING");
-    insert
-        .build()
+    let (sql, arguments) = super::numbered(&mut insert)?;
+    sqlx::query_with(&sql, arguments)
         .execute(&mut *tx)
         .await
         .context("writing to the outbox")?;
@@ -201,8 +199,15 @@ impl Store {
         lease: chrono::Duration,
         limit: i64,
     ) -> anyhow::Result<Vec<OutboxItem>> {
-        let (token, rows) =
-            queue::claim(&self.pool, &queue::EMAILS, now, now + lease, limit).await?;
+        let (token, rows) = queue::claim(
+            &self.pool,
+            self.engine,
+            &queue::EMAILS,
+            now,
+            now + lease,
+            limit,
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(OutboxItem {

@@ -1,10 +1,8 @@
 //! One scheduler pass: invitations due, escalations due, orders to close,
 //! each batch claimed and written in one transaction.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::orders::{MAIL_COLUMNS, facts, locale_of};
+use super::{NewEvent, NewLink, PassReport, SETUP_WINDOW_DAYS, insert_links, record_events};
 use super::{Store, ts};
 use crate::server::{mail, tokens};
 use anyhow::Context;
@@ -58,7 +56,7 @@ impl Store {
              WHERE invited_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 \
              ORDER BY requested_start_date LIMIT $3{}) \
              RETURNING {MAIL_COLUMNS}",
-            super::ENGINE.skip_locked()
+            self.engine.skip_locked()
         ))
         .bind(ts(now))
         .bind(&today)
@@ -136,7 +134,7 @@ impl Store {
              AND setup_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 AND invited_at <= $3 \
              ORDER BY requested_start_date LIMIT $4{}) \
              RETURNING {MAIL_COLUMNS}, account_rep_email",
-            super::ENGINE.skip_locked()
+            self.engine.skip_locked()
         ))
         .bind(ts(now))
         .bind(&cutoff)

@@ -1,10 +1,8 @@
 //! Organizations and their users: who an address belongs to, what a partner
 //! may learn about it, and the rows a setup plan adds.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Conn;
+use super::SetterFacts;
 use super::{Store, is_unique_violation, new_id, ts, unexpected};
 use crate::domain::{Address, Country, EmailAddress, OrgName, Role};
 use crate::error::{AppError, FieldError};
@@ -47,7 +45,7 @@ pub(crate) async fn person_of(
     this_partner: Option<&str>,
 ) -> Result<Person, AppError> {
     let row = sqlx::query(
-        "SELECT u.partner_org_id, u.customer_org_id, u.role, u.password_hash IS NOT NULL AS has_password, \
+        "SELECT u.partner_org_id, u.customer_org_id, u.role, CASE WHEN u.password_hash IS NOT NULL THEN 1 ELSE 0 END AS has_password, \
          c.managed_by_partner_id \
          FROM users u LEFT JOIN customer_orgs c ON c.id = u.customer_org_id WHERE u.email = $1",
     )
@@ -79,7 +77,7 @@ pub(crate) async fn person_of(
     };
     Ok(Person {
         owner,
-        has_password: row.get("has_password"),
+        has_password: row.get::<i64, _>("has_password") == 1,
     })
 }
 
@@ -95,13 +93,15 @@ pub(crate) async fn owner_of(
 /// Whether a partner organization has people (guests aside): then a
 /// newcomer joins it only with its administrators' approval.
 pub(crate) async fn has_members(conn: &mut Conn, partner_org: &str) -> Result<bool, AppError> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE partner_org_id = $1 AND role <> 'guest')",
+    let members: i64 = sqlx::query_scalar(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE partner_org_id = $1 AND role <> 'guest') \
+         THEN 1 ELSE 0 END",
     )
     .bind(partner_org)
     .fetch_one(&mut *conn)
     .await
-    .map_err(unexpected)
+    .map_err(unexpected)?;
+    Ok(members == 1)
 }
 
 /// Inserts a user of one organization in `role`. An address that already has
@@ -394,12 +394,13 @@ impl Store {
         // the demo data, and the later ones must find the first one's rows.
         let mut tx = self.write_tx().await?;
         super::lock_keys(&mut tx, &mut vec![format!("email:{admin}")]).await?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)")
-                .bind(admin)
-                .fetch_one(&mut *tx)
-                .await?;
-        if exists {
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE email = $1) THEN 1 ELSE 0 END",
+        )
+        .bind(admin)
+        .fetch_one(&mut *tx)
+        .await?;
+        if exists == 1 {
             return Ok(());
         }
         let id = new_id();

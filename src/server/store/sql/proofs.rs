@@ -2,10 +2,10 @@
 //! from the setup wizard, entered in the browser that asked for it. Only
 //! hashes of the code and of that browser's cookie are kept.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Conn;
+use super::{
+    PROOF_HOURS, PROOF_MINUTES, PROOF_SENDS_PER_ADDRESS, PROOF_SENDS_PER_LINK, PROOF_TRIES,
+};
 use super::{Store, new_id, ts, unexpected};
 use crate::domain::{DomainError, EmailAddress, VerificationCode};
 use crate::error::AppError;
@@ -87,9 +87,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, AppError> {
         if !fresh {
-            let recent: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM email_proofs WHERE link_hash = $1 AND email = $2 \
-                 AND proven_at IS NULL AND attempts < $3 AND created_at > $4)",
+            let recent: i64 = sqlx::query_scalar(
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM email_proofs WHERE link_hash = $1 AND email = $2 \
+                 AND proven_at IS NULL AND attempts < $3 AND created_at > $4) THEN 1 ELSE 0 END",
             )
             .bind(link_hash)
             .bind(email.as_str())
@@ -98,7 +98,7 @@ impl Store {
             .fetch_one(&self.pool)
             .await
             .map_err(unexpected)?;
-            if recent {
+            if recent == 1 {
                 return Ok(false);
             }
         }
@@ -177,7 +177,7 @@ impl Store {
             "SELECT id, code_hash, attempts FROM email_proofs \
              WHERE link_hash = $1 AND email = $2 AND proven_at IS NULL AND attempts < $3 AND expires_at > $4 \
              ORDER BY created_at DESC LIMIT 1{}",
-            super::ENGINE.for_update()
+            self.engine.for_update()
         ))
         .bind(link_hash)
         .bind(email.as_str())

@@ -2,10 +2,7 @@
 //! claim of the rows due (instances claim disjoint rows: `SKIP LOCKED` on
 //! PostgreSQL), and the record of one row's outcome by the lease's holder.
 
-#[allow(unused_imports)]
-use super::*;
-
-use super::{DbRow, new_id, ts};
+use super::{Db, DbRow, Engine, new_id, ts};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
@@ -50,6 +47,7 @@ pub(crate) const EVENTS: Queue = Queue {
 /// rows.
 pub(crate) async fn claim(
     pool: &sqlx::Pool<Db>,
+    engine: Engine,
     queue: &Queue,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
@@ -66,7 +64,7 @@ pub(crate) async fn claim(
         done = queue.done,
         also = queue.also,
         returning = queue.returning,
-        skip = ENGINE.skip_locked(),
+        skip = engine.skip_locked(),
     ))
     .bind(ts(lease_until))
     .bind(&token)

@@ -1,8 +1,6 @@
 //! The service setup wizard's storage.
 
-#[allow(unused_imports)]
-use super::*;
-
+use super::record_event;
 use super::{Store, is_unique_violation, ts, unexpected};
 use crate::domain::{Subdomain, default_time_zone};
 use crate::error::{AppError, Refusal};
@@ -125,15 +123,17 @@ impl Store {
         subdomain: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<bool>> {
-        Ok(sqlx::query_scalar(&format!(
-            "SELECT EXISTS (SELECT 1 FROM meeting_sites WHERE subdomain = $3) FROM {}",
+        Ok(sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM meeting_sites WHERE subdomain = $3) THEN 1 ELSE 0 END \
+             FROM {}",
             super::users::LIVE_SESSION
         ))
         .bind(crate::server::tokens::hash_token(session_token))
         .bind(ts(now))
         .bind(subdomain)
         .fetch_optional(&self.pool)
-        .await?)
+        .await?
+        .map(|taken| taken == 1))
     }
 
     /// Reserves `subdomain` for the order's meeting site (replacing its earlier

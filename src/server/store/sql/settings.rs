@@ -1,9 +1,6 @@
 //! Settings every instance must agree on; today only the development
 //! clock's frozen instant.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::{Store, parse_ts, ts};
 use anyhow::Context;
 use chrono::{DateTime, Utc};

@@ -1,10 +1,11 @@
 //! Users, sessions, password resets and the record of failed sign-ins, and
 //! the facts about orders that access is decided on.
 
-#[allow(unused_imports)]
-use super::*;
-
 use super::Conn;
+use super::{
+    ACTIVATION_DAYS, Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, RESET_MINUTES, SESSION_DAYS,
+    SessionUser,
+};
 use super::{Store, parse_ts, ts, unexpected};
 use crate::error::AppError;
 use crate::model::setup::SetupMode;
@@ -113,7 +114,7 @@ impl Store {
         .context("counting a sign-in")?;
         let row = sqlx::query(&format!(
             "SELECT failures, last_failure, blocked_until FROM sign_in_failures WHERE key = $1{}",
-            super::ENGINE.for_update()
+            self.engine.for_update()
         ))
         .bind(key)
         .fetch_one(&mut *tx)
@@ -155,15 +156,16 @@ impl Store {
         network: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM known_networks WHERE account_key = $1 AND network = $2 \
-             AND last_success > $3)",
+        let known: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM known_networks WHERE account_key = $1 \
+             AND network = $2 AND last_success > $3) THEN 1 ELSE 0 END",
         )
         .bind(key)
         .bind(network)
         .bind(ts(now - chrono::Duration::days(KNOWN_NETWORK_DAYS)))
         .fetch_one(&self.pool)
-        .await?)
+        .await?;
+        Ok(known == 1)
     }
 
     /// Remembers that the account under `key` signed in from `network`.
@@ -347,8 +349,8 @@ impl Store {
         let from = "FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id";
         let mut count = sqlx::QueryBuilder::<Db>::new(format!("SELECT COUNT(*) {from}"));
         conditions(&mut count);
-        let total: i64 = count
-            .build_query_scalar()
+        let (sql, arguments) = super::numbered(&mut count)?;
+        let total: i64 = sqlx::query_scalar_with(&sql, arguments)
             .fetch_one(&self.pool)
             .await
             .context("counting hub orders")?;
@@ -361,8 +363,8 @@ impl Store {
             .push_bind(i64::from(crate::model::hub::PAGE_SIZE))
             .push(" OFFSET ")
             .push_bind(filter.offset() as i64);
-        let rows = page
-            .build()
+        let (sql, arguments) = super::numbered(&mut page)?;
+        let rows = sqlx::query_with(&sql, arguments)
             .fetch_all(&self.pool)
             .await
             .context("loading a hub page")?;
