@@ -51,9 +51,8 @@ fn secrets() -> OutboxSecrets {
 async fn pass(engine: &str, store: &Store) -> anyhow::Result<()> {
     let now: DateTime<Utc> = "2026-12-01T09:00:00Z".parse()?;
     let started = Instant::now();
-    let report = store
-        .run_scheduler_pass(now, "https://setup-now.example")
-        .await?;
+    let report =
+        setup_now::server::services::pass::run(store, now, "https://setup-now.example").await?;
     let elapsed = started.elapsed();
     println!(
         "{engine}: scheduler pass: {} invitations, {} escalations in {:.3} s (budget 2 s)",
@@ -62,9 +61,8 @@ async fn pass(engine: &str, store: &Store) -> anyhow::Result<()> {
         elapsed.as_secs_f64()
     );
     let idle = Instant::now();
-    let again = store
-        .run_scheduler_pass(now, "https://setup-now.example")
-        .await?;
+    let again =
+        setup_now::server::services::pass::run(store, now, "https://setup-now.example").await?;
     println!(
         "{engine}: next pass with nothing due: {} invitations in {:.1} ms",
         again.invitations,

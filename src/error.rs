@@ -187,6 +187,16 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// What storage could not do is unexpected: logged with its whole chain of
+/// context, answered as the opaque error (services turn storage's errors into
+/// this at their `?`).
+#[cfg(feature = "ssr")]
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        AppError::unexpected(err)
+    }
+}
+
 impl From<DomainError> for AppError {
     fn from(error: DomainError) -> Self {
         AppError::field("input", error)

@@ -13,6 +13,7 @@ pub mod hashing;
 pub mod mail;
 pub mod queue;
 pub mod scheduler;
+pub mod services;
 pub mod state;
 pub mod store;
 pub mod throttle;

@@ -6,10 +6,8 @@ use std::time::Duration;
 
 /// One pass, now (as the clock reads it).
 pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
-    let report = state
-        .store
-        .run_scheduler_pass(state.clock.now().await, &state.config.public_url)
-        .await?;
+    let now = state.clock.now().await;
+    let report = super::services::pass::run(&state.store, now, &state.config.public_url).await?;
     if report.invitations + report.escalations + report.closed > 0 {
         state.wake_workers();
         tracing::info!(?report, "scheduler pass");

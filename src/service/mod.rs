@@ -8,6 +8,8 @@ pub mod page;
 pub use crate::model::service::{Availability, CallingInput, CallingSettings, ServiceView};
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::services::provisioning;
 use leptos::prelude::*;
 
 /// The state and the signed-in user, when that user may manage the order
@@ -53,10 +55,8 @@ pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), A
         async {
             let settings = input.validate().map_err(AppError::Invalid)?;
             let (state, user) = authorized(&order_id).await?;
-            state
-                .store
-                .save_calling(&order_id, &settings, &user.email, state.clock.now().await)
-                .await
+            let now = state.clock.now().await;
+            provisioning::save_calling(&state.store, &order_id, &settings, &user.email, now).await
         }
         .await,
     )
@@ -103,9 +103,8 @@ pub async fn reserve_subdomain(order_id: String, name: String) -> Result<String,
         async {
             let subdomain = Subdomain::parse(&name).map_err(|e| AppError::field("subdomain", e))?;
             let (state, user) = authorized(&order_id).await?;
-            state
-                .store
-                .reserve_subdomain(&order_id, &subdomain, &user.email, state.clock.now().await)
+            let now = state.clock.now().await;
+            provisioning::reserve_subdomain(&state.store, &order_id, &subdomain, &user.email, now)
                 .await?;
             Ok(subdomain.site_url())
         }
@@ -119,10 +118,8 @@ pub async fn provision(order_id: String) -> Result<String, AppError> {
     crate::server::state::respond(
         async {
             let (state, user) = authorized(&order_id).await?;
-            let date = state
-                .store
-                .provision(&order_id, &user.email, state.clock.now().await)
-                .await?;
+            let now = state.clock.now().await;
+            let date = provisioning::provision(&state.store, &order_id, &user.email, now).await?;
             state.wake_workers();
             Ok(date)
         }

@@ -75,11 +75,15 @@ async fn order_with_activity(app: &TestApp, number: &str) -> (String, String, St
     }
     .validate()
     .unwrap();
-    app.state
-        .store
-        .save_calling(&result.order_id, &settings, &contact, NOW.parse().unwrap())
-        .await
-        .unwrap();
+    setup_now::server::services::provisioning::save_calling(
+        &app.state.store,
+        &result.order_id,
+        &settings,
+        &contact,
+        NOW.parse().unwrap(),
+    )
+    .await
+    .unwrap();
     app.give_password(&contact, PASSWORD).await;
     let cookie = app.sign_in_cookie(&contact, PASSWORD).await;
     (result.order_id, contact, cookie)

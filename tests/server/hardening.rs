@@ -353,21 +353,25 @@ async fn expired_sessions_and_idle_counters_are_purged_by_the_scheduler() {
         .reserve_attempt("account:someone", now, setup_now::server::throttle::ACCOUNT)
         .await
         .unwrap();
-    app.state
-        .store
-        .run_scheduler_pass(now + chrono::Duration::days(1), PUBLIC_URL)
-        .await
-        .unwrap();
+    setup_now::server::services::pass::run(
+        &app.state.store,
+        now + chrono::Duration::days(1),
+        PUBLIC_URL,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sessions").await,
         1,
         "still valid"
     );
-    app.state
-        .store
-        .run_scheduler_pass(now + chrono::Duration::days(8), PUBLIC_URL)
-        .await
-        .unwrap();
+    setup_now::server::services::pass::run(
+        &app.state.store,
+        now + chrono::Duration::days(8),
+        PUBLIC_URL,
+    )
+    .await
+    .unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM sign_in_failures").await, 0);
 }

@@ -193,9 +193,7 @@ async fn outside_development_a_link_is_forgotten_once_its_email_is_sent() {
     let app = spawn_app_with(&[("SETUP_NOW_DEV_HOOKS", "0")]).await;
     let now = chrono::Utc::now();
     app.place("FORGET-1", &now.date_naive().to_string()).await;
-    app.state
-        .store
-        .run_scheduler_pass(now, PUBLIC_URL)
+    setup_now::server::services::pass::run(&app.state.store, now, PUBLIC_URL)
         .await
         .unwrap();
     let (port, received) = smtp_sink().await;

@@ -90,10 +90,10 @@ async fn futures_join(
     now: DateTime<Utc>,
 ) -> Vec<setup_now::server::store::PassReport> {
     let (a, b, c, d) = tokio::join!(
-        store.run_scheduler_pass(now, PUBLIC_URL),
-        store.run_scheduler_pass(now, PUBLIC_URL),
-        store.run_scheduler_pass(now, PUBLIC_URL),
-        store.run_scheduler_pass(now, PUBLIC_URL),
+        setup_now::server::services::pass::run(store, now, PUBLIC_URL),
+        setup_now::server::services::pass::run(store, now, PUBLIC_URL),
+        setup_now::server::services::pass::run(store, now, PUBLIC_URL),
+        setup_now::server::services::pass::run(store, now, PUBLIC_URL),
     );
     vec![a.unwrap(), b.unwrap(), c.unwrap(), d.unwrap()]
 }
@@ -105,11 +105,13 @@ async fn an_order_not_set_up_within_thirty_days_is_closed_and_its_link_stops_wor
     app.set_clock("2026-12-01T08:00:00Z").await;
     app.run_scheduler().await;
     let token = app.setup_token("contact-old-1@partner.example").await;
-    app.state
-        .store
-        .run_scheduler_pass(at("2026-12-31T08:00:01Z"), PUBLIC_URL)
-        .await
-        .unwrap();
+    setup_now::server::services::pass::run(
+        &app.state.store,
+        at("2026-12-31T08:00:01Z"),
+        PUBLIC_URL,
+    )
+    .await
+    .unwrap();
     let err = app
         .state
         .store

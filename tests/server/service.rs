@@ -7,6 +7,7 @@ use setup_now::domain::Subdomain;
 use setup_now::error::{AppError, Refusal};
 use setup_now::model::setup::{Draft, Role, WhoSetsUp};
 use setup_now::server::access::Action;
+use setup_now::server::services::provisioning;
 use setup_now::server::store::SessionUser;
 use setup_now::service::{CallingInput, CallingSettings};
 
@@ -82,8 +83,8 @@ async fn two_reservations_of_one_subdomain_one_wins() {
     let name = Subdomain::parse("Acme-Site").unwrap();
     let store = &app.state.store;
     let (ra, rb) = tokio::join!(
-        store.reserve_subdomain(&a, &name, "someone@partner.example", at(NOW)),
-        store.reserve_subdomain(&b, &name, "someone@partner.example", at(NOW))
+        provisioning::reserve_subdomain(store, &a, &name, "someone@partner.example", at(NOW)),
+        provisioning::reserve_subdomain(store, &b, &name, "someone@partner.example", at(NOW))
     );
     let results = [ra, rb];
     assert_eq!(
@@ -105,24 +106,24 @@ async fn an_order_can_change_its_own_subdomain_before_provisioning() {
     let app = spawn_app().await;
     let (a, _, _) = set_up(&app, "SUB-C", WhoSetsUp::Myself).await;
     let store = &app.state.store;
-    store
-        .reserve_subdomain(
-            &a,
-            &Subdomain::parse("first-name").unwrap(),
-            "someone@partner.example",
-            at(NOW),
-        )
-        .await
-        .unwrap();
-    store
-        .reserve_subdomain(
-            &a,
-            &Subdomain::parse("second-name").unwrap(),
-            "someone@partner.example",
-            at(NOW),
-        )
-        .await
-        .unwrap();
+    provisioning::reserve_subdomain(
+        store,
+        &a,
+        &Subdomain::parse("first-name").unwrap(),
+        "someone@partner.example",
+        at(NOW),
+    )
+    .await
+    .unwrap();
+    provisioning::reserve_subdomain(
+        store,
+        &a,
+        &Subdomain::parse("second-name").unwrap(),
+        "someone@partner.example",
+        at(NOW),
+    )
+    .await
+    .unwrap();
     assert!(
         app.count("SELECT COUNT(*) FROM meeting_sites WHERE subdomain = 'first-name'")
             .await
@@ -156,15 +157,15 @@ async fn the_availability_check_answers_live_sessions_only() {
         }
     };
     assert_eq!(check(&token, NOW).await, Some(false));
-    store
-        .reserve_subdomain(
-            &a,
-            &Subdomain::parse("free-name").unwrap(),
-            &partner.email,
-            at(NOW),
-        )
-        .await
-        .unwrap();
+    provisioning::reserve_subdomain(
+        store,
+        &a,
+        &Subdomain::parse("free-name").unwrap(),
+        &partner.email,
+        at(NOW),
+    )
+    .await
+    .unwrap();
     assert_eq!(check(&token, NOW).await, Some(true));
     assert_eq!(check("no-such-session", NOW).await, None);
     assert_eq!(
@@ -180,18 +181,18 @@ async fn provisioning_needs_the_settings_of_what_was_bought() {
     let (a, contact, _) = set_up(&app, "PROV-A", WhoSetsUp::Myself).await;
     let store = &app.state.store;
     assert_eq!(
-        store
-            .provision(&a, &contact.email, at(NOW))
+        provisioning::provision(store, &a, &contact.email, at(NOW))
             .await
             .unwrap_err(),
         AppError::Refused(Refusal::StepIncomplete)
     );
-    store
-        .save_calling(&a, &calling(), "someone@partner.example", at(NOW))
+    provisioning::save_calling(store, &a, &calling(), "someone@partner.example", at(NOW))
         .await
         .unwrap();
     assert!(
-        store.provision(&a, &contact.email, at(NOW)).await.is_err(),
+        provisioning::provision(store, &a, &contact.email, at(NOW))
+            .await
+            .is_err(),
         "meetings still missing"
     );
     assert_eq!(
@@ -206,31 +207,29 @@ async fn concurrent_presses_start_billing_once_and_send_one_email() {
     let app = spawn_app().await;
     let (a, contact, _) = set_up(&app, "BILL-A", WhoSetsUp::Myself).await;
     let store = &app.state.store;
-    store
-        .save_calling(&a, &calling(), "someone@partner.example", at(NOW))
+    provisioning::save_calling(store, &a, &calling(), "someone@partner.example", at(NOW))
         .await
         .unwrap();
-    store
-        .reserve_subdomain(
-            &a,
-            &Subdomain::parse("bill-a").unwrap(),
-            "someone@partner.example",
-            at(NOW),
-        )
-        .await
-        .unwrap();
+    provisioning::reserve_subdomain(
+        store,
+        &a,
+        &Subdomain::parse("bill-a").unwrap(),
+        "someone@partner.example",
+        at(NOW),
+    )
+    .await
+    .unwrap();
     let later = at("2026-12-02T10:00:00Z");
     let (x, y, z) = tokio::join!(
-        store.provision(&a, &contact.email, later),
-        store.provision(&a, &contact.email, later),
-        store.provision(&a, &contact.email, later)
+        provisioning::provision(store, &a, &contact.email, later),
+        provisioning::provision(store, &a, &contact.email, later),
+        provisioning::provision(store, &a, &contact.email, later)
     );
     assert_eq!(x.unwrap(), "2026-12-02");
     assert_eq!(y.unwrap(), "2026-12-02");
     assert_eq!(z.unwrap(), "2026-12-02");
     assert_eq!(
-        store
-            .provision(&a, &contact.email, at("2026-12-09T10:00:00Z"))
+        provisioning::provision(store, &a, &contact.email, at("2026-12-09T10:00:00Z"))
             .await
             .unwrap(),
         "2026-12-02"
@@ -248,15 +247,15 @@ async fn concurrent_presses_start_billing_once_and_send_one_email() {
                 && m["subject"].as_str().unwrap().contains("Sub-"))
     );
     assert_eq!(
-        store
-            .reserve_subdomain(
-                &a,
-                &Subdomain::parse("too-late").unwrap(),
-                "someone@partner.example",
-                later
-            )
-            .await
-            .unwrap_err(),
+        provisioning::reserve_subdomain(
+            store,
+            &a,
+            &Subdomain::parse("too-late").unwrap(),
+            "someone@partner.example",
+            later
+        )
+        .await
+        .unwrap_err(),
         AppError::Refused(Refusal::OrderAlreadySetUp)
     );
 }
@@ -266,23 +265,23 @@ async fn calling_settings_cannot_change_after_billing_started_and_the_audit_name
     let app = spawn_app().await;
     let (a, contact, _) = set_up(&app, "LOCK-A", WhoSetsUp::Myself).await;
     let store = &app.state.store;
-    store
-        .save_calling(&a, &calling(), &contact.email, at(NOW))
+    provisioning::save_calling(store, &a, &calling(), &contact.email, at(NOW))
         .await
         .unwrap();
-    store
-        .reserve_subdomain(
-            &a,
-            &Subdomain::parse("lock-a").unwrap(),
-            &contact.email,
-            at(NOW),
-        )
+    provisioning::reserve_subdomain(
+        store,
+        &a,
+        &Subdomain::parse("lock-a").unwrap(),
+        &contact.email,
+        at(NOW),
+    )
+    .await
+    .unwrap();
+    provisioning::provision(store, &a, &contact.email, at(NOW))
         .await
         .unwrap();
-    store.provision(&a, &contact.email, at(NOW)).await.unwrap();
     assert_eq!(
-        store
-            .save_calling(&a, &calling(), &contact.email, at(NOW))
+        provisioning::save_calling(store, &a, &calling(), &contact.email, at(NOW))
             .await
             .unwrap_err(),
         AppError::Refused(Refusal::OrderAlreadySetUp)

@@ -13,7 +13,7 @@ pub mod sealer;
 mod sql;
 mod types;
 
-pub use sql::Store;
+pub use sql::{Store, Write};
 pub use types::*;
 
 use crate::error::AppError;

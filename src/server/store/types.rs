@@ -25,6 +25,40 @@ pub struct PassReport {
 /// Days after the invitation within which setup must be completed.
 pub const SETUP_WINDOW_DAYS: u64 = 30;
 
+/// An order a scheduler pass claimed, as its emails name it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueOrder {
+    pub id: String,
+    pub order_number: String,
+    pub offer: String,
+    pub customer_name: String,
+    pub requested_start_date: String,
+    pub partner_name: String,
+    pub partner_country: String,
+    pub provisioning_contact_email: String,
+    /// Claimed for an escalation only.
+    #[sqlx(default)]
+    pub account_rep_email: Option<String>,
+}
+
+/// What a change of status records: the order and the event's type
+/// (`order.invited`, `order.escalated`, `order.set_up`,
+/// `order.approval_requested`, `order.provisioned`, `order.closed`).
+pub struct NewEvent<'a> {
+    pub order_id: &'a str,
+    pub order_number: &'a str,
+    pub kind: &'static str,
+}
+
+/// A setup link to record (its hash).
+pub struct NewLink {
+    pub hash: String,
+    pub order_id: String,
+    pub email: String,
+    pub audience: &'static str,
+    pub expires: String,
+}
+
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {

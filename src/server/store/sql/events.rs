@@ -3,19 +3,10 @@
 //! [`crate::server::webhooks`] in order per order.
 
 use super::{Conn, Store, new_id, parse_ts, queue, ts};
-use super::{EventItem, EventOutcome, EventState};
+use super::{EventItem, EventOutcome, EventState, NewEvent};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
-
-/// What a change of status records: the order and the event's type
-/// (`order.invited`, `order.escalated`, `order.set_up`,
-/// `order.approval_requested`, `order.provisioned`, `order.closed`).
-pub(crate) struct NewEvent<'a> {
-    pub order_id: &'a str,
-    pub order_number: &'a str,
-    pub kind: &'static str,
-}
 
 /// Records events inside the caller's transaction, in one statement.
 pub(crate) async fn record_events(

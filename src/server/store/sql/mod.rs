@@ -233,6 +233,82 @@ impl Store {
     }
 }
 
+/// A transaction that writes, held by the service that decides
+/// (`server/services/`): what storage reads and writes inside it are its
+/// methods, each in the file of its area. Dropped without [`Write::commit`],
+/// nothing it wrote is kept.
+pub struct Write<'s> {
+    pub(crate) store: &'s Store,
+    pub(crate) tx: Tx,
+}
+
+impl Store {
+    /// Begins a transaction that writes (see [`Store::write_tx`]).
+    pub(crate) async fn write(&self) -> anyhow::Result<Write<'_>> {
+        Ok(Write {
+            store: self,
+            tx: self.write_tx().await.context("beginning a transaction")?,
+        })
+    }
+}
+
+impl Write<'_> {
+    /// Keeps what the transaction wrote.
+    pub(crate) async fn commit(self) -> anyhow::Result<()> {
+        self.tx.commit().await.context("committing")
+    }
+
+    /// Appends an audit entry.
+    pub(crate) async fn audit(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        order_id: Option<&str>,
+        detail: &str,
+    ) -> anyhow::Result<()> {
+        Store::audit(&mut self.tx, at, actor, action, order_id, detail).await
+    }
+
+    /// Puts an email in the outbox, once per `dedupe_key`; whether it was new.
+    pub(crate) async fn email(
+        &mut self,
+        dedupe_key: &str,
+        order_id: Option<&str>,
+        email: &crate::server::mail::Email,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        enqueue(
+            &mut self.tx,
+            self.store.sealer(),
+            dedupe_key,
+            order_id,
+            email,
+            now,
+        )
+        .await
+    }
+
+    /// Records a status event of an order for the commerce system.
+    pub(crate) async fn event(
+        &mut self,
+        order_id: &str,
+        kind: &'static str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        events::record_event(&mut self.tx, order_id, kind, now).await
+    }
+
+    /// What an email about an order says of it, in `to`'s language.
+    pub(crate) async fn order_mail(
+        &mut self,
+        order_id: &str,
+        to: &str,
+    ) -> anyhow::Result<OrderMail> {
+        order_mail(&mut self.tx, order_id, to).await
+    }
+}
+
 /// What writing an email needs besides its words: the sealer for its link,
 /// the absolute base of links, and the time.
 #[derive(Clone, Copy)]

@@ -2,7 +2,7 @@
 //! them is `pass.rs`).
 
 use super::DbRow;
-use super::{Conn, Mailing, OrderRecord, PlaceOutcome, SETUP_WINDOW_DAYS, record_event};
+use super::{Conn, Mailing, NewLink, OrderRecord, PlaceOutcome, SETUP_WINDOW_DAYS, record_event};
 use super::{Store, is_unique_violation, new_id, parse_ts, ts};
 use crate::model::orders::{Order, OrderStatus, OrderSummary};
 use crate::server::{mail, tokens};
@@ -344,43 +344,6 @@ pub(crate) async fn reinvite_contact(
 /// What the scheduler's claims return for writing emails.
 pub(crate) const MAIL_COLUMNS: &str = "id, order_number, offer, customer_name, requested_start_date, partner_name, \
      partner_country, provisioning_contact_email";
-
-/// A claimed order as its emails name it.
-pub(crate) fn facts<'a>(
-    row: &'a DbRow,
-    services: &'a std::collections::HashMap<String, Vec<mail::ServiceLine>>,
-) -> mail::OrderFacts<'a> {
-    mail::OrderFacts {
-        number: row.get("order_number"),
-        offer: row.get("offer"),
-        customer: row.get("customer_name"),
-        start_date: row.get("requested_start_date"),
-        services: services
-            .get(row.get::<&str, _>("id"))
-            .map_or(&[], Vec::as_slice),
-    }
-}
-
-/// The language of an email to `to` about the claimed order `row`.
-pub(crate) fn locale_of(
-    chosen: &std::collections::HashMap<String, String>,
-    to: &str,
-    row: &DbRow,
-) -> crate::i18n::Locale {
-    mail::language_for(
-        chosen.get(to).map(String::as_str),
-        Some(row.get::<&str, _>("partner_country")),
-    )
-}
-
-/// A setup link to record (its hash).
-pub(crate) struct NewLink {
-    pub hash: String,
-    pub order_id: String,
-    pub email: String,
-    pub audience: &'static str,
-    pub expires: String,
-}
 
 /// Records several setup links in one statement.
 pub(crate) async fn insert_links(

@@ -1,215 +1,79 @@
-//! One scheduler pass: invitations due, escalations due, orders to close,
-//! each batch claimed and written in one transaction.
+//! What a scheduler pass reads and writes (the pass itself, what it decides
+//! and writes, is `server/services/pass.rs`): due orders claimed a batch at
+//! a time, and unfinished orders closed.
 
-use super::orders::{MAIL_COLUMNS, facts, locale_of};
-use super::{NewEvent, NewLink, PassReport, SETUP_WINDOW_DAYS, insert_links, record_events};
+use super::orders::MAIL_COLUMNS;
+use super::{DueOrder, NewEvent, NewLink, Write, insert_links, record_events};
 use super::{Store, ts};
-use crate::server::{mail, tokens};
+use crate::server::mail::{Email, ServiceLine};
 use anyhow::Context;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::Row;
+use std::collections::HashMap;
 
-impl Store {
-    /// One scheduler pass: invitations due, escalations due, orders to close.
-    /// Each batch is claimed and its emails written in one transaction, so a pass
-    /// repeated, run twice at once, or stopped anywhere never sends an email twice
-    /// and never skips one.
-    pub async fn run_scheduler_pass(
-        &self,
+/// The scheduler's writes, inside the pass's transactions. Each claim is its
+/// transaction's first statement and a write: SQLite takes the write lock at
+/// once and concurrent passes queue behind it; PostgreSQL passes skip the
+/// rows another one claimed.
+impl Write<'_> {
+    /// Marks invited, and answers, up to `batch` orders not yet invited whose
+    /// start date is `today` or earlier.
+    pub(crate) async fn claim_invitations(
+        &mut self,
         now: DateTime<Utc>,
-        public_url: &str,
-    ) -> anyhow::Result<PassReport> {
-        const BATCH: i64 = 500;
-        let mut report = PassReport::default();
-        loop {
-            let n = self.invite_batch(now, public_url, BATCH).await?;
-            report.invitations += n;
-            if n < BATCH as u64 {
-                break;
-            }
-        }
-        loop {
-            let n = self.escalate_batch(now, public_url, BATCH).await?;
-            report.escalations += n;
-            if n < BATCH as u64 {
-                break;
-            }
-        }
-        report.closed = self.close_stale(now).await?;
-        self.purge_expired(now).await?;
-        Ok(report)
-    }
-
-    async fn invite_batch(
-        &self,
-        now: DateTime<Utc>,
-        public_url: &str,
+        today: &str,
         batch: i64,
-    ) -> anyhow::Result<u64> {
-        let today = now.date_naive().to_string();
-        let mut tx = self.write_tx().await?;
-        // The claim is the transaction's first statement and a write: SQLite
-        // takes the write lock at once and concurrent passes queue behind it;
-        // PostgreSQL passes skip the rows another one claimed.
-        let due = sqlx::query(&format!(
+    ) -> anyhow::Result<Vec<DueOrder>> {
+        let skip = engine_of_tx(self).skip_locked();
+        sqlx::query_as(&format!(
             "UPDATE orders SET invited_at = $1 WHERE id IN (SELECT id FROM orders \
              WHERE invited_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 \
-             ORDER BY requested_start_date LIMIT $3{}) \
-             RETURNING {MAIL_COLUMNS}",
-            self.engine.skip_locked()
+             ORDER BY requested_start_date LIMIT $3{skip}) \
+             RETURNING {MAIL_COLUMNS}"
         ))
         .bind(ts(now))
-        .bind(&today)
+        .bind(today)
         .bind(batch)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *self.tx)
         .await
-        .context("claiming due invitations")?;
-        // One statement each for the links, the emails and the audit entries
-        // of the whole batch: a round trip per row costs seconds on a server.
-        let expires = ts(now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
-        let mut links = Vec::with_capacity(due.len());
-        let mut emails = Vec::with_capacity(due.len());
-        let mut audit = Vec::with_capacity(due.len());
-        let contacts: Vec<&str> = due
-            .iter()
-            .map(|row| row.get("provisioning_contact_email"))
-            .collect();
-        let chosen = super::chosen_languages(&mut tx, &contacts).await?;
-        let ids: Vec<&str> = due.iter().map(|row| row.get("id")).collect();
-        let services = super::services_of_orders(&mut tx, &ids).await?;
-        for row in &due {
-            let id: String = row.get("id");
-            let to: String = row.get("provisioning_contact_email");
-            let (token, hash) = tokens::new_token()?;
-            let email = mail::invitation(
-                locale_of(&chosen, &to, row),
-                &to,
-                &facts(row, &services),
-                &mail::setup_url(public_url, &token),
-            );
-            links.push(NewLink {
-                hash,
-                order_id: id.clone(),
-                email: to.clone(),
-                audience: "partner",
-                expires: expires.clone(),
-            });
-            emails.push((format!("invitation:{id}"), Some(id.clone()), email));
-            audit.push((id, to));
-        }
-        insert_links(&mut tx, &links, now).await?;
-        super::enqueue_all(&mut tx, self.sealer(), &emails, now).await?;
-        Store::audit_all(&mut tx, now, "scheduler", "invitation_sent", &audit).await?;
-        let events: Vec<NewEvent> = due
-            .iter()
-            .map(|row| NewEvent {
-                order_id: row.get("id"),
-                order_number: row.get("order_number"),
-                kind: "order.invited",
-            })
-            .collect();
-        record_events(&mut tx, &events, now).await?;
-        tx.commit().await.context("committing invitations")?;
-        Ok(due.len() as u64)
+        .context("claiming due invitations")
     }
 
-    async fn escalate_batch(
-        &self,
+    /// Marks escalated, and answers, up to `batch` orders invited before
+    /// `invited_before`, not started, whose start date is `cutoff` or
+    /// earlier.
+    pub(crate) async fn claim_escalations(
+        &mut self,
         now: DateTime<Utc>,
-        public_url: &str,
+        cutoff: &str,
+        invited_before: DateTime<Utc>,
         batch: i64,
-    ) -> anyhow::Result<u64> {
-        // Not started by the end of the day after the start date: the start date
-        // is at least two days before today.
-        let cutoff = now
-            .date_naive()
-            .checked_sub_days(Days::new(2))
-            .unwrap_or(NaiveDate::MIN)
-            .to_string();
-        let invited_before = ts(now - chrono::Duration::days(1));
-        let mut tx = self.write_tx().await?;
-        let due = sqlx::query(&format!(
+    ) -> anyhow::Result<Vec<DueOrder>> {
+        let skip = engine_of_tx(self).skip_locked();
+        sqlx::query_as(&format!(
             "UPDATE orders SET escalated_at = $1 WHERE id IN (SELECT id FROM orders \
              WHERE invited_at IS NOT NULL AND started_at IS NULL AND escalated_at IS NULL \
              AND setup_at IS NULL AND closed_at IS NULL AND requested_start_date <= $2 AND invited_at <= $3 \
-             ORDER BY requested_start_date LIMIT $4{}) \
-             RETURNING {MAIL_COLUMNS}, account_rep_email",
-            self.engine.skip_locked()
+             ORDER BY requested_start_date LIMIT $4{skip}) \
+             RETURNING {MAIL_COLUMNS}, account_rep_email"
         ))
         .bind(ts(now))
-        .bind(&cutoff)
-        .bind(&invited_before)
+        .bind(cutoff)
+        .bind(ts(invited_before))
         .bind(batch)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *self.tx)
         .await
-        .context("claiming due escalations")?;
-        // One email to the account representative and a reminder, with a new
-        // link, to the provisioning contact (whose earlier link still works).
-        let expires = ts(now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
-        let mut links = Vec::with_capacity(due.len());
-        let mut emails = Vec::with_capacity(2 * due.len());
-        let mut audit = Vec::with_capacity(due.len());
-        let addresses: Vec<&str> = due
-            .iter()
-            .flat_map(|row| {
-                [
-                    row.get("provisioning_contact_email"),
-                    row.get("account_rep_email"),
-                ]
-            })
-            .collect();
-        let chosen = super::chosen_languages(&mut tx, &addresses).await?;
-        let ids: Vec<&str> = due.iter().map(|row| row.get("id")).collect();
-        let services = super::services_of_orders(&mut tx, &ids).await?;
-        for row in &due {
-            let id: String = row.get("id");
-            let rep: String = row.get("account_rep_email");
-            let contact: String = row.get("provisioning_contact_email");
-            let escalation = mail::escalation(
-                locale_of(&chosen, &rep, row),
-                &rep,
-                &facts(row, &services),
-                row.get::<&str, _>("partner_name"),
-            );
-            emails.push((format!("escalation:{id}"), Some(id.clone()), escalation));
-            let (token, hash) = tokens::new_token()?;
-            let reminder = mail::reminder(
-                locale_of(&chosen, &contact, row),
-                &contact,
-                &facts(row, &services),
-                &mail::setup_url(public_url, &token),
-            );
-            emails.push((format!("reminder:{id}"), Some(id.clone()), reminder));
-            links.push(NewLink {
-                hash,
-                order_id: id.clone(),
-                email: contact,
-                audience: "partner",
-                expires: expires.clone(),
-            });
-            audit.push((id, rep));
-        }
-        insert_links(&mut tx, &links, now).await?;
-        super::enqueue_all(&mut tx, self.sealer(), &emails, now).await?;
-        Store::audit_all(&mut tx, now, "scheduler", "escalated", &audit).await?;
-        let events: Vec<NewEvent> = due
-            .iter()
-            .map(|row| NewEvent {
-                order_id: row.get("id"),
-                order_number: row.get("order_number"),
-                kind: "order.escalated",
-            })
-            .collect();
-        record_events(&mut tx, &events, now).await?;
-        tx.commit().await.context("committing escalations")?;
-        Ok(due.len() as u64)
+        .context("claiming due escalations")
     }
 
-    /// Closes orders whose setup was not completed within the window after the
-    /// invitation; their links stop working.
-    async fn close_stale(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
-        let before = ts(now - chrono::Duration::days(SETUP_WINDOW_DAYS as i64));
-        let mut tx = self.write_tx().await?;
+    /// Closes the orders invited before `invited_before` and not set up,
+    /// unless an approval of theirs is still open; their links stop working.
+    /// Their ids and numbers.
+    pub(crate) async fn close_unfinished(
+        &mut self,
+        now: DateTime<Utc>,
+        invited_before: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<(String, String)>> {
         let closed = sqlx::query(
             "UPDATE orders SET closed_at = $1 WHERE invited_at IS NOT NULL AND setup_at IS NULL \
              AND closed_at IS NULL AND invited_at <= $2 AND NOT EXISTS (SELECT 1 FROM approvals a \
@@ -217,38 +81,85 @@ impl Store {
              RETURNING id, order_number",
         )
         .bind(ts(now))
-        .bind(&before)
+        .bind(ts(invited_before))
         .bind(ts(now))
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *self.tx)
         .await
-        .context("closing stale orders")?;
-        for row in &closed {
-            let id: String = row.get("id");
-            sqlx::query("UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL AND spent_at IS NULL")
-                .bind(ts(now))
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-            Store::audit(
-                &mut tx,
-                now,
-                "scheduler",
-                "closed",
-                Some(&id),
-                "setup not completed in time",
-            )
-            .await?;
-        }
-        let events: Vec<NewEvent> = closed
+        .context("closing unfinished orders")?;
+        let closed: Vec<(String, String)> = closed
             .iter()
-            .map(|row| NewEvent {
-                order_id: row.get("id"),
-                order_number: row.get("order_number"),
-                kind: "order.closed",
-            })
+            .map(|row| (row.get("id"), row.get("order_number")))
             .collect();
-        record_events(&mut tx, &events, now).await?;
-        tx.commit().await?;
-        Ok(closed.len() as u64)
+        for (id, _) in &closed {
+            sqlx::query(
+                "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 \
+                 AND revoked_at IS NULL AND spent_at IS NULL",
+            )
+            .bind(ts(now))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .context("revoking the links of a closed order")?;
+        }
+        Ok(closed)
     }
+
+    /// The languages chosen by those of `addresses` who chose one.
+    pub(crate) async fn chosen_languages(
+        &mut self,
+        addresses: &[&str],
+    ) -> anyhow::Result<HashMap<String, String>> {
+        super::chosen_languages(&mut self.tx, addresses).await
+    }
+
+    /// The purchased services of each of `orders`.
+    pub(crate) async fn services_of_orders(
+        &mut self,
+        orders: &[&str],
+    ) -> anyhow::Result<HashMap<String, Vec<ServiceLine>>> {
+        super::services_of_orders(&mut self.tx, orders).await
+    }
+
+    /// Records setup links (their hashes), in one statement.
+    pub(crate) async fn links(
+        &mut self,
+        links: &[NewLink],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        insert_links(&mut self.tx, links, now).await
+    }
+
+    /// Puts emails in the outbox in one statement (`(dedupe key, order id,
+    /// email)`, each once per key).
+    pub(crate) async fn emails(
+        &mut self,
+        emails: &[(String, Option<String>, Email)],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        super::enqueue_all(&mut self.tx, self.store.sealer(), emails, now).await
+    }
+
+    /// Appends one audit entry per `(order id, detail)`, in one statement.
+    pub(crate) async fn audit_all(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        entries: &[(String, String)],
+    ) -> anyhow::Result<()> {
+        Store::audit_all(&mut self.tx, at, actor, action, entries).await
+    }
+
+    /// Records status events, in one statement.
+    pub(crate) async fn events(
+        &mut self,
+        events: &[NewEvent<'_>],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        record_events(&mut self.tx, events, now).await
+    }
+}
+
+fn engine_of_tx(write: &Write<'_>) -> super::Engine {
+    write.store.engine
 }

@@ -1,11 +1,10 @@
 //! The service setup wizard's storage.
 
-use super::record_event;
-use super::{Store, is_unique_violation, ts, unexpected};
+use super::{Store, Write, is_unique_violation, ts, unexpected};
 use crate::domain::{Subdomain, default_time_zone};
-use crate::error::{AppError, Refusal};
+use crate::error::AppError;
 use crate::model::service::{CallingInput, CallingSettings, ServiceView};
-use crate::server::mail;
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -68,52 +67,6 @@ impl Store {
         })
     }
 
-    /// Saves (or replaces) the calling settings of an order, until billing
-    /// started; `by` is the person, for the audit.
-    pub async fn save_calling(
-        &self,
-        order_id: &str,
-        s: &CallingSettings,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let saved = sqlx::query(
-            "INSERT INTO calling_settings (order_id, location_name, address, country, time_zone, language, pstn, updated_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
-             WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = $1 AND provisioned_at IS NOT NULL) \
-             ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
-             address = excluded.address, country = excluded.country, time_zone = excluded.time_zone, \
-             language = excluded.language, pstn = excluded.pstn, updated_at = excluded.updated_at",
-        )
-        .bind(order_id)
-        .bind(s.location_name.as_str())
-        .bind(s.address.as_str())
-        .bind(s.country.as_str())
-        .bind(s.time_zone.as_str())
-        .bind(s.language.code())
-        .bind(s.pstn.code())
-        .bind(ts(now))
-        .execute(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        if saved.rows_affected() == 0 {
-            return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
-        }
-        Store::audit(
-            &mut tx,
-            now,
-            by,
-            "calling_settings_saved",
-            Some(order_id),
-            s.location_name.as_str(),
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(())
-    }
-
     /// The live check in one read: `None` when `session_token` names no
     /// session that has not expired (the check answers signed-in users
     /// only), else whether a meeting site already has `subdomain`.
@@ -136,31 +89,77 @@ impl Store {
         .map(|taken| taken == 1))
     }
 
-    /// Reserves `subdomain` for the order's meeting site (replacing its earlier
-    /// one); the database's uniqueness decides between two at once.
-    pub async fn reserve_subdomain(
-        &self,
+    /// The day billing started for an order, if it did.
+    pub async fn billing_start_date(&self, order_id: &str) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar::<_, Option<String>>(
+            "SELECT billing_start_date FROM orders WHERE id = $1",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading when billing started")?
+        .flatten())
+    }
+}
+
+/// The service setup's writes, inside a service's transaction.
+impl Write<'_> {
+    /// Saves (or replaces) the calling settings of an order whose billing has
+    /// not started; `false` (nothing saved) when it has.
+    pub(crate) async fn save_calling(
+        &mut self,
         order_id: &str,
-        subdomain: &Subdomain,
-        by: &str,
+        s: &CallingSettings,
         now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
+    ) -> anyhow::Result<bool> {
+        let saved = sqlx::query(
+            "INSERT INTO calling_settings (order_id, location_name, address, country, time_zone, language, pstn, updated_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
+             WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = $1 AND provisioned_at IS NOT NULL) \
+             ON CONFLICT (order_id) DO UPDATE SET location_name = excluded.location_name, \
+             address = excluded.address, country = excluded.country, time_zone = excluded.time_zone, \
+             language = excluded.language, pstn = excluded.pstn, updated_at = excluded.updated_at",
+        )
+        .bind(order_id)
+        .bind(s.location_name.as_str())
+        .bind(s.address.as_str())
+        .bind(s.country.as_str())
+        .bind(s.time_zone.as_str())
+        .bind(s.language.code())
+        .bind(s.pstn.code())
+        .bind(ts(now))
+        .execute(&mut *self.tx)
+        .await
+        .context("saving calling settings")?;
+        Ok(saved.rows_affected() == 1)
+    }
+
+    /// Whether billing started for an order (`None`: no such order).
+    pub(crate) async fn provisioned(&mut self, order_id: &str) -> anyhow::Result<Option<bool>> {
         let provisioned: Option<Option<String>> =
             sqlx::query_scalar("SELECT provisioned_at FROM orders WHERE id = $1")
                 .bind(order_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *self.tx)
                 .await
-                .map_err(unexpected)?;
-        if matches!(provisioned, Some(Some(_))) {
-            return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
-        }
+                .context("reading whether an order is provisioned")?;
+        Ok(provisioned.map(|at| at.is_some()))
+    }
+
+    /// Gives the order's meeting site `subdomain` (replacing its earlier
+    /// one); `false` when another order's site has it (the database's
+    /// uniqueness decides between two at once).
+    pub(crate) async fn replace_meeting_site(
+        &mut self,
+        order_id: &str,
+        subdomain: &Subdomain,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
         sqlx::query("DELETE FROM meeting_sites WHERE order_id = $1 AND subdomain <> $2")
             .bind(order_id)
             .bind(subdomain.as_str())
-            .execute(&mut *tx)
+            .execute(&mut *self.tx)
             .await
-            .map_err(unexpected)?;
+            .context("removing the earlier meeting site")?;
         let inserted = sqlx::query(
             "INSERT INTO meeting_sites (subdomain, order_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (order_id) DO NOTHING",
@@ -168,92 +167,35 @@ impl Store {
         .bind(subdomain.as_str())
         .bind(order_id)
         .bind(ts(now))
-        .execute(&mut *tx)
+        .execute(&mut *self.tx)
         .await;
         match inserted {
-            Ok(_) => {}
-            Err(err) if is_unique_violation(&err) => {
-                return Err(AppError::Refused(Refusal::SubdomainTaken));
-            }
-            Err(err) => return Err(unexpected(err)),
+            Ok(_) => Ok(true),
+            Err(err) if is_unique_violation(&err) => Ok(false),
+            Err(err) => Err(anyhow::Error::new(err).context("reserving a meeting site")),
         }
-        Store::audit(
-            &mut tx,
-            now,
-            by,
-            "subdomain_reserved",
-            Some(order_id),
-            subdomain.as_str(),
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(())
     }
 
-    /// Provisions the order and starts billing, once: a repeated call answers
-    /// with the first billing date and sends no second email.
-    pub async fn provision(
-        &self,
+    /// Marks the order provisioned with billing from `today`, unless it
+    /// already is; its number and subscription when this call did it.
+    pub(crate) async fn start_billing(
+        &mut self,
         order_id: &str,
+        today: &str,
         by: &str,
         now: DateTime<Utc>,
-    ) -> Result<String, AppError> {
-        let view = self.service_view(order_id).await?;
-        if let Some(date) = view.ready_to_provision()? {
-            return Ok(date.to_string());
-        }
-        let today = now.date_naive().to_string();
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
+    ) -> anyhow::Result<Option<(String, String)>> {
         let updated = sqlx::query(
             "UPDATE orders SET provisioned_at = $1, billing_start_date = $2, provisioned_by_email = $3 \
              WHERE id = $4 AND provisioned_at IS NULL RETURNING order_number, subscription_id",
         )
         .bind(ts(now))
-        .bind(&today)
+        .bind(today)
         .bind(by)
         .bind(order_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *self.tx)
         .await
-        .map_err(unexpected)?;
-        let Some(row) = updated else {
-            drop(tx);
-            let date: Option<String> =
-                sqlx::query_scalar("SELECT billing_start_date FROM orders WHERE id = $1")
-                    .bind(order_id)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(unexpected)?;
-            return date.ok_or(AppError::Unexpected);
-        };
-        let locale = super::order_mail(&mut tx, order_id, by)
-            .await
-            .map_err(unexpected)?
-            .locale;
-        let email = mail::billing_started(
-            locale,
-            by,
-            row.get::<&str, _>("order_number"),
-            row.get::<&str, _>("subscription_id"),
-            &today,
-        );
-        super::enqueue(
-            &mut tx,
-            self.sealer(),
-            &format!("billing_started:{order_id}"),
-            Some(order_id),
-            &email,
-            now,
-        )
-        .await
-        .map_err(unexpected)?;
-        record_event(&mut tx, order_id, "order.provisioned", now)
-            .await
-            .map_err(unexpected)?;
-        Store::audit(&mut tx, now, by, "billing_started", Some(order_id), &today)
-            .await
-            .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(today)
+        .context("starting billing")?;
+        Ok(updated.map(|row| (row.get("order_number"), row.get("subscription_id"))))
     }
 }

@@ -1,0 +1,8 @@
+//! The flows that decide: each takes what a server function parsed, reads
+//! what it decides on inside one transaction ([`crate::server::store::Write`]),
+//! decides (refusals, plans), writes the emails and events that follow, and
+//! commits. Storage below only reads and writes; server functions above only
+//! parse, authorize and answer.
+
+pub mod pass;
+pub mod provisioning;

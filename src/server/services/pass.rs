@@ -1,0 +1,211 @@
+//! One scheduler pass: invitations due, escalations due, orders to close.
+//! Each batch is claimed and its emails, links, audit entries and events
+//! written in one transaction, so a pass repeated, run twice at once, or
+//! stopped anywhere never sends an email twice and never skips one. One
+//! statement each for the links, the emails and the audit entries of a
+//! whole batch: a round trip per row costs seconds on a server.
+
+use crate::i18n::Locale;
+use crate::server::store::{DueOrder, NewEvent, NewLink, PassReport, SETUP_WINDOW_DAYS, Store, ts};
+use crate::server::{mail, tokens};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use std::collections::HashMap;
+
+/// How many orders one transaction claims.
+const BATCH: i64 = 500;
+
+/// One scheduler pass at `now`, links under `public_url`.
+pub async fn run(
+    store: &Store,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> anyhow::Result<PassReport> {
+    let mut report = PassReport::default();
+    loop {
+        let n = invite(store, now, public_url).await?;
+        report.invitations += n;
+        if n < BATCH as u64 {
+            break;
+        }
+    }
+    loop {
+        let n = escalate(store, now, public_url).await?;
+        report.escalations += n;
+        if n < BATCH as u64 {
+            break;
+        }
+    }
+    report.closed = close_unfinished(store, now).await?;
+    store.purge_expired(now).await?;
+    Ok(report)
+}
+
+/// Until when a new setup link works.
+fn link_expiry(now: DateTime<Utc>) -> String {
+    ts(now + Duration::days(SETUP_WINDOW_DAYS as i64))
+}
+
+/// The language of an email to `to` about `order`.
+fn locale(chosen: &HashMap<String, String>, to: &str, order: &DueOrder) -> Locale {
+    mail::language_for(
+        chosen.get(to).map(String::as_str),
+        Some(order.partner_country.as_str()),
+    )
+}
+
+/// An order as its emails name it.
+fn facts<'a>(
+    order: &'a DueOrder,
+    services: &'a HashMap<String, Vec<mail::ServiceLine>>,
+) -> mail::OrderFacts<'a> {
+    mail::OrderFacts {
+        number: &order.order_number,
+        offer: &order.offer,
+        customer: &order.customer_name,
+        start_date: &order.requested_start_date,
+        services: services.get(&order.id).map_or(&[], Vec::as_slice),
+    }
+}
+
+fn events<'a>(
+    orders: impl Iterator<Item = (&'a str, &'a str)>,
+    kind: &'static str,
+) -> Vec<NewEvent<'a>> {
+    orders
+        .map(|(order_id, order_number)| NewEvent {
+            order_id,
+            order_number,
+            kind,
+        })
+        .collect()
+}
+
+/// The "Set Up Now" email and its link to each order whose start date has
+/// come.
+async fn invite(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<u64> {
+    let today = now.date_naive().to_string();
+    let mut tx = store.write().await?;
+    let due = tx.claim_invitations(now, &today, BATCH).await?;
+    let contacts: Vec<&str> = due
+        .iter()
+        .map(|o| o.provisioning_contact_email.as_str())
+        .collect();
+    let chosen = tx.chosen_languages(&contacts).await?;
+    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
+    let services = tx.services_of_orders(&ids).await?;
+    let expires = link_expiry(now);
+    let (mut links, mut emails, mut audit) = (Vec::new(), Vec::new(), Vec::new());
+    for order in &due {
+        let to = &order.provisioning_contact_email;
+        let (token, hash) = tokens::new_token()?;
+        let email = mail::invitation(
+            locale(&chosen, to, order),
+            to,
+            &facts(order, &services),
+            &mail::setup_url(public_url, &token),
+        );
+        links.push(NewLink {
+            hash,
+            order_id: order.id.clone(),
+            email: to.clone(),
+            audience: "partner",
+            expires: expires.clone(),
+        });
+        emails.push((
+            format!("invitation:{}", order.id),
+            Some(order.id.clone()),
+            email,
+        ));
+        audit.push((order.id.clone(), to.clone()));
+    }
+    tx.links(&links, now).await?;
+    tx.emails(&emails, now).await?;
+    tx.audit_all(now, "scheduler", "invitation_sent", &audit)
+        .await?;
+    let numbers = due.iter().map(|o| (o.id.as_str(), o.order_number.as_str()));
+    tx.events(&events(numbers, "order.invited"), now).await?;
+    tx.commit().await?;
+    Ok(due.len() as u64)
+}
+
+/// Orders not started by the end of the day after the start date: an email
+/// to the account representative, and a reminder with a new link to the
+/// provisioning contact (whose earlier link still works).
+async fn escalate(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<u64> {
+    // The start date is at least two days before today.
+    let cutoff = now
+        .date_naive()
+        .checked_sub_days(Days::new(2))
+        .unwrap_or(NaiveDate::MIN)
+        .to_string();
+    let mut tx = store.write().await?;
+    let due = tx
+        .claim_escalations(now, &cutoff, now - Duration::days(1), BATCH)
+        .await?;
+    let addresses: Vec<&str> = due
+        .iter()
+        .flat_map(|o| [o.provisioning_contact_email.as_str(), rep_of(o)])
+        .collect();
+    let chosen = tx.chosen_languages(&addresses).await?;
+    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
+    let services = tx.services_of_orders(&ids).await?;
+    let expires = link_expiry(now);
+    let (mut links, mut emails, mut audit) = (Vec::new(), Vec::new(), Vec::new());
+    for order in &due {
+        let (id, rep, contact) = (&order.id, rep_of(order), &order.provisioning_contact_email);
+        let escalation = mail::escalation(
+            locale(&chosen, rep, order),
+            rep,
+            &facts(order, &services),
+            &order.partner_name,
+        );
+        emails.push((format!("escalation:{id}"), Some(id.clone()), escalation));
+        let (token, hash) = tokens::new_token()?;
+        let reminder = mail::reminder(
+            locale(&chosen, contact, order),
+            contact,
+            &facts(order, &services),
+            &mail::setup_url(public_url, &token),
+        );
+        emails.push((format!("reminder:{id}"), Some(id.clone()), reminder));
+        links.push(NewLink {
+            hash,
+            order_id: id.clone(),
+            email: contact.clone(),
+            audience: "partner",
+            expires: expires.clone(),
+        });
+        audit.push((id.clone(), rep.to_string()));
+    }
+    tx.links(&links, now).await?;
+    tx.emails(&emails, now).await?;
+    tx.audit_all(now, "scheduler", "escalated", &audit).await?;
+    let numbers = due.iter().map(|o| (o.id.as_str(), o.order_number.as_str()));
+    tx.events(&events(numbers, "order.escalated"), now).await?;
+    tx.commit().await?;
+    Ok(due.len() as u64)
+}
+
+fn rep_of(order: &DueOrder) -> &str {
+    order.account_rep_email.as_deref().unwrap_or_default()
+}
+
+/// Closes the orders whose setup was not completed within the window after
+/// the invitation; their links stop working.
+async fn close_unfinished(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u64> {
+    let mut tx = store.write().await?;
+    let closed = tx
+        .close_unfinished(now, now - Duration::days(SETUP_WINDOW_DAYS as i64))
+        .await?;
+    let audit: Vec<(String, String)> = closed
+        .iter()
+        .map(|(id, _)| (id.clone(), "setup not completed in time".to_string()))
+        .collect();
+    tx.audit_all(now, "scheduler", "closed", &audit).await?;
+    let numbers = closed
+        .iter()
+        .map(|(id, number)| (id.as_str(), number.as_str()));
+    tx.events(&events(numbers, "order.closed"), now).await?;
+    tx.commit().await?;
+    Ok(closed.len() as u64)
+}

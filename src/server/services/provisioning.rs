@@ -1,0 +1,85 @@
+//! The service setup wizard's changes: calling settings, the meeting site's
+//! subdomain, and provisioning with the start of billing.
+
+use crate::domain::Subdomain;
+use crate::error::{AppError, Refusal};
+use crate::model::service::CallingSettings;
+use crate::server::{mail, store::Store};
+use chrono::{DateTime, Utc};
+
+/// Saves (or replaces) the calling settings, until billing started; `by`
+/// is the person, for the audit.
+pub async fn save_calling(
+    store: &Store,
+    order_id: &str,
+    settings: &CallingSettings,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = store.write().await?;
+    if !tx.save_calling(order_id, settings, now).await? {
+        return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
+    }
+    let detail = settings.location_name.as_str();
+    tx.audit(now, by, "calling_settings_saved", Some(order_id), detail)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reserves `subdomain` for the order's meeting site (replacing its earlier
+/// one), until billing started.
+pub async fn reserve_subdomain(
+    store: &Store,
+    order_id: &str,
+    subdomain: &Subdomain,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = store.write().await?;
+    if tx.provisioned(order_id).await? == Some(true) {
+        return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
+    }
+    if !tx.replace_meeting_site(order_id, subdomain, now).await? {
+        return Err(AppError::Refused(Refusal::SubdomainTaken));
+    }
+    let detail = subdomain.as_str();
+    tx.audit(now, by, "subdomain_reserved", Some(order_id), detail)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Provisions the order and starts billing, once: a repeated call answers
+/// with the first billing date and sends no second email.
+pub async fn provision(
+    store: &Store,
+    order_id: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let view = store.service_view(order_id).await?;
+    if let Some(date) = view.ready_to_provision()? {
+        return Ok(date.to_string());
+    }
+    let today = now.date_naive().to_string();
+    let mut tx = store.write().await?;
+    let Some((order_number, subscription_id)) = tx.start_billing(order_id, &today, by, now).await?
+    else {
+        // Another request started it meanwhile: its date stands.
+        drop(tx);
+        return store
+            .billing_start_date(order_id)
+            .await?
+            .ok_or(AppError::Unexpected);
+    };
+    let locale = tx.order_mail(order_id, by).await?.locale;
+    let email = mail::billing_started(locale, by, &order_number, &subscription_id, &today);
+    let key = format!("billing_started:{order_id}");
+    tx.email(&key, Some(order_id), &email, now).await?;
+    tx.event(order_id, "order.provisioned", now).await?;
+    tx.audit(now, by, "billing_started", Some(order_id), &today)
+        .await?;
+    tx.commit().await?;
+    Ok(today)
+}
