@@ -17,10 +17,12 @@ use leptos_router::hooks::use_params_map;
 pub async fn open_approval(token: String) -> Result<ApprovalView, AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
-        state
-            .store
-            .approval_view(&token, state.clock.now().await)
-            .await
+        crate::server::services::approvals::approval_view(
+            &state.store,
+            &token,
+            state.clock.now().await,
+        )
+        .await
     })
     .await
 }
@@ -30,15 +32,14 @@ pub async fn open_approval(token: String) -> Result<ApprovalView, AppError> {
 pub async fn answer_approval(token: String, approve: bool) -> Result<ApprovalOutcome, AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
-        let outcome = state
-            .store
-            .answer_approval(
-                &token,
-                approve,
-                state.clock.now().await,
-                &state.config.public_url,
-            )
-            .await?;
+        let outcome = crate::server::services::approvals::answer_approval(
+            &state.store,
+            &token,
+            approve,
+            state.clock.now().await,
+            &state.config.public_url,
+        )
+        .await?;
         state.wake_workers();
         Ok(outcome)
     })

@@ -117,16 +117,15 @@ pub async fn hub_resend(order_id: String) -> Result<(), AppError> {
         crate::server::access::authorize(&state.store, &user, &order_id, Action::ResendInvitation)
             .await?;
         resend_allowed(&state, &order_id).await?;
-        state
-            .store
-            .resend_invitation(
-                &order_id,
-                None,
-                &user.email,
-                state.clock.now().await,
-                &state.config.public_url,
-            )
-            .await?;
+        crate::server::services::invitations::resend_invitation(
+            &state.store,
+            &order_id,
+            None,
+            &user.email,
+            state.clock.now().await,
+            &state.config.public_url,
+        )
+        .await?;
         state.wake_workers();
         Ok(())
     })
@@ -149,15 +148,14 @@ pub async fn hub_resend_customer(order_id: String) -> Result<(), AppError> {
         )
         .await?;
         resend_allowed(&state, &order_id).await?;
-        state
-            .store
-            .resend_customer_invitation(
-                &order_id,
-                &user.email,
-                state.clock.now().await,
-                &state.config.public_url,
-            )
-            .await?;
+        crate::server::services::invitations::resend_customer_invitation(
+            &state.store,
+            &order_id,
+            &user.email,
+            state.clock.now().await,
+            &state.config.public_url,
+        )
+        .await?;
         state.wake_workers();
         Ok(())
     })

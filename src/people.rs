@@ -83,16 +83,15 @@ pub async fn answer_request(request_id: String, approve: bool) -> Result<(), App
     use crate::server::state::serve;
     serve(|state| async move {
         let (user, org) = administrator(&state).await?;
-        state
-            .store
-            .answer_join_request(
-                &org,
-                &request_id,
-                approve,
-                &user.email,
-                state.clock.now().await,
-            )
-            .await?;
+        crate::server::services::people::answer_join_request(
+            &state.store,
+            &org,
+            &request_id,
+            approve,
+            &user.email,
+            state.clock.now().await,
+        )
+        .await?;
         state.wake_workers();
         Ok(())
     })
@@ -106,17 +105,16 @@ pub async fn invite(email: String, role: String) -> Result<(), AppError> {
     serve(|state| async move {
         let (user, org) = administrator(&state).await?;
         let (email, role) = parse_invitation(&email, &role).map_err(AppError::Invalid)?;
-        state
-            .store
-            .invite_person(
-                &org,
-                &email,
-                role,
-                &user.email,
-                state.clock.now().await,
-                &state.config.public_url,
-            )
-            .await?;
+        crate::server::services::people::invite_person(
+            &state.store,
+            &org,
+            &email,
+            role,
+            &user.email,
+            state.clock.now().await,
+            &state.config.public_url,
+        )
+        .await?;
         state.wake_workers();
         Ok(())
     })

@@ -88,16 +88,15 @@ pub async fn commerce_resend(
                 ),
                 None => None,
             };
-            state
-                .store
-                .resend_invitation(
-                    &order_id,
-                    contact.as_ref(),
-                    "commerce",
-                    state.clock.now().await,
-                    &state.config.public_url,
-                )
-                .await?;
+            crate::server::services::invitations::resend_invitation(
+                &state.store,
+                &order_id,
+                contact.as_ref(),
+                "commerce",
+                state.clock.now().await,
+                &state.config.public_url,
+            )
+            .await?;
             state.wake_workers();
             Ok(())
         }

@@ -317,15 +317,14 @@ pub async fn delegate_setup(token: String, email: String) -> Result<(), AppError
     serve(|state| async move {
         let email = crate::domain::EmailAddress::parse(&email)
             .map_err(|e| AppError::field("colleague_email", e))?;
-        state
-            .store
-            .delegate_setup(
-                &token,
-                &email,
-                state.clock.now().await,
-                &state.config.public_url,
-            )
-            .await?;
+        crate::server::services::invitations::delegate_setup(
+            &state.store,
+            &token,
+            &email,
+            state.clock.now().await,
+            &state.config.public_url,
+        )
+        .await?;
         state.wake_workers();
         Ok(())
     })
@@ -341,16 +340,15 @@ pub async fn commit_setup(token: String, draft: Draft) -> Result<CommitResult, A
     use crate::server::state::serve;
     serve(|state| async move {
         let (actor, fresh) = actor(&state).await?;
-        let committed = state
-            .store
-            .commit_setup(
-                &token,
-                &draft,
-                state.clock.now().await,
-                &state.config.public_url,
-                &actor,
-            )
-            .await?;
+        let committed = crate::server::services::commit::commit_setup(
+            &state.store,
+            &token,
+            &draft,
+            state.clock.now().await,
+            &state.config.public_url,
+            &actor,
+        )
+        .await?;
         if committed.first {
             auth::set_setup_cookie(&state, auth::COMMIT_COOKIE, &fresh, 86_400)?;
         }

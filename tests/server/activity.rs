@@ -52,19 +52,17 @@ async fn order_with_activity(app: &TestApp, number: &str) -> (String, String, St
     draft.role = Some(Role::Partner);
     draft.who = Some(WhoSetsUp::Myself);
     draft.admin_email = "správce@zákazník.example".into();
-    let result = app
-        .state
-        .store
-        .commit_setup(
-            &token,
-            &draft,
-            NOW.parse().unwrap(),
-            PUBLIC_URL,
-            &browser("test"),
-        )
-        .await
-        .map(|c| c.result)
-        .unwrap();
+    let result = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        NOW.parse().unwrap(),
+        PUBLIC_URL,
+        &browser("test"),
+    )
+    .await
+    .map(|c| c.result)
+    .unwrap();
     let settings = setup_now::service::CallingInput {
         location_name: "=HYPERLINK(\"http://evil.example\")".into(),
         address: "Žlutá 1, Praha".into(),

@@ -156,12 +156,17 @@ async fn an_escalation_reminds_the_contact_with_a_link_and_a_setup_through_it_en
         "admin-rem-1@customer.example",
     )
     .await;
-    app.state
-        .store
-        .commit_setup(&reminder, &draft, later, PUBLIC_URL, &browser("test"))
-        .await
-        .map(|c| c.result)
-        .unwrap();
+    setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &reminder,
+        &draft,
+        later,
+        PUBLIC_URL,
+        &browser("test"),
+    )
+    .await
+    .map(|c| c.result)
+    .unwrap();
     assert_eq!(
         app.state.store.open_setup(&first, later).await.unwrap_err(),
         AppError::Gone

@@ -43,18 +43,16 @@ async fn an_address_nobody_proved_does_not_become_a_user() {
     let person = "jana@proof.example";
     draft.setter_email = person.into();
     let cookie = app.prove_by_code(&token, person).await;
-    let committed = app
-        .state
-        .store
-        .commit_setup(
-            &token,
-            &draft,
-            at(NOW),
-            PUBLIC_URL,
-            &proven_browser("jana", &cookie),
-        )
-        .await
-        .unwrap();
+    let committed = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        at(NOW),
+        PUBLIC_URL,
+        &proven_browser("jana", &cookie),
+    )
+    .await
+    .unwrap();
     assert_eq!(committed.result.setter_email, person);
     assert_eq!(role_of(&app, person).await.as_deref(), Some("admin"));
     // The proof belongs to the browser that entered the code.
@@ -64,11 +62,16 @@ async fn an_address_nobody_proved_does_not_become_a_user() {
     draft.setter_email = "eva@proof.example".into();
     let stolen = proven_browser("mallory", &cookie);
     assert!(
-        app.state
-            .store
-            .commit_setup(&elsewhere, &draft, at(NOW), PUBLIC_URL, &stolen)
-            .await
-            .is_err()
+        setup_now::server::services::commit::commit_setup(
+            &app.state.store,
+            &elsewhere,
+            &draft,
+            at(NOW),
+            PUBLIC_URL,
+            &stolen
+        )
+        .await
+        .is_err()
     );
 }
 
@@ -177,21 +180,29 @@ async fn only_the_browser_that_committed_sets_the_first_password() {
     let token = invited_as(&app, "FPW-1", "P-FPW", &contact("FPW-1")).await;
     let ctx = open(&app, &token).await;
     let draft = partner_draft(&ctx, WhoSetsUp::Myself, "admin@fpw.example");
-    let committed = app
-        .state
-        .store
-        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, &browser("mine"))
-        .await
-        .unwrap();
+    let committed = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        at(NOW),
+        PUBLIC_URL,
+        &browser("mine"),
+    )
+    .await
+    .unwrap();
     assert!(committed.first);
     assert_eq!(committed.result.next, AfterCommit::CreatePassword);
     // The same link elsewhere: done, nothing personal.
-    let replayed = app
-        .state
-        .store
-        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, &browser("theirs"))
-        .await
-        .unwrap();
+    let replayed = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        at(NOW),
+        PUBLIC_URL,
+        &browser("theirs"),
+    )
+    .await
+    .unwrap();
     assert!(!replayed.first);
     assert_eq!(replayed.result.next, AfterCommit::Elsewhere);
     assert_eq!(replayed.result.setter_email, "");
@@ -330,19 +341,17 @@ async fn a_newcomer_acts_on_their_order_alone_until_an_administrator_lets_them_i
     let mut draft = partner_draft(&ctx, WhoSetsUp::Myself, "admin@new2.example");
     draft.setter_email = newcomer.into();
     let cookie = app.prove_by_code(&token, newcomer).await;
-    let result = app
-        .state
-        .store
-        .commit_setup(
-            &token,
-            &draft,
-            at(NOW),
-            PUBLIC_URL,
-            &proven_browser("ondra", &cookie),
-        )
-        .await
-        .unwrap()
-        .result;
+    let result = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        at(NOW),
+        PUBLIC_URL,
+        &proven_browser("ondra", &cookie),
+    )
+    .await
+    .unwrap()
+    .result;
     assert_eq!(role_of(&app, newcomer).await.as_deref(), Some("guest"));
     let their_order = result.order_id.clone();
     app.give_password(newcomer, PASSWORD).await;

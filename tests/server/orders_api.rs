@@ -343,17 +343,16 @@ async fn an_order_set_up_cannot_change_its_contact() {
     draft.role = Some(setup_now::model::setup::Role::Partner);
     draft.who = Some(setup_now::model::setup::WhoSetsUp::Myself);
     draft.admin_email = "admin@api2.example".into();
-    app.state
-        .store
-        .commit_setup(
-            &token,
-            &draft,
-            "2026-12-01T08:00:00Z".parse().unwrap(),
-            PUBLIC_URL,
-            &browser("test"),
-        )
-        .await
-        .unwrap();
+    setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        "2026-12-01T08:00:00Z".parse().unwrap(),
+        PUBLIC_URL,
+        &browser("test"),
+    )
+    .await
+    .unwrap();
     let (status, order) = order_api(&app, reqwest::Method::GET, "/api/orders/API-2", None).await;
     assert_eq!(order["status"], "set_up");
     assert!(

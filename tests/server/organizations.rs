@@ -46,11 +46,16 @@ pub(crate) async fn commit(
     token: &str,
     draft: &Draft,
 ) -> Result<CommitResult, AppError> {
-    app.state
-        .store
-        .commit_setup(token, draft, at(NOW), PUBLIC_URL, &browser("test"))
-        .await
-        .map(|c| c.result)
+    setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        token,
+        draft,
+        at(NOW),
+        PUBLIC_URL,
+        &browser("test"),
+    )
+    .await
+    .map(|c| c.result)
 }
 
 pub(crate) fn partner_draft(ctx: &SetupContext, who: WhoSetsUp, admin: &str) -> Draft {
@@ -605,19 +610,17 @@ async fn a_shared_alias_is_replaced_by_the_person_who_sets_up() {
     let proof = app
         .prove_by_code(&token, "jana.novakova@partner.example")
         .await;
-    let result = app
-        .state
-        .store
-        .commit_setup(
-            &token,
-            &draft,
-            at(NOW),
-            PUBLIC_URL,
-            &proven_browser("jana", &proof),
-        )
-        .await
-        .unwrap()
-        .result;
+    let result = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        at(NOW),
+        PUBLIC_URL,
+        &proven_browser("jana", &proof),
+    )
+    .await
+    .unwrap()
+    .result;
     assert_eq!(result.setter_email, "jana.novakova@partner.example");
     assert_eq!(
         app.count(&format!(
@@ -704,13 +707,17 @@ async fn a_user_with_a_password_signs_in_on_step_two_before_anything_is_committe
         signed_in: Some(contact("PW-1")),
         ..browser("pw")
     };
-    let result = app
-        .state
-        .store
-        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, &signed_in)
-        .await
-        .unwrap()
-        .result;
+    let result = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        at(NOW),
+        PUBLIC_URL,
+        &signed_in,
+    )
+    .await
+    .unwrap()
+    .result;
     assert_eq!(result.next, AfterCommit::Continue);
     assert_eq!(
         setup_now::server::access::continue_to(

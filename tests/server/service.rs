@@ -31,13 +31,17 @@ async fn set_up(app: &TestApp, number: &str, who: WhoSetsUp) -> (String, Session
     draft.role = Some(Role::Partner);
     draft.who = Some(who);
     draft.admin_email = admin.clone();
-    let result = app
-        .state
-        .store
-        .commit_setup(&token, &draft, at(NOW), PUBLIC_URL, &browser("test"))
-        .await
-        .map(|c| c.result)
-        .unwrap();
+    let result = setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        &token,
+        &draft,
+        at(NOW),
+        PUBLIC_URL,
+        &browser("test"),
+    )
+    .await
+    .map(|c| c.result)
+    .unwrap();
     (
         result.order_id,
         user(app, &contact).await,

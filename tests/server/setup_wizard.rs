@@ -46,11 +46,16 @@ async fn commit(
     token: &str,
     draft: &Draft,
 ) -> Result<setup_now::model::setup::CommitResult, AppError> {
-    app.state
-        .store
-        .commit_setup(token, draft, at(NOW), PUBLIC_URL, &browser("test"))
-        .await
-        .map(|c| c.result)
+    setup_now::server::services::commit::commit_setup(
+        &app.state.store,
+        token,
+        draft,
+        at(NOW),
+        PUBLIC_URL,
+        &browser("test"),
+    )
+    .await
+    .map(|c| c.result)
 }
 
 #[tokio::test]
@@ -344,11 +349,15 @@ async fn delegating_sends_a_new_link_and_the_first_stops_working() {
     let token = invited(&app, "DEL-1").await;
     open(&app, &token).await;
     let colleague = setup_now::domain::EmailAddress::parse("Colleague@Partner.example").unwrap();
-    app.state
-        .store
-        .delegate_setup(&token, &colleague, at(NOW), PUBLIC_URL)
-        .await
-        .unwrap();
+    setup_now::server::services::invitations::delegate_setup(
+        &app.state.store,
+        &token,
+        &colleague,
+        at(NOW),
+        PUBLIC_URL,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         app.state
             .store

@@ -194,16 +194,15 @@ pub(super) async fn change_contact(
         Err(err) => return unexpected(err),
     };
     let now = state.clock.now().await;
-    match state
-        .store
-        .resend_invitation(
-            &record.order_id,
-            Some(&contact),
-            "commerce",
-            now,
-            &state.config.public_url,
-        )
-        .await
+    match crate::server::services::invitations::resend_invitation(
+        &state.store,
+        &record.order_id,
+        Some(&contact),
+        "commerce",
+        now,
+        &state.config.public_url,
+    )
+    .await
     {
         Ok(_) => {
             state.wake_workers();
@@ -249,16 +248,15 @@ pub(super) async fn resend(
         Err(err) => return unexpected(err),
     };
     let now = state.clock.now().await;
-    match state
-        .store
-        .resend_invitation(
-            &record.order_id,
-            None,
-            "commerce",
-            now,
-            &state.config.public_url,
-        )
-        .await
+    match crate::server::services::invitations::resend_invitation(
+        &state.store,
+        &record.order_id,
+        None,
+        "commerce",
+        now,
+        &state.config.public_url,
+    )
+    .await
     {
         Ok(true) => {
             state.wake_workers();

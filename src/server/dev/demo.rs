@@ -170,14 +170,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             .ensure_partner_user(&with_user, email, role, Some(&hash), now)
             .await?;
     }
-    store
-        .ensure_join_request(
-            &with_user,
-            "newcomer@partner-with-user.example",
-            now,
-            &state.config.public_url,
-        )
-        .await?;
+    crate::server::services::people::ensure_join_request(
+        store,
+        &with_user,
+        "newcomer@partner-with-user.example",
+        now,
+        &state.config.public_url,
+    )
+    .await?;
     store
         .ensure_customer_org(
             Some(&with_user),

@@ -4,5 +4,9 @@
 //! commits. Storage below only reads and writes; server functions above only
 //! parse, authorize and answer.
 
+pub mod approvals;
+pub mod commit;
+pub mod invitations;
 pub mod pass;
+pub mod people;
 pub mod provisioning;

@@ -59,6 +59,58 @@ pub struct NewLink {
     pub expires: String,
 }
 
+/// An approval link and what it is about.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApprovalRow {
+    /// `customer` or `join`.
+    pub kind: String,
+    pub request_id: String,
+    pub order_id: Option<String>,
+    pub customer_org_id: Option<String>,
+    pub partner_org_id: Option<String>,
+    /// Who asks to join.
+    pub subject_email: Option<String>,
+    /// Who answers.
+    pub admin_email: String,
+    pub expires_at: String,
+    pub answered_at: Option<String>,
+    pub order_number: Option<String>,
+    pub partner_name: Option<String>,
+    pub setup_by_email: Option<String>,
+    pub setup_mode: Option<String>,
+    /// The partner organization's name, for a join request.
+    pub org_name: Option<String>,
+}
+
+/// An approval link to record.
+pub struct NewApproval<'a> {
+    /// `customer` or `join`.
+    pub kind: &'static str,
+    /// The same for every administrator asked about one request.
+    pub request_id: &'a str,
+    pub order_id: Option<&'a str>,
+    pub customer_org: Option<&'a str>,
+    pub partner_org: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub admin: &'a str,
+    pub expires: chrono::DateTime<chrono::Utc>,
+}
+
+/// Who an address belongs to, and whether a password protects it.
+pub struct Person {
+    pub owner: crate::model::setup::Owner<String>,
+    pub has_password: bool,
+}
+
+/// What a commit reads of its order.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderParties {
+    pub order_number: String,
+    pub partner_party_id: String,
+    pub partner_name: String,
+    pub customer_org_id: Option<String>,
+}
+
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {

@@ -1,13 +1,13 @@
-//! Setup links: opening one (what the wizard may show), and handing the setup
-//! to a colleague.
+//! Setup links: opening one (what the wizard may show), starting, ending
+//! and replacing them (the flows that send them are `server/services/`).
 
 use super::Conn;
-use super::{DbRow, Mailing, OpenLink};
-use super::{Store, insert_link, parse_ts, ts, unexpected};
-use crate::domain::EmailAddress;
-use crate::error::{AppError, Refusal};
+use super::{DbRow, OpenLink};
+use super::{Store, Write, parse_ts, ts, unexpected};
+use crate::error::AppError;
 use crate::model::setup::{Audience, SetupContext};
-use crate::server::{mail, tokens};
+use crate::server::tokens;
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -200,64 +200,6 @@ pub(crate) async fn customer_org_view(
     })
 }
 
-/// A "Set Up Now" link for the customer administrator; earlier ones stop
-/// working.
-pub(crate) async fn invite_customer(
-    conn: &mut Conn,
-    mailing: Mailing<'_>,
-    order_id: &str,
-    admin: &EmailAddress,
-) -> Result<(), AppError> {
-    let Mailing {
-        sealer,
-        public_url,
-        now,
-    } = mailing;
-    sqlx::query(
-        "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND audience = 'customer' \
-         AND revoked_at IS NULL AND spent_at IS NULL",
-    )
-    .bind(ts(now))
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await
-    .map_err(unexpected)?;
-    let (token, hash) = tokens::new_token().map_err(unexpected)?;
-    let expires = now + chrono::Duration::days(super::SETUP_WINDOW_DAYS as i64);
-    insert_link(
-        conn,
-        &hash,
-        order_id,
-        admin.as_str(),
-        "customer",
-        now,
-        expires,
-    )
-    .await
-    .map_err(unexpected)?;
-    let order = super::order_mail(conn, order_id, admin.as_str())
-        .await
-        .map_err(unexpected)?;
-    let email = mail::customer_invitation(
-        order.locale,
-        admin.as_str(),
-        &order.facts(),
-        &order.partner,
-        &mail::setup_url(public_url, &token),
-    );
-    super::enqueue(
-        conn,
-        sealer,
-        &format!("customer_invitation:{order_id}:{hash}"),
-        Some(order_id),
-        &email,
-        now,
-    )
-    .await
-    .map_err(unexpected)?;
-    Ok(())
-}
-
 impl Store {
     /// Opens a link: refuses unknown, used and expired ones and returns what
     /// the wizard needs to show. Only reads: mail gateways that fetch links
@@ -316,91 +258,6 @@ impl Store {
         usable_link(&mut conn, &tokens::hash_token(token), now).await
     }
 
-    /// Hands the setup to a colleague: their link is sent, this one stops working.
-    pub async fn delegate_setup(
-        &self,
-        token: &str,
-        colleague: &crate::domain::EmailAddress,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> Result<(), AppError> {
-        let hash = tokens::hash_token(token);
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let link = usable_link(&mut tx, &hash, now).await?;
-        if link.audience != Audience::Partner {
-            return Err(AppError::Forbidden);
-        }
-        let expires: String = sqlx::query_scalar(
-            "UPDATE setup_links SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL AND spent_at IS NULL \
-             RETURNING expires_at",
-        )
-        .bind(ts(now))
-        .bind(&hash)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unexpected)?
-        .ok_or(AppError::Gone)?;
-        let expires = parse_ts(&expires).map_err(unexpected)?;
-        let order = sqlx::query(
-            "SELECT order_number, setup_at, approval_requested_at FROM orders WHERE id = $1",
-        )
-        .bind(&link.order_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        if order.get::<Option<String>, _>("setup_at").is_some()
-            || order
-                .get::<Option<String>, _>("approval_requested_at")
-                .is_some()
-        {
-            return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
-        }
-        let (new_token, new_hash) = tokens::new_token().map_err(unexpected)?;
-        insert_link(
-            &mut tx,
-            &new_hash,
-            &link.order_id,
-            colleague.as_str(),
-            "partner",
-            now,
-            expires,
-        )
-        .await
-        .map_err(unexpected)?;
-        let facts = super::order_mail(&mut tx, &link.order_id, colleague.as_str())
-            .await
-            .map_err(unexpected)?;
-        let email = mail::delegation(
-            facts.locale,
-            colleague.as_str(),
-            &facts.facts(),
-            &link.email,
-            &mail::setup_url(public_url, &new_token),
-        );
-        super::enqueue(
-            &mut tx,
-            self.sealer(),
-            &format!("delegation:{}:{new_hash}", link.order_id),
-            Some(&link.order_id),
-            &email,
-            now,
-        )
-        .await
-        .map_err(unexpected)?;
-        Store::audit(
-            &mut tx,
-            now,
-            &link.email,
-            "setup_delegated",
-            Some(&link.order_id),
-            colleague.as_str(),
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(())
-    }
-
     /// The order a spent link belongs to.
     pub async fn order_of_spent_link(&self, token: &str) -> anyhow::Result<Option<String>> {
         Ok(sqlx::query_scalar(
@@ -409,5 +266,70 @@ impl Store {
         .bind(tokens::hash_token(token))
         .fetch_optional(&self.pool)
         .await?)
+    }
+}
+
+/// Links' reads and writes inside a service's transaction.
+impl Write<'_> {
+    /// The link, if it may be used now (see [`usable_link`]).
+    pub(crate) async fn usable_link(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<OpenLink, AppError> {
+        usable_link(&mut self.tx, token_hash, now).await
+    }
+
+    /// Ends a link not used yet; until when it would have worked, or `None`
+    /// when it was used or ended already.
+    pub(crate) async fn revoke_link(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let expires: Option<String> = sqlx::query_scalar(
+            "UPDATE setup_links SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
+             AND spent_at IS NULL RETURNING expires_at",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("ending a link")?;
+        expires.as_deref().map(parse_ts).transpose()
+    }
+
+    /// Whether an order is set up, or waits for an approval.
+    pub(crate) async fn set_up_or_waiting(&mut self, order_id: &str) -> anyhow::Result<bool> {
+        let row = sqlx::query("SELECT setup_at, approval_requested_at FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *self.tx)
+            .await
+            .context("reading an order's progress")?;
+        Ok(row.get::<Option<String>, _>("setup_at").is_some()
+            || row
+                .get::<Option<String>, _>("approval_requested_at")
+                .is_some())
+    }
+
+    /// Whom a "Customer setup" order not yet confirmed by its customer
+    /// invites: the address its newest customer link went to, else its
+    /// customer organization's first user. `None`: no such order waits.
+    pub(crate) async fn customer_to_invite(
+        &mut self,
+        order_id: &str,
+    ) -> anyhow::Result<Option<Option<String>>> {
+        let row = sqlx::query(
+            "SELECT (SELECT u.email FROM users u WHERE u.customer_org_id = o.customer_org_id \
+               ORDER BY u.created_at LIMIT 1) AS admin, \
+             (SELECT l.email FROM setup_links l WHERE l.order_id = o.id AND l.audience = 'customer' \
+                ORDER BY l.created_at DESC LIMIT 1) AS invited \
+             FROM orders o WHERE o.id = $1 AND o.customer_confirmed_at IS NULL AND o.setup_mode = 'customer'",
+        )
+        .bind(order_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading whom to invite")?;
+        Ok(row.map(|row| row.get::<Option<String>, _>("invited").or(row.get("admin"))))
     }
 }

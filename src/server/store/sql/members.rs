@@ -3,20 +3,16 @@
 //! administrator), invitations by link, and what happened to them.
 
 use super::Conn;
-use super::JOIN_DAYS;
 use super::people::insert_user;
-use super::{Store, parse_ts, ts, unexpected};
-use crate::domain::{DomainError, EmailAddress, Role};
+use super::{Store, Write, parse_ts, ts, unexpected};
+use crate::domain::Role;
 use crate::error::{AppError, Refusal};
 use crate::model::activity::ActivityEntry;
-use crate::model::approval::ApprovalOutcome;
 use crate::model::people::{InvitationRow, JoinRequestRow, JoinView, PeopleView, PersonRow};
-use crate::server::{mail, tokens};
-use chrono::{DateTime, Duration, Utc};
+use crate::server::tokens;
+use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::Row;
-
-/// Invitations one organization may send in an hour.
-const INVITATIONS_PER_HOUR: i64 = 20;
 
 /// Entries of the organization's activity the page shows.
 const ACTIVITY_ENTRIES: i64 = 50;
@@ -240,155 +236,6 @@ impl Store {
         tx.commit().await.map_err(unexpected)
     }
 
-    /// An administrator of `org` answers a join request on `/hub/people`.
-    pub async fn answer_join_request(
-        &self,
-        org: &str,
-        request_id: &str,
-        approve: bool,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<ApprovalOutcome, AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        super::lock_keys(&mut tx, &mut vec![format!("people:{org}")])
-            .await
-            .map_err(unexpected)?;
-        let outcome = super::approvals::answer_join(
-            &mut tx,
-            self.sealer(),
-            org,
-            request_id,
-            approve,
-            by,
-            now,
-        )
-        .await?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(outcome)
-    }
-
-    /// Invites `email` into `org` in `role`: a "Join" link by email (single
-    /// use, [`JOIN_DAYS`] days). An address that is a user already is
-    /// refused.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn invite_person(
-        &self,
-        org: &str,
-        email: &EmailAddress,
-        role: Role,
-        by: &str,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> Result<(), AppError> {
-        if let Some(wait) = self
-            .hit_rate_limit(
-                &format!("invite:{org}"),
-                now,
-                Duration::hours(1),
-                INVITATIONS_PER_HOUR,
-            )
-            .await
-            .map_err(unexpected)?
-        {
-            return Err(AppError::RateLimited {
-                retry_after_secs: wait.num_seconds().max(1) as u64,
-            });
-        }
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        super::lock_keys(&mut tx, &mut vec![format!("email:{email}")])
-            .await
-            .map_err(unexpected)?;
-        let existing: Option<(Option<String>, String)> =
-            sqlx::query_as("SELECT partner_org_id, role FROM users WHERE email = $1")
-                .bind(email.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(unexpected)?;
-        match existing {
-            None => {}
-            // A guest of this organization may be invited in.
-            Some((Some(of), role)) if of == org && role == "guest" => {}
-            Some((Some(of), _)) if of == org => {
-                return Err(AppError::field("email", DomainError::AlreadyInOrganization));
-            }
-            Some(_) => {
-                return Err(AppError::field(
-                    "email",
-                    DomainError::EmailBelongsToOtherOrg,
-                ));
-            }
-        }
-        let org_row = sqlx::query("SELECT name, country FROM partner_orgs WHERE id = $1")
-            .bind(org)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(unexpected)?;
-        let org_name: String = org_row.get("name");
-        let (token, hash) = tokens::new_token().map_err(unexpected)?;
-        sqlx::query(
-            "INSERT INTO invitations (token_hash, partner_org_id, email, role, invited_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&hash)
-        .bind(org)
-        .bind(email.as_str())
-        .bind(role.code())
-        .bind(by)
-        .bind(ts(now))
-        .bind(ts(now + Duration::days(JOIN_DAYS)))
-        .execute(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        let locale = mail::language_for(None, Some(org_row.get::<&str, _>("country")));
-        let letter = mail::join_invitation(
-            locale,
-            email.as_str(),
-            &org_name,
-            by,
-            mail::role_name(locale, role),
-            &format!("{public_url}/join/{token}"),
-        );
-        super::enqueue(
-            &mut tx,
-            self.sealer(),
-            &format!("join:{hash}"),
-            None,
-            &letter,
-            now,
-        )
-        .await
-        .map_err(unexpected)?;
-        Store::audit_people(
-            &mut tx,
-            now,
-            by,
-            "person_invited",
-            org,
-            None,
-            &format!("{email}: {}", role.code()),
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)
-    }
-
-    /// Makes sure a guest of `org` has an open join request (demo data).
-    pub async fn ensure_join_request(
-        &self,
-        org: &str,
-        person: &str,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> anyhow::Result<()> {
-        let mut tx = self.write_tx().await?;
-        super::lock_keys(&mut tx, &mut vec![format!("people:{org}")]).await?;
-        super::approvals::request_join(&mut tx, self.mailing(public_url, now), org, person, None)
-            .await
-            .map_err(|e| anyhow::anyhow!("asking to join: {e}"))?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// What `/join/{token}` shows: 404 unknown, 410 used or expired.
     pub async fn join_view(&self, token: &str, now: DateTime<Utc>) -> Result<JoinView, AppError> {
         let row = sqlx::query(
@@ -494,5 +341,58 @@ impl Store {
         .map_err(unexpected)?;
         tx.commit().await.map_err(unexpected)?;
         Ok(user_id)
+    }
+}
+
+/// The people page's writes inside a service's transaction.
+impl Write<'_> {
+    /// The organization and role of the user with this address, if any.
+    pub(crate) async fn membership(
+        &mut self,
+        email: &str,
+    ) -> anyhow::Result<Option<(Option<String>, String)>> {
+        sqlx::query_as("SELECT partner_org_id, role FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .context("reading whom an address belongs to")
+    }
+
+    /// A partner organization's name and country.
+    pub(crate) async fn partner_org(&mut self, org: &str) -> anyhow::Result<(String, String)> {
+        sqlx::query_as("SELECT name, country FROM partner_orgs WHERE id = $1")
+            .bind(org)
+            .fetch_one(&mut *self.tx)
+            .await
+            .context("reading an organization")
+    }
+
+    /// Records an invitation into `org` (its link's hash).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn insert_invitation(
+        &mut self,
+        token_hash: &str,
+        org: &str,
+        email: &str,
+        role: Role,
+        by: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO invitations (token_hash, partner_org_id, email, role, invited_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(token_hash)
+        .bind(org)
+        .bind(email)
+        .bind(role.code())
+        .bind(by)
+        .bind(ts(now))
+        .bind(ts(expires))
+        .execute(&mut *self.tx)
+        .await
+        .context("recording an invitation")?;
+        Ok(())
     }
 }

@@ -130,15 +130,6 @@ impl Store {
         &self.secrets.sealer
     }
 
-    /// What writing emails at `now` with links under `public_url` needs.
-    pub(crate) fn mailing<'a>(&'a self, public_url: &'a str, now: DateTime<Utc>) -> Mailing<'a> {
-        Mailing {
-            sealer: &self.secrets.sealer,
-            public_url,
-            now,
-        }
-    }
-
     /// A transaction that writes. SQLite takes its write lock at BEGIN, so
     /// writers queue; PostgreSQL locks rows as statements touch them, and
     /// [`lock_keys`] where a decision depends on rows not written yet.
@@ -307,15 +298,6 @@ impl Write<'_> {
     ) -> anyhow::Result<OrderMail> {
         order_mail(&mut self.tx, order_id, to).await
     }
-}
-
-/// What writing an email needs besides its words: the sealer for its link,
-/// the absolute base of links, and the time.
-#[derive(Clone, Copy)]
-pub(crate) struct Mailing<'a> {
-    pub sealer: &'a crate::server::store::sealer::Sealer,
-    pub public_url: &'a str,
-    pub now: DateTime<Utc>,
 }
 
 /// Serialises transactions that decide on the same `keys` (addresses, a

@@ -2,10 +2,10 @@
 //! them is `pass.rs`).
 
 use super::DbRow;
-use super::{Conn, Mailing, NewLink, OrderRecord, PlaceOutcome, SETUP_WINDOW_DAYS, record_event};
-use super::{Store, is_unique_violation, new_id, parse_ts, ts};
+use super::{Conn, NewLink, OrderRecord, PlaceOutcome};
+use super::{Store, Write, is_unique_violation, new_id, parse_ts, ts};
 use crate::model::orders::{Order, OrderStatus, OrderSummary};
-use crate::server::{mail, tokens};
+use crate::server::tokens;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -216,70 +216,12 @@ impl Store {
         row.as_ref().map(summary_from_row).transpose()
     }
 
-    /// Sends a new invitation (to a new contact, if given); earlier links of the
-    /// order stop working. Only before the order is set up.
-    pub async fn resend_invitation(
+    /// An order's services as (kind, SKU, quantity), in order.
+    pub(crate) async fn order_services(
         &self,
         order_id: &str,
-        new_contact: Option<&crate::domain::EmailAddress>,
-        by: &str,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> Result<bool, crate::error::AppError> {
-        use crate::error::{AppError, Refusal};
-        let mut tx = self.write_tx().await.map_err(AppError::unexpected)?;
-        let row = sqlx::query(
-            "UPDATE orders SET provisioning_contact_email = COALESCE($1, provisioning_contact_email), \
-             invited_at = CASE WHEN invited_at IS NULL THEN NULL ELSE $2 END \
-             WHERE id = $3 AND setup_at IS NULL AND closed_at IS NULL \
-             RETURNING order_number, offer, customer_name, provisioning_contact_email, invited_at",
-        )
-        .bind(new_contact.map(|e| e.as_str()))
-        .bind(ts(now))
-        .bind(order_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(AppError::unexpected)?;
-        let Some(row) = row else {
-            drop(tx);
-            return match self
-                .order_summary(order_id)
-                .await
-                .map_err(AppError::unexpected)?
-            {
-                None => Err(AppError::NotFound),
-                Some(_) => Err(AppError::Refused(Refusal::OrderAlreadySetUp)),
-            };
-        };
-        if row.get::<Option<String>, _>("invited_at").is_none() {
-            // Not invited yet: the new contact gets the invitation on the start date.
-            Store::audit(
-                &mut tx,
-                now,
-                by,
-                "contact_changed",
-                Some(order_id),
-                new_contact.map_or("", |c| c.as_str()),
-            )
-            .await
-            .map_err(AppError::unexpected)?;
-            tx.commit().await.map_err(AppError::unexpected)?;
-            return Ok(false);
-        }
-        let result: anyhow::Result<()> = async {
-            // A new invitation withdraws a pending approval request: the
-            // order is back to awaiting its details.
-            if cancel_approvals(&mut tx, order_id, now).await? {
-                record_event(&mut tx, order_id, "order.invited", now).await?;
-            }
-            let to = reinvite_contact(&mut tx, self.mailing(public_url, now), order_id).await?;
-            Store::audit(&mut tx, now, by, "invitation_resent", Some(order_id), &to).await?;
-            Ok(())
-        }
-        .await;
-        result.map_err(AppError::unexpected)?;
-        tx.commit().await.map_err(AppError::unexpected)?;
-        Ok(true)
+    ) -> anyhow::Result<Vec<(String, String, u32)>> {
+        services_of(&self.pool, order_id).await
     }
 
     /// Reads an order's stored start date (used by tests and the hub).
@@ -291,54 +233,6 @@ impl Store {
                 .await?;
         value.flatten().as_deref().map(parse_ts).transpose()
     }
-}
-
-/// A new "Set Up Now" link for the order's provisioning contact, by email;
-/// earlier links of the order stop working. Returns the address.
-pub(crate) async fn reinvite_contact(
-    conn: &mut Conn,
-    mailing: Mailing<'_>,
-    order_id: &str,
-) -> anyhow::Result<String> {
-    let Mailing {
-        sealer,
-        public_url,
-        now,
-    } = mailing;
-    let to: String =
-        sqlx::query_scalar("SELECT provisioning_contact_email FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_one(&mut *conn)
-            .await
-            .context("loading the order to invite again")?;
-    let order = super::order_mail(conn, order_id, &to).await?;
-    sqlx::query(
-        "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL AND spent_at IS NULL",
-    )
-    .bind(ts(now))
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await
-    .context("revoking earlier links")?;
-    let (token, hash) = tokens::new_token()?;
-    let expires = now + chrono::Duration::days(SETUP_WINDOW_DAYS as i64);
-    insert_link(conn, &hash, order_id, &to, "partner", now, expires).await?;
-    let email = mail::invitation(
-        order.locale,
-        &to,
-        &order.facts(),
-        &mail::setup_url(public_url, &token),
-    );
-    super::enqueue(
-        conn,
-        sealer,
-        &format!("invitation:{order_id}:{hash}"),
-        Some(order_id),
-        &email,
-        now,
-    )
-    .await?;
-    Ok(to)
 }
 
 /// What the scheduler's claims return for writing emails.
@@ -371,31 +265,6 @@ pub(crate) async fn insert_links(
         .execute(&mut *tx)
         .await
         .context("inserting setup links")?;
-    Ok(())
-}
-
-/// Records a new setup link (its hash) for an order.
-pub(crate) async fn insert_link(
-    tx: &mut Conn,
-    hash: &str,
-    order_id: &str,
-    email: &str,
-    audience: &str,
-    now: DateTime<Utc>,
-    expires: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO setup_links (token_hash, order_id, email, audience, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(hash)
-    .bind(order_id)
-    .bind(email)
-    .bind(audience)
-    .bind(ts(now))
-    .bind(ts(expires))
-    .execute(&mut *tx)
-    .await
-    .context("inserting a setup link")?;
     Ok(())
 }
 
@@ -446,4 +315,85 @@ pub(crate) async fn cancel_approvals(
     .execute(&mut *conn)
     .await?;
     Ok(reopened.rows_affected() == 1)
+}
+
+/// Orders' and links' writes inside a service's transaction.
+impl Write<'_> {
+    /// Changes the provisioning contact (if `new_contact`) of an order not
+    /// set up, and, when it was invited already, dates its new invitation
+    /// `now`. `None`: no such order, or set up or closed; else whether it
+    /// was invited.
+    pub(crate) async fn change_contact(
+        &mut self,
+        order_id: &str,
+        new_contact: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<bool>> {
+        let row = sqlx::query(
+            "UPDATE orders SET provisioning_contact_email = COALESCE($1, provisioning_contact_email), \
+             invited_at = CASE WHEN invited_at IS NULL THEN NULL ELSE $2 END \
+             WHERE id = $3 AND setup_at IS NULL AND closed_at IS NULL RETURNING invited_at",
+        )
+        .bind(new_contact)
+        .bind(ts(now))
+        .bind(order_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("changing the contact")?;
+        Ok(row.map(|row| row.get::<Option<String>, _>("invited_at").is_some()))
+    }
+
+    /// Withdraws an order's open approval request; whether there was one.
+    pub(crate) async fn cancel_approvals(
+        &mut self,
+        order_id: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        cancel_approvals(&mut self.tx, order_id, now).await
+    }
+
+    /// The order's provisioning contact.
+    pub(crate) async fn contact_of(&mut self, order_id: &str) -> anyhow::Result<String> {
+        sqlx::query_scalar("SELECT provisioning_contact_email FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *self.tx)
+            .await
+            .context("reading the provisioning contact")
+    }
+
+    /// Ends the order's links not used yet (of one audience, if given).
+    pub(crate) async fn revoke_links(
+        &mut self,
+        order_id: &str,
+        audience: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let of_audience = if audience.is_some() {
+            " AND audience = $3"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2{of_audience} \
+             AND revoked_at IS NULL AND spent_at IS NULL"
+        );
+        let mut revoke = sqlx::query(&sql).bind(ts(now)).bind(order_id);
+        if let Some(audience) = audience {
+            revoke = revoke.bind(audience);
+        }
+        revoke
+            .execute(&mut *self.tx)
+            .await
+            .context("revoking links")?;
+        Ok(())
+    }
+
+    /// Records a new setup link (its hash).
+    pub(crate) async fn insert_link(
+        &mut self,
+        link: &NewLink,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        insert_links(&mut self.tx, std::slice::from_ref(link), now).await
+    }
 }

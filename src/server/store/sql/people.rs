@@ -2,7 +2,7 @@
 //! may learn about it, and the rows a setup plan adds.
 
 use super::Conn;
-use super::SetterFacts;
+use super::{Person, SetterFacts};
 use super::{Store, is_unique_violation, new_id, ts, unexpected};
 use crate::domain::{Address, Country, EmailAddress, OrgName, Role};
 use crate::error::{AppError, FieldError};
@@ -30,12 +30,6 @@ pub(crate) async fn org_of_party(
             },
         )
     }))
-}
-
-/// Who an address belongs to, and whether a password protects it.
-pub(crate) struct Person {
-    pub owner: Owner<String>,
-    pub has_password: bool,
 }
 
 /// Who `email` belongs to, seen from the partner organization `this_partner`.

@@ -510,47 +510,6 @@ impl Store {
         tx.commit().await.map_err(unexpected)?;
         Ok(user_id)
     }
-
-    /// "Resend invitation" to the customer of a "Customer setup" order: a new
-    /// "Set Up Now" link, earlier ones stop working.
-    pub async fn resend_customer_invitation(
-        &self,
-        order_id: &str,
-        by: &str,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> Result<(), AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let row = sqlx::query(
-            "SELECT o.order_number, o.partner_name, \
-             (SELECT u.email FROM users u WHERE u.customer_org_id = o.customer_org_id ORDER BY u.created_at LIMIT 1) AS admin, \
-             (SELECT l.email FROM setup_links l WHERE l.order_id = o.id AND l.audience = 'customer' \
-                ORDER BY l.created_at DESC LIMIT 1) AS invited \
-             FROM orders o WHERE o.id = $1 AND o.customer_confirmed_at IS NULL AND o.setup_mode = 'customer'",
-        )
-        .bind(order_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unexpected)?
-        .ok_or(AppError::Refused(crate::error::Refusal::OrderAlreadySetUp))?;
-        let to: Option<String> = row.get::<Option<String>, _>("invited").or(row.get("admin"));
-        let to = to.ok_or(AppError::Refused(crate::error::Refusal::StepIncomplete))?;
-        let admin = crate::domain::EmailAddress::parse(&to).map_err(AppError::from)?;
-        super::links::invite_customer(&mut tx, self.mailing(public_url, now), order_id, &admin)
-            .await?;
-        Store::audit(
-            &mut tx,
-            now,
-            by,
-            "customer_invitation_resent",
-            Some(order_id),
-            &to,
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(())
-    }
 }
 
 /// A LIKE pattern matching `text` anywhere, its wildcards escaped with `\`.
