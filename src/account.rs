@@ -107,15 +107,14 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
     serve(|state| async move {
         let email =
             crate::domain::EmailAddress::parse(&email).map_err(|e| AppError::field("email", e))?;
-        let sent = state
-            .store
-            .request_password_reset(
-                email.as_str(),
-                state.clock.now().await,
-                &state.config.public_url,
-            )
-            .await
-            .map_err(AppError::unexpected)?;
+        let sent = crate::server::services::accounts::request_password_reset(
+            &state.store,
+            email.as_str(),
+            state.clock.now().await,
+            &state.config.public_url,
+        )
+        .await
+        .map_err(AppError::unexpected)?;
         if sent {
             state.wake_workers();
         }

@@ -214,17 +214,16 @@ async fn send_code(
     fresh: bool,
 ) -> Result<(), AppError> {
     let locale = crate::server::auth::request_locale().unwrap_or_default();
-    let sent = state
-        .store
-        .send_proof_code(
-            &link.token_hash,
-            &link.order_id,
-            email,
-            locale,
-            fresh,
-            state.clock.now().await,
-        )
-        .await?;
+    let sent = crate::server::services::proofs::send_proof_code(
+        &state.store,
+        &link.token_hash,
+        &link.order_id,
+        email,
+        locale,
+        fresh,
+        state.clock.now().await,
+    )
+    .await?;
     if sent {
         state.wake_workers();
     }
@@ -259,16 +258,15 @@ pub async fn verify_code(token: String, email: String, code: String) -> Result<(
             .map_err(|e| AppError::field("code", e))?;
         let (browser, browser_hash) =
             crate::server::tokens::new_token().map_err(AppError::unexpected)?;
-        state
-            .store
-            .verify_proof_code(
-                &link.token_hash,
-                &email,
-                &code,
-                &browser_hash,
-                state.clock.now().await,
-            )
-            .await?;
+        crate::server::services::proofs::verify_proof_code(
+            &state.store,
+            &link.token_hash,
+            &email,
+            &code,
+            &browser_hash,
+            state.clock.now().await,
+        )
+        .await?;
         auth::set_setup_cookie(
             &state,
             auth::PROOF_COOKIE,

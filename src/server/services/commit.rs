@@ -5,6 +5,7 @@
 //! which decides) and the plan is carried out: organizations, users, the
 //! order's state, links, emails, events and audit entries, or nothing.
 
+use super::accounts::activation_link;
 use super::approvals::{request_approval, request_join};
 use super::invitations::invite_customer;
 use crate::error::{AppError, Refusal};
@@ -204,7 +205,7 @@ async fn carry_out(
             if *managed_by_partner {
                 // The address owner learns that a partner made them the
                 // administrator, and gets a way in.
-                let url = tx.issue_activation(&admin_user, now, public_url).await?;
+                let url = activation_link(tx, &admin_user, now, public_url).await?;
                 let locale = tx.order_mail(order_id, admin.as_str()).await?.locale;
                 let email = mail::administrator_welcome(
                     locale,

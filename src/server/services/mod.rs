@@ -4,9 +4,11 @@
 //! commits. Storage below only reads and writes; server functions above only
 //! parse, authorize and answer.
 
+pub mod accounts;
 pub mod approvals;
 pub mod commit;
 pub mod invitations;
 pub mod pass;
 pub mod people;
+pub mod proofs;
 pub mod provisioning;

@@ -6,7 +6,6 @@ use super::links::context;
 use super::people::{
     has_members, insert_customer_org, insert_partner_org, insert_user, org_of_party, person_of,
 };
-use super::users::issue_activation;
 use super::{OpenLink, OrderParties, Person, Write, lock_keys, ts};
 use crate::domain::{Address, Country, EmailAddress, OrgName, Role};
 use crate::error::AppError;
@@ -167,16 +166,6 @@ impl Write<'_> {
             now,
         )
         .await
-    }
-
-    /// A new administrator's welcome link; its absolute address.
-    pub(crate) async fn issue_activation(
-        &mut self,
-        user_id: &str,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> Result<String, AppError> {
-        issue_activation(&mut self.tx, user_id, now, public_url).await
     }
 
     /// The order is set up: attached to its organizations, in `mode`.

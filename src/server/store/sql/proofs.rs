@@ -1,40 +1,11 @@
-//! Proving an address (contract section 11): a 6-digit code emailed to it
-//! from the setup wizard, entered in the browser that asked for it. Only
-//! hashes of the code and of that browser's cookie are kept.
+//! What proving an address (contract section 11) reads and writes: the
+//! codes sent, the tries, the proofs. Only hashes of the code and of the
+//! browser's cookie are kept; the rules are `server/services/proofs.rs`.
 
-use super::Conn;
-use super::{
-    PROOF_HOURS, PROOF_MINUTES, PROOF_SENDS_PER_ADDRESS, PROOF_SENDS_PER_LINK, PROOF_TRIES,
-};
-use super::{Store, new_id, ts, unexpected};
-use crate::domain::{DomainError, EmailAddress, VerificationCode};
-use crate::error::AppError;
-use crate::i18n::Locale;
-use crate::server::{mail, tokens};
+use super::{Conn, PROOF_HOURS, PROOF_TRIES, Store, Write, ts};
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use rand::{TryRngCore, rngs::OsRng};
 use sqlx::Row;
-
-/// The stored form of a code: bound to its row, so equal codes of two rows
-/// hash apart.
-fn code_hash(id: &str, code: &str) -> String {
-    tokens::hash_token(&format!("{id}:{code}"))
-}
-
-/// Six digits from the operating system's generator, every value equally
-/// likely (draws above the last whole million are thrown away).
-fn new_code() -> anyhow::Result<String> {
-    const LIMIT: u32 = u32::MAX - u32::MAX % 1_000_000;
-    loop {
-        let n = OsRng
-            .try_next_u32()
-            .map_err(|e| anyhow::anyhow!("operating system RNG failed: {e}"))?;
-        if n < LIMIT {
-            return Ok(format!("{:06}", n % 1_000_000));
-        }
-    }
-}
 
 /// The address an entered code proves to the browser whose proof cookie
 /// hashes to `browser`, for this link, while the proof lasts.
@@ -56,10 +27,6 @@ pub(crate) async fn proven_by_code(
     .context("reading a proof")
 }
 
-fn wrong(error: DomainError) -> AppError {
-    AppError::field("code", error)
-}
-
 impl Store {
     /// The address this browser proved with a code for this link, if any.
     pub async fn proven_address(
@@ -72,143 +39,132 @@ impl Store {
         proven_by_code(&mut conn, link_hash, browser, now).await
     }
 
-    /// Emails a code to `email` for the link, in `locale`: a few an hour per
-    /// address and per link (a rate limit beyond). A code sent within the
-    /// last two minutes is still on its way, so `fresh` alone sends another
-    /// then ("Send a new code"). Whether one was sent.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn send_proof_code(
+    /// Whether a code that can still be entered was sent to `email` for the
+    /// link since `since`.
+    pub(crate) async fn code_sent_since(
         &self,
         link_hash: &str,
-        order_id: &str,
-        email: &EmailAddress,
-        locale: Locale,
-        fresh: bool,
-        now: DateTime<Utc>,
-    ) -> Result<bool, AppError> {
-        if !fresh {
-            let recent: i64 = sqlx::query_scalar(
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM email_proofs WHERE link_hash = $1 AND email = $2 \
-                 AND proven_at IS NULL AND attempts < $3 AND created_at > $4) THEN 1 ELSE 0 END",
-            )
-            .bind(link_hash)
-            .bind(email.as_str())
-            .bind(PROOF_TRIES)
-            .bind(ts(now - Duration::minutes(2)))
-            .fetch_one(&self.pool)
-            .await
-            .map_err(unexpected)?;
-            if recent == 1 {
-                return Ok(false);
-            }
-        }
-        for (key, max) in [
-            (
-                format!("proof:address:{}", tokens::hash_token(email.as_str())),
-                PROOF_SENDS_PER_ADDRESS,
-            ),
-            (format!("proof:link:{link_hash}"), PROOF_SENDS_PER_LINK),
-        ] {
-            if let Some(wait) = self
-                .hit_rate_limit(&key, now, Duration::hours(1), max)
-                .await
-                .map_err(unexpected)?
-            {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: wait.num_seconds().max(1) as u64,
-                });
-            }
-        }
-        let id = new_id();
-        let code = new_code().map_err(unexpected)?;
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        // A new code ends the ones sent before.
+        email: &str,
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let recent: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM email_proofs WHERE link_hash = $1 AND email = $2 \
+             AND proven_at IS NULL AND attempts < $3 AND created_at > $4) THEN 1 ELSE 0 END",
+        )
+        .bind(link_hash)
+        .bind(email)
+        .bind(PROOF_TRIES)
+        .bind(ts(since))
+        .fetch_one(&self.pool)
+        .await
+        .context("reading whether a code was sent")?;
+        Ok(recent == 1)
+    }
+}
+
+/// A code in use: its row, stored hash and wrong tries so far.
+pub struct CodeInUse {
+    pub id: String,
+    pub code_hash: String,
+    pub attempts: i64,
+}
+
+/// Codes' writes inside a service's transaction.
+impl Write<'_> {
+    /// Ends the codes sent to `email` for the link and not used.
+    pub(crate) async fn end_codes(&mut self, link_hash: &str, email: &str) -> anyhow::Result<()> {
         sqlx::query(
             "UPDATE email_proofs SET attempts = $1 WHERE link_hash = $2 AND email = $3 AND proven_at IS NULL",
         )
         .bind(PROOF_TRIES)
         .bind(link_hash)
-        .bind(email.as_str())
-        .execute(&mut *tx)
+        .bind(email)
+        .execute(&mut *self.tx)
         .await
-        .map_err(unexpected)?;
+        .context("ending earlier codes")?;
+        Ok(())
+    }
+
+    /// Records a code sent (its hash).
+    pub(crate) async fn insert_code(
+        &mut self,
+        id: &str,
+        link_hash: &str,
+        email: &str,
+        code_hash: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO email_proofs (id, link_hash, email, code_hash, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(&id)
+        .bind(id)
         .bind(link_hash)
-        .bind(email.as_str())
-        .bind(code_hash(&id, &code))
+        .bind(email)
+        .bind(code_hash)
         .bind(ts(now))
-        .bind(ts(now + Duration::minutes(PROOF_MINUTES)))
-        .execute(&mut *tx)
+        .bind(ts(expires))
+        .execute(&mut *self.tx)
         .await
-        .map_err(unexpected)?;
-        let letter = mail::verification_code(locale, email.as_str(), &code);
-        super::enqueue(
-            &mut tx,
-            self.sealer(),
-            &format!("proof:{id}"),
-            Some(order_id),
-            &letter,
-            now,
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(true)
+        .context("recording a code")?;
+        Ok(())
     }
 
-    /// Checks a code against the newest one sent to `email` for the link:
-    /// right, it proves the address to the browser whose cookie hashes to
-    /// `browser`; wrong, it counts a try, and the fifth wrong try ends it.
-    pub async fn verify_proof_code(
-        &self,
+    /// The code in use for `email` and the link: the newest sent (sending
+    /// one ends the ones before), unexpired and with tries left; locked for
+    /// the transaction.
+    pub(crate) async fn code_in_use(
+        &mut self,
         link_hash: &str,
-        email: &EmailAddress,
-        code: &VerificationCode,
-        browser: &str,
+        email: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        // The code in use: the newest sent (sending one ends the ones before).
+    ) -> anyhow::Result<Option<CodeInUse>> {
         let row = sqlx::query(&format!(
             "SELECT id, code_hash, attempts FROM email_proofs \
              WHERE link_hash = $1 AND email = $2 AND proven_at IS NULL AND attempts < $3 AND expires_at > $4 \
              ORDER BY created_at DESC LIMIT 1{}",
-            self.engine.for_update()
+            self.store.engine.for_update()
         ))
         .bind(link_hash)
-        .bind(email.as_str())
+        .bind(email)
         .bind(PROOF_TRIES)
         .bind(ts(now))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *self.tx)
         .await
-        .map_err(unexpected)?
-        .ok_or(wrong(DomainError::CodeExpired))?;
-        let id: String = row.get("id");
-        let attempts: i64 = row.get("attempts");
-        if row.get::<String, _>("code_hash") != code_hash(&id, code.as_str()) {
-            sqlx::query("UPDATE email_proofs SET attempts = attempts + 1 WHERE id = $1")
-                .bind(&id)
-                .execute(&mut *tx)
-                .await
-                .map_err(unexpected)?;
-            tx.commit().await.map_err(unexpected)?;
-            return Err(wrong(if attempts + 1 >= PROOF_TRIES {
-                DomainError::CodeExpired
-            } else {
-                DomainError::CodeWrong
-            }));
-        }
+        .context("reading the code in use")?;
+        Ok(row.map(|row| CodeInUse {
+            id: row.get("id"),
+            code_hash: row.get("code_hash"),
+            attempts: row.get("attempts"),
+        }))
+    }
+
+    /// Counts a wrong try of a code.
+    pub(crate) async fn wrong_try(&mut self, id: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE email_proofs SET attempts = attempts + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .context("counting a wrong code")?;
+        Ok(())
+    }
+
+    /// The code proves its address to the browser whose cookie hashes to
+    /// `browser`.
+    pub(crate) async fn prove(
+        &mut self,
+        id: &str,
+        browser: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         sqlx::query("UPDATE email_proofs SET proven_at = $1, browser_hash = $2 WHERE id = $3")
             .bind(ts(now))
             .bind(browser)
-            .bind(&id)
-            .execute(&mut *tx)
+            .bind(id)
+            .execute(&mut *self.tx)
             .await
-            .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)
+            .context("recording a proof")?;
+        Ok(())
     }
 }

@@ -1,16 +1,12 @@
 //! Users, sessions, password resets and the record of failed sign-ins, and
 //! the facts about orders that access is decided on.
 
-use super::Conn;
-use super::{
-    ACTIVATION_DAYS, Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, RESET_MINUTES, SESSION_DAYS,
-    SessionUser,
-};
-use super::{Store, parse_ts, ts, unexpected};
+use super::{Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, SESSION_DAYS, SessionUser};
+use super::{Store, Write, parse_ts, ts, unexpected};
 use crate::error::AppError;
 use crate::model::setup::SetupMode;
 use crate::server::throttle;
-use crate::server::{mail, tokens};
+use crate::server::tokens;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -198,9 +194,6 @@ impl Store {
     }
 }
 
-/// Reset emails per account and hour; more are silently not sent.
-const RESETS_PER_HOUR: i64 = 3;
-
 pub(crate) const ACCESS_COLUMNS: &str = "o.partner_party_id, o.partner_org_id, o.customer_org_id, \
      o.setup_mode, o.setup_at, o.customer_confirmed_at, o.closed_at, o.setup_by_email";
 
@@ -220,49 +213,6 @@ pub(crate) fn access_from_row(row: &DbRow) -> anyhow::Result<OrderAccess> {
         closed: row.try_get::<Option<String>, _>("closed_at")?.is_some(),
         setup_by: row.try_get("setup_by_email")?,
     })
-}
-
-/// A single-use link to set a password; returns its absolute address.
-async fn issue_password_link(
-    conn: &mut Conn,
-    user_id: &str,
-    purpose: &str,
-    expires: DateTime<Utc>,
-    now: DateTime<Utc>,
-    public_url: &str,
-) -> anyhow::Result<String> {
-    let (token, hash) = tokens::new_token()?;
-    sqlx::query(
-        "INSERT INTO password_resets (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&hash)
-    .bind(user_id)
-    .bind(purpose)
-    .bind(ts(now))
-    .bind(ts(expires))
-    .execute(&mut *conn)
-    .await
-    .context("storing a password link")?;
-    Ok(format!("{public_url}/reset/{token}"))
-}
-
-/// The welcome link of a new administrator (inside the caller's transaction).
-pub(crate) async fn issue_activation(
-    conn: &mut Conn,
-    user_id: &str,
-    now: DateTime<Utc>,
-    public_url: &str,
-) -> Result<String, AppError> {
-    issue_password_link(
-        conn,
-        user_id,
-        "activate",
-        now + chrono::Duration::days(ACTIVATION_DAYS),
-        now,
-        public_url,
-    )
-    .await
-    .map_err(unexpected)
 }
 
 impl Store {
@@ -381,63 +331,6 @@ impl Store {
         Ok((rows, total as u64))
     }
 
-    /// "Forgot password?": a single-use reset link by email when the address
-    /// is a user's (at most a few an hour); nothing otherwise. The caller
-    /// answers the same either way.
-    pub async fn request_password_reset(
-        &self,
-        email: &str,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> anyhow::Result<bool> {
-        let Some(user) = self.user_by_email(email).await? else {
-            return Ok(false);
-        };
-        let limited = self
-            .hit_rate_limit(
-                &format!("reset:{}", user.user_id),
-                now,
-                chrono::Duration::hours(1),
-                RESETS_PER_HOUR,
-            )
-            .await?;
-        if limited.is_some() {
-            return Ok(false);
-        }
-        let mut tx = self.write_tx().await?;
-        let url = issue_password_link(
-            &mut tx,
-            &user.user_id,
-            "reset",
-            now + chrono::Duration::minutes(RESET_MINUTES),
-            now,
-            public_url,
-        )
-        .await?;
-        let locale = super::account_language(&mut tx, &user.email).await?;
-        let mail = mail::password_reset(locale, &user.email, &url);
-        super::enqueue(
-            &mut tx,
-            self.sealer(),
-            &format!("reset:{}", tokens::hash_token(&url)),
-            None,
-            &mail,
-            now,
-        )
-        .await?;
-        Store::audit(
-            &mut tx,
-            now,
-            &user.email,
-            "password_reset_requested",
-            None,
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
     /// Whether a password link may be used: unknown is `NotFound`, used or
     /// expired is `Gone`.
     pub async fn password_link_state(
@@ -519,4 +412,32 @@ fn like_pattern(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// Password links' writes inside a service's transaction.
+impl Write<'_> {
+    /// Records a single-use link (its hash) to set `user_id`'s password, for
+    /// `purpose` (`reset`, `activate`).
+    pub(crate) async fn insert_password_link(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        purpose: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO password_resets (token_hash, user_id, purpose, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(purpose)
+        .bind(ts(now))
+        .bind(ts(expires))
+        .execute(&mut *self.tx)
+        .await
+        .context("storing a password link")?;
+        Ok(())
+    }
 }
