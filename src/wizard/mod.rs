@@ -31,7 +31,7 @@ async fn partner_link(
     per_minute: i64,
 ) -> Result<crate::server::store::OpenLink, AppError> {
     let now = state.clock.now().await;
-    let link = state.store.usable_link(token, now).await?;
+    let link = crate::server::services::links::usable_link(&state.store, token, now).await?;
     if link.audience != crate::model::setup::Audience::Partner {
         return Err(AppError::Forbidden);
     }
@@ -59,9 +59,7 @@ async fn partner_link(
 pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
-        state
-            .store
-            .open_setup(&token, state.clock.now().await)
+        crate::server::services::links::open_setup(&state.store, &token, state.clock.now().await)
             .await
     })
     .await
@@ -73,9 +71,7 @@ pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
 pub async fn start_setup(token: String) -> Result<(), AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
-        state
-            .store
-            .start_setup(&token, state.clock.now().await)
+        crate::server::services::links::start_setup(&state.store, &token, state.clock.now().await)
             .await
     })
     .await
@@ -111,7 +107,8 @@ async fn setter_proof(
     link: &crate::server::store::OpenLink,
     setter: &crate::domain::EmailAddress,
 ) -> Result<(crate::server::store::SetterFacts, bool), AppError> {
-    let facts = state.store.setter_facts(&link.order_id, setter).await?;
+    let facts =
+        crate::server::services::setup::setter_facts(&state.store, &link.order_id, setter).await?;
     let (actor, _) = actor(state).await?;
     let by_code = match &actor.proof {
         Some(browser) => state
@@ -167,10 +164,9 @@ pub async fn check_admin(
         let email = crate::domain::EmailAddress::parse(&email)
             .map_err(|e| AppError::field("admin_email", e))?;
         let trusted = trusted_setter(&state, &link, &setter).await?;
-        state
-            .store
-            .admin_lookup(&link.order_id, &email, trusted)
+        crate::server::services::setup::admin_lookup(&state.store, &link.order_id, &email, trusted)
             .await
+            .map_err(AppError::from)
     })
     .await
 }
@@ -300,10 +296,10 @@ pub async fn find_orgs(
         if query.chars().count() < 2 || query.len() > 100 {
             return Ok(Vec::new());
         }
-        state
+        Ok(state
             .store
             .find_managed_orgs(&link.order_id, query, 8)
-            .await
+            .await?)
     })
     .await
 }

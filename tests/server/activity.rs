@@ -42,12 +42,13 @@ async fn order_with_activity(app: &TestApp, number: &str) -> (String, String, St
     app.run_scheduler().await;
     let contact = format!("contact-{}@partner.example", number.to_lowercase());
     let token = app.setup_token(&contact).await;
-    let ctx = app
-        .state
-        .store
-        .open_setup(&token, NOW.parse().unwrap())
-        .await
-        .unwrap();
+    let ctx = setup_now::server::services::links::open_setup(
+        &app.state.store,
+        &token,
+        NOW.parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let mut draft = Draft::prefilled(&ctx);
     draft.role = Some(Role::Partner);
     draft.who = Some(WhoSetsUp::Myself);

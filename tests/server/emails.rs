@@ -148,7 +148,9 @@ async fn an_escalation_reminds_the_contact_with_a_link_and_a_setup_through_it_en
     // The first link still opens until someone sets the order up; the setup
     // done through the reminder ends it.
     let later = at("2026-12-03T10:00:00Z");
-    app.state.store.open_setup(&first, later).await.unwrap();
+    setup_now::server::services::links::open_setup(&app.state.store, &first, later)
+        .await
+        .unwrap();
     let draft = partner_draft_checked(
         &app,
         &reminder,
@@ -168,7 +170,9 @@ async fn an_escalation_reminds_the_contact_with_a_link_and_a_setup_through_it_en
     .map(|c| c.result)
     .unwrap();
     assert_eq!(
-        app.state.store.open_setup(&first, later).await.unwrap_err(),
+        setup_now::server::services::links::open_setup(&app.state.store, &first, later)
+            .await
+            .unwrap_err(),
         AppError::Gone
     );
 }

@@ -281,11 +281,13 @@ async fn the_commerce_system_reads_an_order_and_changes_its_contact_until_it_is_
     let second = app.setup_token("new.contact@partner.example").await;
     assert_ne!(first, second);
     assert_eq!(
-        app.state
-            .store
-            .open_setup(&first, "2026-12-01T08:00:00Z".parse().unwrap())
-            .await
-            .unwrap_err(),
+        setup_now::server::services::links::open_setup(
+            &app.state.store,
+            &first,
+            "2026-12-01T08:00:00Z".parse().unwrap()
+        )
+        .await
+        .unwrap_err(),
         setup_now::error::AppError::Gone
     );
     // A change after the invitation: the old link dies, the new contact is invited.
@@ -299,11 +301,13 @@ async fn the_commerce_system_reads_an_order_and_changes_its_contact_until_it_is_
     assert_eq!(status, 200);
     assert_eq!(app.mailbox("third@partner.example").await.len(), 1);
     assert!(
-        app.state
-            .store
-            .open_setup(&second, "2026-12-01T08:00:00Z".parse().unwrap())
-            .await
-            .is_err()
+        setup_now::server::services::links::open_setup(
+            &app.state.store,
+            &second,
+            "2026-12-01T08:00:00Z".parse().unwrap()
+        )
+        .await
+        .is_err()
     );
     for bad in [
         json!({"provisioning_contact_email": "not an address"}),
@@ -333,12 +337,13 @@ async fn an_order_set_up_cannot_change_its_contact() {
     app.set_clock("2026-12-01T08:00:00Z").await;
     app.run_scheduler().await;
     let token = app.setup_token("contact-api-2@partner.example").await;
-    let ctx = app
-        .state
-        .store
-        .open_setup(&token, "2026-12-01T08:00:00Z".parse().unwrap())
-        .await
-        .unwrap();
+    let ctx = setup_now::server::services::links::open_setup(
+        &app.state.store,
+        &token,
+        "2026-12-01T08:00:00Z".parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let mut draft = setup_now::model::setup::Draft::prefilled(&ctx);
     draft.role = Some(setup_now::model::setup::Role::Partner);
     draft.who = Some(setup_now::model::setup::WhoSetsUp::Myself);

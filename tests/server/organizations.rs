@@ -38,7 +38,9 @@ pub(crate) async fn invited_as(app: &TestApp, number: &str, party: &str, to: &st
 }
 
 pub(crate) async fn open(app: &TestApp, token: &str) -> SetupContext {
-    app.state.store.open_setup(token, at(NOW)).await.unwrap()
+    setup_now::server::services::links::open_setup(&app.state.store, token, at(NOW))
+        .await
+        .unwrap()
 }
 
 pub(crate) async fn commit(
@@ -559,9 +561,7 @@ async fn a_customer_who_never_clicked_the_invitation_can_be_invited_again() {
     let second = app.setup_token("admin@reinv.example").await;
     assert_ne!(first, second);
     assert_eq!(
-        app.state
-            .store
-            .open_setup(&first, at(NOW))
+        setup_now::server::services::links::open_setup(&app.state.store, &first, at(NOW))
             .await
             .unwrap_err(),
         AppError::Gone

@@ -112,12 +112,13 @@ async fn an_order_not_set_up_within_thirty_days_is_closed_and_its_link_stops_wor
     )
     .await
     .unwrap();
-    let err = app
-        .state
-        .store
-        .open_setup(&token, at("2026-12-31T09:00:00Z"))
-        .await
-        .unwrap_err();
+    let err = setup_now::server::services::links::open_setup(
+        &app.state.store,
+        &token,
+        at("2026-12-31T09:00:00Z"),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err, setup_now::error::AppError::Gone);
     let orders = app.state.store.list_orders(10).await.unwrap();
     assert_eq!(

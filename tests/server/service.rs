@@ -26,7 +26,9 @@ async fn set_up(app: &TestApp, number: &str, who: WhoSetsUp) -> (String, Session
     let contact = format!("contact-{}@partner.example", number.to_lowercase());
     let admin = format!("admin-{}@customer.example", number.to_lowercase());
     let token = app.setup_token(&contact).await;
-    let ctx = app.state.store.open_setup(&token, at(NOW)).await.unwrap();
+    let ctx = setup_now::server::services::links::open_setup(&app.state.store, &token, at(NOW))
+        .await
+        .unwrap();
     let mut draft = Draft::prefilled(&ctx);
     draft.role = Some(Role::Partner);
     draft.who = Some(who);

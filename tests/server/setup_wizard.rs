@@ -26,9 +26,7 @@ async fn invited(app: &TestApp, number: &str) -> String {
 }
 
 async fn open(app: &TestApp, token: &str) -> SetupContext {
-    app.state
-        .store
-        .open_setup(token, at(NOW))
+    setup_now::server::services::links::open_setup(&app.state.store, token, at(NOW))
         .await
         .expect("link opens")
 }
@@ -62,9 +60,7 @@ async fn commit(
 async fn an_unknown_link_is_not_found_and_an_expired_one_is_gone() {
     let app = spawn_app().await;
     assert_eq!(
-        app.state
-            .store
-            .open_setup("no-such-token", at(NOW))
+        setup_now::server::services::links::open_setup(&app.state.store, "no-such-token", at(NOW))
             .await
             .unwrap_err(),
         AppError::NotFound
@@ -72,7 +68,9 @@ async fn an_unknown_link_is_not_found_and_an_expired_one_is_gone() {
     let token = invited(&app, "EXP-1").await;
     let late = at("2027-01-15T00:00:00Z");
     assert_eq!(
-        app.state.store.open_setup(&token, late).await.unwrap_err(),
+        setup_now::server::services::links::open_setup(&app.state.store, &token, late)
+            .await
+            .unwrap_err(),
         AppError::Gone
     );
 }
@@ -88,12 +86,16 @@ async fn starting_records_the_first_start_only() {
         0,
         "opening is not starting"
     );
-    app.state.store.start_setup(&token, at(NOW)).await.unwrap();
-    app.state
-        .store
-        .start_setup(&token, at("2026-12-01T09:00:00Z"))
+    setup_now::server::services::links::start_setup(&app.state.store, &token, at(NOW))
         .await
         .unwrap();
+    setup_now::server::services::links::start_setup(
+        &app.state.store,
+        &token,
+        at("2026-12-01T09:00:00Z"),
+    )
+    .await
+    .unwrap();
     let started: String = sqlx::query_scalar("SELECT started_at FROM orders")
         .fetch_one(&app.db)
         .await
@@ -147,9 +149,7 @@ async fn a_self_setup_commit_creates_both_organizations_and_their_administrators
     );
     // The link is spent: opening it again shows the "not valid" page.
     assert_eq!(
-        app.state
-            .store
-            .open_setup(&token, at(NOW))
+        setup_now::server::services::links::open_setup(&app.state.store, &token, at(NOW))
             .await
             .unwrap_err(),
         AppError::Gone
@@ -359,9 +359,7 @@ async fn delegating_sends_a_new_link_and_the_first_stops_working() {
     .await
     .unwrap();
     assert_eq!(
-        app.state
-            .store
-            .open_setup(&token, at(NOW))
+        setup_now::server::services::links::open_setup(&app.state.store, &token, at(NOW))
             .await
             .unwrap_err(),
         AppError::Gone

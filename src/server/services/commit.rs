@@ -8,6 +8,7 @@
 use super::accounts::activation_link;
 use super::approvals::{request_approval, request_join};
 use super::invitations::invite_customer;
+use crate::domain::DomainError;
 use crate::error::{AppError, Refusal};
 use crate::model::setup::{
     self as machine, Audience, CommitResult, CustomerPlan, Draft, Facts, Owner, PartnerPlan,
@@ -40,7 +41,7 @@ pub async fn commit_setup(
         None => Err(AppError::Gone),
     };
     let mut tx = store.write().await?;
-    let link = match tx.usable_link(&hash, now).await {
+    let link = match super::links::usable(tx.link(&hash).await?, now) {
         Ok(link) => link,
         Err(AppError::Gone) => {
             drop(tx);
@@ -57,7 +58,7 @@ pub async fn commit_setup(
     // The order's other links for the same audience (an earlier invitation,
     // a reminder) stop working with this commit.
     tx.end_other_links(&link, now).await?;
-    let ctx = tx.setup_context(&link).await?;
+    let ctx = tx.setup_context(&link).await?.ok_or(AppError::NotFound)?;
     let order = tx.order_parties(&link.order_id).await?;
     // Commits that name the same partner or addresses decide one after the
     // other (SQLite's writers already do).
@@ -143,6 +144,12 @@ async fn facts(
     })
 }
 
+/// An address that has a user already, refused at `field` ("already
+/// belongs").
+fn belongs_elsewhere(field: &str) -> AppError {
+    AppError::field(field, DomainError::EmailBelongsToOtherOrg)
+}
+
 /// The field a refusal of the administrator's address belongs to.
 fn admin_field(ctx: &SetupContext, draft: &Draft) -> &'static str {
     if draft.customer_path(ctx) {
@@ -169,15 +176,18 @@ async fn carry_out(
     let partner_org = match &plan.partner {
         PartnerPlan::Create { name, country } => Some(
             tx.insert_partner_org(&order.partner_party_id, name, country, now)
-                .await?,
+                .await?
+                // Made by a commit of another order of this partner meanwhile.
+                .ok_or(AppError::Refused(Refusal::OrganizationNotRecognized))?,
         ),
         PartnerPlan::Existing(id) => Some(id.clone()),
         PartnerPlan::Absent => None,
     };
     if let Some(role) = plan.setter_joins {
         let org = partner_org.as_deref().ok_or(AppError::Unexpected)?;
-        tx.insert_partner_user(setter, org, role, "setter_email", now)
-            .await?;
+        tx.insert_partner_user(setter, org, role, now)
+            .await?
+            .ok_or_else(|| belongs_elsewhere("setter_email"))?;
     }
     if plan.request_join {
         let org = partner_org.as_deref().ok_or(AppError::Unexpected)?;
@@ -198,10 +208,9 @@ async fn carry_out(
             let managed_by = partner_org.as_deref().filter(|_| *managed_by_partner);
             let field = admin_field(ctx, draft);
             let (org, admin_user) = tx
-                .insert_customer_org(
-                    name, country, address, managed_by, *confirmed, admin, field, now,
-                )
-                .await?;
+                .insert_customer_org(name, country, address, managed_by, *confirmed, admin, now)
+                .await?
+                .ok_or_else(|| belongs_elsewhere(field))?;
             if *managed_by_partner {
                 // The address owner learns that a partner made them the
                 // administrator, and gets a way in.

@@ -154,7 +154,7 @@ pub async fn delegate_setup(
 ) -> Result<(), AppError> {
     let hash = tokens::hash_token(token);
     let mut tx = store.write().await?;
-    let link = tx.usable_link(&hash, now).await?;
+    let link = super::links::usable(tx.link(&hash).await?, now)?;
     if link.audience != Audience::Partner {
         return Err(AppError::Forbidden);
     }

@@ -138,6 +138,15 @@ pub struct OpenLink {
     pub opened: bool,
 }
 
+/// A link as stored: what it is for, and what its use is judged by.
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    pub link: OpenLink,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Used, replaced, or of a closed order.
+    pub ended: bool,
+}
+
 /// What decides about the address of whoever sets up an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetterFacts {

@@ -8,7 +8,6 @@ use super::people::{
 };
 use super::{OpenLink, OrderParties, Person, Write, lock_keys, ts};
 use crate::domain::{Address, Country, EmailAddress, OrgName, Role};
-use crate::error::AppError;
 use crate::model::setup::{Audience, SetupContext, SetupMode};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -57,11 +56,11 @@ impl Write<'_> {
         Ok(())
     }
 
-    /// What the wizard showed for a link.
+    /// What the wizard showed for a link (`None`: no such link).
     pub(crate) async fn setup_context(
         &mut self,
         link: &OpenLink,
-    ) -> Result<SetupContext, AppError> {
+    ) -> anyhow::Result<Option<SetupContext>> {
         context(&mut self.tx, link).await
     }
 
@@ -86,7 +85,7 @@ impl Write<'_> {
     pub(crate) async fn partner_org_of_party(
         &mut self,
         party_id: &str,
-    ) -> Result<Option<String>, AppError> {
+    ) -> anyhow::Result<Option<String>> {
         Ok(org_of_party(&mut self.tx, party_id)
             .await?
             .map(|(id, _)| id))
@@ -97,7 +96,7 @@ impl Write<'_> {
         &mut self,
         email: &str,
         this: Option<&str>,
-    ) -> Result<Person, AppError> {
+    ) -> anyhow::Result<Person> {
         person_of(&mut self.tx, email, this).await
     }
 
@@ -112,36 +111,36 @@ impl Write<'_> {
     }
 
     /// Whether a partner organization has people (guests aside).
-    pub(crate) async fn has_members(&mut self, org: &str) -> Result<bool, AppError> {
+    pub(crate) async fn has_members(&mut self, org: &str) -> anyhow::Result<bool> {
         has_members(&mut self.tx, org).await
     }
 
-    /// A new partner organization; its id. Refused when a commit of another
-    /// order of the party made one meanwhile.
+    /// A new partner organization; its id, or `None` when the party has one
+    /// already.
     pub(crate) async fn insert_partner_org(
         &mut self,
         party_id: &str,
         name: &OrgName,
         country: &Country,
         now: DateTime<Utc>,
-    ) -> Result<String, AppError> {
+    ) -> anyhow::Result<Option<String>> {
         insert_partner_org(&mut self.tx, party_id, name, country, now).await
     }
 
-    /// A new user of a partner organization; an address that has one is a
-    /// refusal of `field`.
+    /// A new user of a partner organization; `None` when the address has a
+    /// user already.
     pub(crate) async fn insert_partner_user(
         &mut self,
         email: &str,
         org: &str,
         role: Role,
-        field: &str,
         now: DateTime<Utc>,
-    ) -> Result<String, AppError> {
-        insert_user(&mut self.tx, email, Some(org), None, role, None, now, field).await
+    ) -> anyhow::Result<Option<String>> {
+        insert_user(&mut self.tx, email, Some(org), None, role, None, now).await
     }
 
-    /// A new customer organization and its administrator: their ids.
+    /// A new customer organization and its administrator: their ids, or
+    /// `None` when the administrator's address has a user already.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn insert_customer_org(
         &mut self,
@@ -151,9 +150,8 @@ impl Write<'_> {
         managed_by: Option<&str>,
         confirmed: bool,
         admin: &EmailAddress,
-        admin_field: &str,
         now: DateTime<Utc>,
-    ) -> Result<(String, String), AppError> {
+    ) -> anyhow::Result<Option<(String, String)>> {
         insert_customer_org(
             &mut self.tx,
             name,
@@ -162,7 +160,6 @@ impl Write<'_> {
             managed_by,
             confirmed,
             admin,
-            admin_field,
             now,
         )
         .await

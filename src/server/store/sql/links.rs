@@ -2,9 +2,8 @@
 //! and replacing them (the flows that send them are `server/services/`).
 
 use super::Conn;
-use super::{DbRow, OpenLink};
-use super::{Store, Write, parse_ts, ts, unexpected};
-use crate::error::AppError;
+use super::{DbRow, LinkRow, OpenLink};
+use super::{Store, Write, parse_ts, ts};
 use crate::model::setup::{Audience, SetupContext};
 use crate::server::tokens;
 use anyhow::Context;
@@ -24,41 +23,35 @@ const LINK_COLUMNS: &str = "l.order_id AS l_order_id, l.email AS l_email, l.audi
      l.expires_at AS l_expires_at, l.revoked_at AS l_revoked_at, l.spent_at AS l_spent_at, \
      l.first_opened_at AS l_first_opened_at, o.closed_at AS o_closed_at";
 
-/// Whether the link of a row read with [`LINK_COLUMNS`] may be used now:
-/// used, replaced, expired or of a closed order is `Gone`.
-fn link_of(row: &DbRow, token_hash: &str, now: DateTime<Utc>) -> Result<OpenLink, AppError> {
-    let expired = parse_ts(row.get("l_expires_at")).map_err(unexpected)? <= now;
-    let dead = row.get::<Option<String>, _>("l_revoked_at").is_some()
-        || row.get::<Option<String>, _>("l_spent_at").is_some()
-        || row.get::<Option<String>, _>("o_closed_at").is_some();
-    if expired || dead {
-        return Err(AppError::Gone);
-    }
-    Ok(OpenLink {
-        token_hash: token_hash.to_string(),
-        order_id: row.get("l_order_id"),
-        audience: audience(row.get("l_audience")),
-        email: row.get("l_email"),
-        opened: row.get::<Option<String>, _>("l_first_opened_at").is_some(),
+/// The link of a row read with [`LINK_COLUMNS`], and its state.
+fn link_of(row: &DbRow, token_hash: &str) -> anyhow::Result<LinkRow> {
+    Ok(LinkRow {
+        link: OpenLink {
+            token_hash: token_hash.to_string(),
+            order_id: row.try_get("l_order_id")?,
+            audience: audience(row.try_get("l_audience")?),
+            email: row.try_get("l_email")?,
+            opened: row
+                .try_get::<Option<String>, _>("l_first_opened_at")?
+                .is_some(),
+        },
+        expires_at: parse_ts(row.try_get("l_expires_at")?)?,
+        ended: row.try_get::<Option<String>, _>("l_revoked_at")?.is_some()
+            || row.try_get::<Option<String>, _>("l_spent_at")?.is_some()
+            || row.try_get::<Option<String>, _>("o_closed_at")?.is_some(),
     })
 }
 
-/// Looks a link up and says whether it may be used now: unknown is
-/// `NotFound`, used, replaced, expired or of a closed order is `Gone`.
-pub(crate) async fn usable_link(
-    conn: &mut Conn,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<OpenLink, AppError> {
+/// A link and its state, if there is one with this hash.
+pub(crate) async fn link_row(conn: &mut Conn, token_hash: &str) -> anyhow::Result<Option<LinkRow>> {
     let row = sqlx::query(&format!(
         "SELECT {LINK_COLUMNS} FROM setup_links l JOIN orders o ON o.id = l.order_id WHERE l.token_hash = $1"
     ))
     .bind(token_hash)
     .fetch_optional(&mut *conn)
     .await
-    .map_err(unexpected)?
-    .ok_or(AppError::NotFound)?;
-    link_of(&row, token_hash, now)
+    .context("reading a link")?;
+    row.map(|row| link_of(&row, token_hash)).transpose()
 }
 
 /// A link with everything the wizard shows for it, in one read (every round
@@ -67,7 +60,7 @@ pub(crate) async fn usable_link(
 /// organization of its party, whom the link's address belongs to, and one of
 /// the order's services per row (one row with no service when it has none).
 /// No rows: no such link.
-async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> Result<Vec<DbRow>, AppError> {
+async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> anyhow::Result<Vec<DbRow>> {
     sqlx::query(&format!(
         "SELECT {LINK_COLUMNS}, o.order_number, o.offer, o.subscription_id, o.requested_start_date, \
          o.partner_name, o.partner_country, o.customer_name, o.customer_country, o.customer_address, \
@@ -91,17 +84,17 @@ async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> Result<Vec<DbRo
     .bind(token_hash)
     .fetch_all(&mut *conn)
     .await
-    .map_err(unexpected)
+    .context("reading a link with its order")
 }
 
 /// What the wizard may show for a link, read on `conn` (inside the commit's
 /// transaction too, so the commit plans with what is true then).
-pub(crate) async fn context(conn: &mut Conn, link: &OpenLink) -> Result<SetupContext, AppError> {
+pub(crate) async fn context(
+    conn: &mut Conn,
+    link: &OpenLink,
+) -> anyhow::Result<Option<SetupContext>> {
     let rows = link_context_rows(conn, &link.token_hash).await?;
-    if rows.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    Ok(context_of(link, &rows))
+    Ok((!rows.is_empty()).then(|| context_of(link, &rows)))
 }
 
 /// The wizard's view of the rows of [`link_context_rows`] (at least one).
@@ -136,7 +129,7 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
         ),
         // The link's own address: on the customer path it is the customer
         // administrator, who verifies their organization if they have one
-        // (who an address belongs to is decided as in `owner_of`).
+        // (who an address belongs to is read as in `people::person_of`).
         Audience::Partner => {
             let partner: Option<String> = order.get("u_partner_org_id");
             let customer: Option<String> = order.get("u_customer_org_id");
@@ -187,12 +180,12 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
 pub(crate) async fn customer_org_view(
     conn: &mut Conn,
     org_id: &str,
-) -> Result<crate::model::setup::OrgView, AppError> {
+) -> anyhow::Result<crate::model::setup::OrgView> {
     let row = sqlx::query("SELECT name, country, address FROM customer_orgs WHERE id = $1")
         .bind(org_id)
         .fetch_one(&mut *conn)
         .await
-        .map_err(unexpected)?;
+        .context("reading a customer organization")?;
     Ok(crate::model::setup::OrgView {
         name: row.get("name"),
         country: row.get("country"),
@@ -201,61 +194,25 @@ pub(crate) async fn customer_org_view(
 }
 
 impl Store {
-    /// Opens a link: refuses unknown, used and expired ones and returns what
-    /// the wizard needs to show. Only reads: mail gateways that fetch links
-    /// (GET or HEAD) must not count as someone starting the setup.
-    pub async fn open_setup(
+    /// A link, its state and what the wizard shows for it, in one read.
+    pub(crate) async fn link_with_context(
         &self,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<SetupContext, AppError> {
-        let hash = tokens::hash_token(token);
-        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
-        let rows = link_context_rows(&mut conn, &hash).await?;
-        let link = link_of(rows.first().ok_or(AppError::NotFound)?, &hash, now)?;
-        Ok(context_of(&link, &rows))
+        token_hash: &str,
+    ) -> anyhow::Result<Option<(LinkRow, SetupContext)>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = link_context_rows(&mut conn, token_hash).await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let link = link_of(first, token_hash)?;
+        let context = context_of(&link.link, &rows);
+        Ok(Some((link, context)))
     }
 
-    /// Someone pressed "Next" on the first step: the setup has started (the
-    /// escalation is no longer due). Only the first start writes.
-    pub async fn start_setup(&self, token: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        let hash = tokens::hash_token(token);
-        let link = self.usable_link(token, now).await?;
-        if link.opened {
-            return Ok(());
-        }
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        sqlx::query(
-            "UPDATE setup_links SET first_opened_at = $1 WHERE token_hash = $2 AND first_opened_at IS NULL",
-        )
-        .bind(ts(now))
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        sqlx::query("UPDATE orders SET started_at = $1 WHERE id = $2 AND started_at IS NULL")
-            .bind(ts(now))
-            .bind(&link.order_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(unexpected)?;
-        Store::audit(
-            &mut tx,
-            now,
-            &link.email,
-            "setup_started",
-            Some(&link.order_id),
-            "",
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)
-    }
-
-    /// The link, if it may be used now, without recording anything.
-    pub async fn usable_link(&self, token: &str, now: DateTime<Utc>) -> Result<OpenLink, AppError> {
-        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
-        usable_link(&mut conn, &tokens::hash_token(token), now).await
+    /// A link and its state.
+    pub(crate) async fn link(&self, token_hash: &str) -> anyhow::Result<Option<LinkRow>> {
+        let mut conn = self.pool.acquire().await?;
+        link_row(&mut conn, token_hash).await
     }
 
     /// The order a spent link belongs to.
@@ -271,13 +228,33 @@ impl Store {
 
 /// Links' reads and writes inside a service's transaction.
 impl Write<'_> {
-    /// The link, if it may be used now (see [`usable_link`]).
-    pub(crate) async fn usable_link(
+    /// A link and its state.
+    pub(crate) async fn link(&mut self, token_hash: &str) -> anyhow::Result<Option<LinkRow>> {
+        link_row(&mut self.tx, token_hash).await
+    }
+
+    /// Records that the setup started with a link ("Next" on its first
+    /// step): the escalation is no longer due. Only the first start writes.
+    pub(crate) async fn start_setup(
         &mut self,
-        token_hash: &str,
+        link: &OpenLink,
         now: DateTime<Utc>,
-    ) -> Result<OpenLink, AppError> {
-        usable_link(&mut self.tx, token_hash, now).await
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE setup_links SET first_opened_at = $1 WHERE token_hash = $2 AND first_opened_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(&link.token_hash)
+        .execute(&mut *self.tx)
+        .await
+        .context("recording the link's first use")?;
+        sqlx::query("UPDATE orders SET started_at = $1 WHERE id = $2 AND started_at IS NULL")
+            .bind(ts(now))
+            .bind(&link.order_id)
+            .execute(&mut *self.tx)
+            .await
+            .context("recording the setup's start")?;
+        Ok(())
     }
 
     /// Ends a link not used yet; until when it would have worked, or `None`

@@ -5,7 +5,7 @@
 use super::Conn;
 use super::people::insert_user;
 use super::{Store, Write, parse_ts, ts, unexpected};
-use crate::domain::Role;
+use crate::domain::{DomainError, Role};
 use crate::error::{AppError, Refusal};
 use crate::model::activity::ActivityEntry;
 use crate::model::people::{InvitationRow, JoinRequestRow, JoinView, PeopleView, PersonRow};
@@ -304,19 +304,18 @@ impl Store {
         .map_err(unexpected)?;
         let user_id = match guest {
             Some(id) => id,
-            None => {
-                insert_user(
-                    &mut tx,
-                    &email,
-                    Some(&org),
-                    None,
-                    role,
-                    Some(password_hash),
-                    now,
-                    "email",
-                )
-                .await?
-            }
+            None => insert_user(
+                &mut tx,
+                &email,
+                Some(&org),
+                None,
+                role,
+                Some(password_hash),
+                now,
+            )
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| AppError::field("email", DomainError::EmailBelongsToOtherOrg))?,
         };
         sqlx::query(
             "UPDATE approvals SET answered_at = $1, answer = 'approved', answered_by = $2 \

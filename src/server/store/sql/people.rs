@@ -2,11 +2,11 @@
 //! may learn about it, and the rows a setup plan adds.
 
 use super::Conn;
-use super::{Person, SetterFacts};
-use super::{Store, is_unique_violation, new_id, ts, unexpected};
+use super::Person;
+use super::{Store, is_unique_violation, new_id, ts};
 use crate::domain::{Address, Country, EmailAddress, OrgName, Role};
-use crate::error::{AppError, FieldError};
-use crate::model::setup::{AdminLookup, OrgChoice, OrgView, Owner, SetterLookup};
+use crate::model::setup::{OrgChoice, OrgView, Owner};
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -14,12 +14,12 @@ use sqlx::Row;
 pub(crate) async fn org_of_party(
     conn: &mut Conn,
     party_id: &str,
-) -> Result<Option<(String, OrgView)>, AppError> {
+) -> anyhow::Result<Option<(String, OrgView)>> {
     let row = sqlx::query("SELECT id, name, country FROM partner_orgs WHERE party_id = $1")
         .bind(party_id)
         .fetch_optional(&mut *conn)
         .await
-        .map_err(unexpected)?;
+        .context("reading whom an address belongs to")?;
     Ok(row.map(|r| {
         (
             r.get("id"),
@@ -37,7 +37,7 @@ pub(crate) async fn person_of(
     conn: &mut Conn,
     email: &str,
     this_partner: Option<&str>,
-) -> Result<Person, AppError> {
+) -> anyhow::Result<Person> {
     let row = sqlx::query(
         "SELECT u.partner_org_id, u.customer_org_id, u.role, CASE WHEN u.password_hash IS NOT NULL THEN 1 ELSE 0 END AS has_password, \
          c.managed_by_partner_id \
@@ -46,7 +46,7 @@ pub(crate) async fn person_of(
     .bind(email)
     .fetch_optional(&mut *conn)
     .await
-    .map_err(unexpected)?;
+    .context("reading whom an address belongs to")?;
     let Some(row) = row else {
         return Ok(Person {
             owner: Owner::Nobody,
@@ -75,18 +75,9 @@ pub(crate) async fn person_of(
     })
 }
 
-/// Who `email` belongs to, seen from the partner organization `this_partner`.
-pub(crate) async fn owner_of(
-    conn: &mut Conn,
-    email: &str,
-    this_partner: Option<&str>,
-) -> Result<Owner<String>, AppError> {
-    Ok(person_of(conn, email, this_partner).await?.owner)
-}
-
 /// Whether a partner organization has people (guests aside): then a
 /// newcomer joins it only with its administrators' approval.
-pub(crate) async fn has_members(conn: &mut Conn, partner_org: &str) -> Result<bool, AppError> {
+pub(crate) async fn has_members(conn: &mut Conn, partner_org: &str) -> anyhow::Result<bool> {
     let members: i64 = sqlx::query_scalar(
         "SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE partner_org_id = $1 AND role <> 'guest') \
          THEN 1 ELSE 0 END",
@@ -94,13 +85,13 @@ pub(crate) async fn has_members(conn: &mut Conn, partner_org: &str) -> Result<bo
     .bind(partner_org)
     .fetch_one(&mut *conn)
     .await
-    .map_err(unexpected)?;
+    .context("reading whom an address belongs to")?;
     Ok(members == 1)
 }
 
-/// Inserts a user of one organization in `role`. An address that already has
-/// one is a refusal of `field` ("already belongs"), never a 500.
-#[allow(clippy::too_many_arguments)]
+/// Inserts a user of one organization in `role`; `None` when the address
+/// has a user already (the database's uniqueness decides between two at
+/// once).
 pub(crate) async fn insert_user(
     conn: &mut Conn,
     email: &str,
@@ -109,8 +100,7 @@ pub(crate) async fn insert_user(
     role: Role,
     password_hash: Option<&str>,
     now: DateTime<Utc>,
-    field: &str,
-) -> Result<String, AppError> {
+) -> anyhow::Result<Option<String>> {
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO users (id, email, partner_org_id, customer_org_id, role, password_hash, created_at) \
@@ -126,22 +116,22 @@ pub(crate) async fn insert_user(
     .execute(&mut *conn)
     .await;
     match inserted {
-        Ok(_) => Ok(id),
-        Err(err) if is_unique_violation(&err) => Err(AppError::Invalid(vec![FieldError {
-            field: field.into(),
-            error: crate::domain::DomainError::EmailBelongsToOtherOrg,
-        }])),
-        Err(err) => Err(unexpected(err)),
+        Ok(_) => Ok(Some(id)),
+        Err(err) if is_unique_violation(&err) => Ok(None),
+        Err(err) => Err(anyhow::Error::new(err).context("adding a user")),
     }
 }
 
+/// A new partner organization for `party_id`; its id, or `None` when the
+/// party has one already (made by a commit of another of its orders
+/// meanwhile).
 pub(crate) async fn insert_partner_org(
     conn: &mut Conn,
     party_id: &str,
     name: &OrgName,
     country: &Country,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> anyhow::Result<Option<String>> {
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO partner_orgs (id, party_id, name, country, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -154,16 +144,14 @@ pub(crate) async fn insert_partner_org(
     .execute(&mut *conn)
     .await;
     match inserted {
-        Ok(_) => Ok(id),
-        // Made by a commit of another order of this partner meanwhile.
-        Err(err) if is_unique_violation(&err) => Err(AppError::Refused(
-            crate::error::Refusal::OrganizationNotRecognized,
-        )),
-        Err(err) => Err(unexpected(err)),
+        Ok(_) => Ok(Some(id)),
+        Err(err) if is_unique_violation(&err) => Ok(None),
+        Err(err) => Err(anyhow::Error::new(err).context("adding a partner organization")),
     }
 }
 
-/// A new customer organization and its administrator.
+/// A new customer organization and its administrator: their ids, or `None`
+/// when the administrator's address has a user already.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_customer_org(
     conn: &mut Conn,
@@ -173,9 +161,8 @@ pub(crate) async fn insert_customer_org(
     managed_by: Option<&str>,
     confirmed: bool,
     admin: &EmailAddress,
-    admin_field: &str,
     now: DateTime<Utc>,
-) -> Result<(String, String), AppError> {
+) -> anyhow::Result<Option<(String, String)>> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO customer_orgs (id, name, country, address, managed_by_partner_id, created_at, confirmed_at) \
@@ -190,92 +177,46 @@ pub(crate) async fn insert_customer_org(
     .bind(confirmed.then(|| ts(now)))
     .execute(&mut *conn)
     .await
-    .map_err(unexpected)?;
-    let user = insert_user(
-        conn,
-        admin.as_str(),
-        None,
-        Some(&id),
-        Role::Administrator,
-        None,
-        now,
-        admin_field,
-    )
-    .await?;
-    Ok((id, user))
+    .context("adding a customer organization")?;
+    let role = Role::Administrator;
+    let user = insert_user(conn, admin.as_str(), None, Some(&id), role, None, now).await?;
+    Ok(user.map(|user| (id, user)))
 }
 
 /// The partner organization id of an order's party.
-async fn partner_of_order(conn: &mut Conn, order_id: &str) -> Result<Option<String>, AppError> {
+async fn partner_of_order(conn: &mut Conn, order_id: &str) -> anyhow::Result<Option<String>> {
     let party: String = sqlx::query_scalar("SELECT partner_party_id FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_one(&mut *conn)
         .await
-        .map_err(unexpected)?;
+        .context("reading the order's party")?;
     Ok(org_of_party(conn, &party).await?.map(|(id, _)| id))
 }
 
 impl Store {
-    /// What a partner's link may learn about an address typed as customer
-    /// administrator: the details only of an organization this partner
-    /// manages, and only when whoever asks is `trusted` with the partner's
-    /// customers; anyone else learns no more than "another organization".
-    pub async fn admin_lookup(
+    /// Who `email` belongs to, seen from the partner organization of the
+    /// order's party (and that organization's id, if it exists).
+    pub(crate) async fn person_for_order(
         &self,
         order_id: &str,
-        email: &EmailAddress,
-        trusted: bool,
-    ) -> Result<AdminLookup, AppError> {
-        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
+        email: &str,
+    ) -> anyhow::Result<(Option<String>, Person)> {
+        let mut conn = self.pool.acquire().await?;
         let partner = partner_of_order(&mut conn, order_id).await?;
-        Ok(
-            match owner_of(&mut conn, email.as_str(), partner.as_deref()).await? {
-                Owner::Nobody => AdminLookup::New,
-                _ if !trusted => AdminLookup::Elsewhere,
-                Owner::Partner { .. } => AdminLookup::BelongsToPartner,
-                Owner::Customer {
-                    org,
-                    managed_here: true,
-                } => AdminLookup::Managed(super::links::customer_org_view(&mut conn, &org).await?),
-                Owner::Customer { .. } => AdminLookup::NeedsApproval,
-            },
-        )
+        let person = person_of(&mut conn, email, partner.as_deref()).await?;
+        Ok((partner, person))
     }
 
-    /// What decides about the address of whoever sets up an order: whom it
-    /// belongs to, whether a password protects it, and whether the order's
-    /// partner organization has people.
-    pub async fn setter_facts(
-        &self,
-        order_id: &str,
-        email: &EmailAddress,
-    ) -> Result<SetterFacts, AppError> {
-        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
-        let partner = partner_of_order(&mut conn, order_id).await?;
-        let person = person_of(&mut conn, email.as_str(), partner.as_deref()).await?;
-        let partner_has_members = match &partner {
-            Some(org) => has_members(&mut conn, org).await?,
-            None => false,
-        };
-        let lookup = match &person.owner {
-            Owner::Nobody => SetterLookup::New,
-            Owner::Partner {
-                this_partner: true,
-                role,
-                ..
-            } => match role {
-                Role::Administrator | Role::Member => SetterLookup::Member,
-                Role::ReadOnly => SetterLookup::ReadOnly,
-                Role::Guest => SetterLookup::Guest,
-            },
-            _ => SetterLookup::BelongsElsewhere,
-        };
-        Ok(SetterFacts {
-            owner: person.owner,
-            lookup,
-            has_password: person.has_password,
-            partner_has_members,
-        })
+    /// Whether a partner organization has people (guests aside).
+    pub(crate) async fn partner_has_members(&self, org: &str) -> anyhow::Result<bool> {
+        let mut conn = self.pool.acquire().await?;
+        has_members(&mut conn, org).await
+    }
+
+    /// A customer organization's details.
+    pub(crate) async fn customer_org(&self, org: &str) -> anyhow::Result<OrgView> {
+        let mut conn = self.pool.acquire().await?;
+        super::links::customer_org_view(&mut conn, org).await
     }
 
     /// The customer organizations the order's partner manages whose name or
@@ -285,8 +226,8 @@ impl Store {
         order_id: &str,
         query: &str,
         limit: i64,
-    ) -> Result<Vec<OrgChoice>, AppError> {
-        let mut conn = self.pool.acquire().await.map_err(unexpected)?;
+    ) -> anyhow::Result<Vec<OrgChoice>> {
+        let mut conn = self.pool.acquire().await?;
         let Some(partner) = partner_of_order(&mut conn, order_id).await? else {
             return Ok(Vec::new());
         };
@@ -309,7 +250,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&mut *conn)
         .await
-        .map_err(unexpected)?;
+        .context("finding managed organizations")?;
         Ok(rows
             .iter()
             .map(|r| OrgChoice {
