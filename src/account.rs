@@ -205,10 +205,11 @@ pub async fn accept_join(
         let password = parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
         let now = state.clock.now().await;
         // The link is checked before the (deliberately slow) hash.
-        let invited = state.store.join_view(&token, now).await?;
+        let invited = crate::server::services::people::join_view(&state.store, &token, now).await?;
         let hash =
             crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-        let user_id = state.store.accept_join(&token, &hash, now).await?;
+        let user_id =
+            crate::server::services::people::accept_join(&state.store, &token, &hash, now).await?;
         crate::server::auth::sign_in(&state, &user_id).await?;
         crate::server::auth::remember_language(&state, &invited.email).await?;
         Ok("/hub".to_string())

@@ -55,10 +55,15 @@ pub async fn change_role(user_id: String, role: String) -> Result<(), AppError> 
     serve(|state| async move {
         let (user, org) = administrator(&state).await?;
         let role = Role::parse(&role).map_err(|e| AppError::field("role", e))?;
-        state
-            .store
-            .change_role(&org, &user_id, role, &user.email, state.clock.now().await)
-            .await
+        crate::server::services::people::change_role(
+            &state.store,
+            &org,
+            &user_id,
+            role,
+            &user.email,
+            state.clock.now().await,
+        )
+        .await
     })
     .await
 }
@@ -69,10 +74,14 @@ pub async fn remove_person(user_id: String) -> Result<(), AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
         let (user, org) = administrator(&state).await?;
-        state
-            .store
-            .remove_person(&org, &user_id, &user.email, state.clock.now().await)
-            .await
+        crate::server::services::people::remove_person(
+            &state.store,
+            &org,
+            &user_id,
+            &user.email,
+            state.clock.now().await,
+        )
+        .await
     })
     .await
 }
@@ -125,7 +134,11 @@ pub async fn invite(email: String, role: String) -> Result<(), AppError> {
 #[server(endpoint = "join/open")]
 pub async fn open_join(token: String) -> Result<JoinView, AppError> {
     use crate::server::state::serve;
-    serve(|state| async move { state.store.join_view(&token, state.clock.now().await).await }).await
+    serve(|state| async move {
+        crate::server::services::people::join_view(&state.store, &token, state.clock.now().await)
+            .await
+    })
+    .await
 }
 
 /// A role in the reader's language.

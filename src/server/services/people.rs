@@ -3,8 +3,9 @@
 
 use super::approvals::{answer_join, request_join};
 use crate::domain::{DomainError, EmailAddress, Role};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::model::approval::ApprovalOutcome;
+use crate::model::people::JoinView;
 use crate::server::store::{JOIN_DAYS, Store};
 use crate::server::{mail, tokens};
 use chrono::{DateTime, Duration, Utc};
@@ -101,4 +102,132 @@ pub async fn ensure_join_request(
     tx.lock(&mut vec![format!("people:{org}")]).await?;
     request_join(&mut tx, public_url, org, person, None, now).await?;
     tx.commit().await
+}
+
+/// The user `user_id` of `org` and their role, or `NotFound`, with the
+/// organization's people locked for the rest of the transaction.
+async fn member_of(
+    tx: &mut crate::server::store::Write<'_>,
+    org: &str,
+    user_id: &str,
+) -> Result<(String, Role), AppError> {
+    tx.lock(&mut vec![format!("people:{org}")]).await?;
+    tx.member(org, user_id).await?.ok_or(AppError::NotFound)
+}
+
+/// Refuses to leave `org` without an administrator when `user_id` stops
+/// being one.
+async fn keep_an_administrator(
+    tx: &mut crate::server::store::Write<'_>,
+    org: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    if tx.other_administrators(org, user_id).await? == 0 {
+        return Err(AppError::Refused(Refusal::LastAdministrator));
+    }
+    Ok(())
+}
+
+/// Gives `user_id` of `org` a new role, at once (their next request reads
+/// it); the last administrator keeps theirs.
+pub async fn change_role(
+    store: &Store,
+    org: &str,
+    user_id: &str,
+    role: Role,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = store.write().await?;
+    let (email, old) = member_of(&mut tx, org, user_id).await?;
+    if old == role {
+        return Ok(());
+    }
+    if old == Role::Administrator {
+        keep_an_administrator(&mut tx, org, user_id).await?;
+    }
+    tx.set_role(user_id, role).await?;
+    if old == Role::Guest {
+        // Let in by hand: their open request is answered with it.
+        tx.close_join_requests(org, &email, "approved", by, now)
+            .await?;
+    }
+    let detail = format!("{email}: {} → {}", old.code(), role.code());
+    tx.audit_people(now, by, "role_changed", org, None, &detail)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes `user_id` from `org`: their sessions end at once and their
+/// address belongs to nobody again; never the last administrator.
+pub async fn remove_person(
+    store: &Store,
+    org: &str,
+    user_id: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = store.write().await?;
+    let (email, role) = member_of(&mut tx, org, user_id).await?;
+    if role == Role::Administrator {
+        keep_an_administrator(&mut tx, org, user_id).await?;
+    }
+    tx.delete_user(user_id).await?;
+    tx.close_join_requests(org, &email, "cancelled", by, now)
+        .await?;
+    tx.audit_people(now, by, "person_removed", org, None, &email)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What `/join/{token}` shows: 404 unknown, 410 used or expired.
+pub async fn join_view(
+    store: &Store,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<JoinView, AppError> {
+    let (view, expires, used) = store
+        .invitation(&tokens::hash_token(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if used || expires <= now {
+        return Err(AppError::Gone);
+    }
+    Ok(view)
+}
+
+/// Uses a "Join" link, once: the invited address becomes a user of the
+/// organization (a guest of it is let in), in the role given, with this
+/// password. Returns the user's id.
+pub async fn accept_join(
+    store: &Store,
+    token: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let mut tx = store.write().await?;
+    let Some((org, email, role)) = tx.use_invitation(&tokens::hash_token(token), now).await? else {
+        drop(tx);
+        // Unknown is 404, used or expired 410.
+        join_view(store, token, now).await?;
+        return Err(AppError::Gone);
+    };
+    tx.lock(&mut vec![format!("email:{email}")]).await?;
+    // A guest of this organization is let in; anyone else with an account
+    // belongs elsewhere.
+    let user_id = match tx.let_guest_in(&email, &org, role, password_hash).await? {
+        Some(id) => id,
+        None => tx
+            .insert_member(&email, &org, role, password_hash, now)
+            .await?
+            .ok_or_else(|| AppError::field("email", DomainError::EmailBelongsToOtherOrg))?,
+    };
+    tx.close_join_requests(&org, &email, "approved", &email, now)
+        .await?;
+    tx.audit_people(now, &email, "invitation_accepted", &org, None, role.code())
+        .await?;
+    tx.commit().await?;
+    Ok(user_id)
 }

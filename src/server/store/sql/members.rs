@@ -2,57 +2,17 @@
 //! are and in which role, role changes and removals (never of the last
 //! administrator), invitations by link, and what happened to them.
 
-use super::Conn;
 use super::people::insert_user;
-use super::{Store, Write, parse_ts, ts, unexpected};
-use crate::domain::{DomainError, Role};
-use crate::error::{AppError, Refusal};
+use super::{Store, Write, parse_ts, ts};
+use crate::domain::Role;
 use crate::model::activity::ActivityEntry;
 use crate::model::people::{InvitationRow, JoinRequestRow, JoinView, PeopleView, PersonRow};
-use crate::server::tokens;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 /// Entries of the organization's activity the page shows.
 const ACTIVITY_ENTRIES: i64 = 50;
-
-/// The user `user_id` of `org` and their role, or `NotFound`; locks the
-/// organization's people for the rest of the transaction.
-async fn member_of(conn: &mut Conn, org: &str, user_id: &str) -> Result<(String, Role), AppError> {
-    super::lock_keys(conn, &mut vec![format!("people:{org}")])
-        .await
-        .map_err(unexpected)?;
-    let row = sqlx::query("SELECT email, role FROM users WHERE id = $1 AND partner_org_id = $2")
-        .bind(user_id)
-        .bind(org)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(unexpected)?
-        .ok_or(AppError::NotFound)?;
-    Ok((
-        row.get("email"),
-        Role::from_code(row.get("role")).unwrap_or(Role::Guest),
-    ))
-}
-
-/// Refuses to leave `org` without an administrator when `user_id` stops
-/// being one.
-async fn keep_an_administrator(conn: &mut Conn, org: &str, user_id: &str) -> Result<(), AppError> {
-    let others: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE partner_org_id = $1 AND role = 'admin' AND id <> $2",
-    )
-    .bind(org)
-    .bind(user_id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(unexpected)?;
-    if others == 0 {
-        Err(AppError::Refused(Refusal::LastAdministrator))
-    } else {
-        Ok(())
-    }
-}
 
 impl Store {
     /// What `/hub/people` shows an administrator of `org`.
@@ -142,204 +102,32 @@ impl Store {
         })
     }
 
-    /// Gives `user_id` of `org` a new role, at once (their next request
-    /// reads it); the last administrator keeps theirs.
-    pub async fn change_role(
+    /// An invitation by its link's hash: the organization's name, the
+    /// address and role invited, until when, and whether it was used.
+    pub(crate) async fn invitation(
         &self,
-        org: &str,
-        user_id: &str,
-        role: Role,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let (email, old) = member_of(&mut tx, org, user_id).await?;
-        if old == role {
-            return Ok(());
-        }
-        if old == Role::Administrator {
-            keep_an_administrator(&mut tx, org, user_id).await?;
-        }
-        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
-            .bind(role.code())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(unexpected)?;
-        if old == Role::Guest {
-            // Let in by hand: their open request is answered with it.
-            sqlx::query(
-                "UPDATE approvals SET answered_at = $1, answer = 'approved', answered_by = $2 \
-                 WHERE kind = 'join' AND partner_org_id = $3 AND subject_email = $4 AND answered_at IS NULL",
-            )
-            .bind(ts(now))
-            .bind(by)
-            .bind(org)
-            .bind(&email)
-            .execute(&mut *tx)
-            .await
-            .map_err(unexpected)?;
-        }
-        Store::audit_people(
-            &mut tx,
-            now,
-            by,
-            "role_changed",
-            org,
-            None,
-            &format!("{email}: {} → {}", old.code(), role.code()),
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)
-    }
-
-    /// Removes `user_id` from `org`: their sessions end at once and their
-    /// address belongs to nobody again; never the last administrator.
-    pub async fn remove_person(
-        &self,
-        org: &str,
-        user_id: &str,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let (email, role) = member_of(&mut tx, org, user_id).await?;
-        if role == Role::Administrator {
-            keep_an_administrator(&mut tx, org, user_id).await?;
-        }
-        for statement in [
-            "DELETE FROM sessions WHERE user_id = $1",
-            "DELETE FROM password_resets WHERE user_id = $1",
-            "DELETE FROM users WHERE id = $1",
-        ] {
-            sqlx::query(statement)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(unexpected)?;
-        }
-        sqlx::query(
-            "UPDATE approvals SET answered_at = $1, answer = 'cancelled', answered_by = $2 \
-             WHERE kind = 'join' AND partner_org_id = $3 AND subject_email = $4 AND answered_at IS NULL",
-        )
-        .bind(ts(now))
-        .bind(by)
-        .bind(org)
-        .bind(&email)
-        .execute(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        Store::audit_people(&mut tx, now, by, "person_removed", org, None, &email)
-            .await
-            .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)
-    }
-
-    /// What `/join/{token}` shows: 404 unknown, 410 used or expired.
-    pub async fn join_view(&self, token: &str, now: DateTime<Utc>) -> Result<JoinView, AppError> {
+        token_hash: &str,
+    ) -> anyhow::Result<Option<(JoinView, DateTime<Utc>, bool)>> {
         let row = sqlx::query(
             "SELECT i.email, i.role, i.expires_at, i.used_at, p.name FROM invitations i \
              JOIN partner_orgs p ON p.id = i.partner_org_id WHERE i.token_hash = $1",
         )
-        .bind(tokens::hash_token(token))
+        .bind(token_hash)
         .fetch_optional(&self.pool)
         .await
-        .map_err(unexpected)?
-        .ok_or(AppError::NotFound)?;
-        let expired = parse_ts(row.get("expires_at")).map_err(unexpected)? <= now;
-        if expired || row.get::<Option<String>, _>("used_at").is_some() {
-            return Err(AppError::Gone);
-        }
-        Ok(JoinView {
-            organization: row.get("name"),
-            email: row.get("email"),
-            role: Role::from_code(row.get("role")).unwrap_or(Role::ReadOnly),
+        .context("reading an invitation")?;
+        row.map(|row| {
+            Ok((
+                JoinView {
+                    organization: row.get("name"),
+                    email: row.get("email"),
+                    role: Role::from_code(row.get("role")).unwrap_or(Role::ReadOnly),
+                },
+                parse_ts(row.get("expires_at"))?,
+                row.get::<Option<String>, _>("used_at").is_some(),
+            ))
         })
-    }
-
-    /// Uses a "Join" link, once: the invited address becomes a user of the
-    /// organization, in the role given, with this password. Returns the
-    /// user's id.
-    pub async fn accept_join(
-        &self,
-        token: &str,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<String, AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let row = sqlx::query(
-            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
-             RETURNING partner_org_id, email, role",
-        )
-        .bind(ts(now))
-        .bind(tokens::hash_token(token))
-        .bind(ts(now))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        let Some(row) = row else {
-            drop(tx);
-            self.join_view(token, now).await?;
-            return Err(AppError::Gone);
-        };
-        let org: String = row.get("partner_org_id");
-        let email: String = row.get("email");
-        let role = Role::from_code(row.get("role")).unwrap_or(Role::ReadOnly);
-        super::lock_keys(&mut tx, &mut vec![format!("email:{email}")])
-            .await
-            .map_err(unexpected)?;
-        // A guest of this organization is let in; anyone else with an
-        // account belongs elsewhere.
-        let guest: Option<String> = sqlx::query_scalar(
-            "UPDATE users SET role = $1, password_hash = $2 \
-             WHERE email = $3 AND partner_org_id = $4 AND role = 'guest' RETURNING id",
-        )
-        .bind(role.code())
-        .bind(password_hash)
-        .bind(&email)
-        .bind(&org)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        let user_id = match guest {
-            Some(id) => id,
-            None => insert_user(
-                &mut tx,
-                &email,
-                Some(&org),
-                None,
-                role,
-                Some(password_hash),
-                now,
-            )
-            .await
-            .map_err(unexpected)?
-            .ok_or_else(|| AppError::field("email", DomainError::EmailBelongsToOtherOrg))?,
-        };
-        sqlx::query(
-            "UPDATE approvals SET answered_at = $1, answer = 'approved', answered_by = $2 \
-             WHERE kind = 'join' AND partner_org_id = $3 AND subject_email = $2 AND answered_at IS NULL",
-        )
-        .bind(ts(now))
-        .bind(&email)
-        .bind(&org)
-        .execute(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        Store::audit_people(
-            &mut tx,
-            now,
-            &email,
-            "invitation_accepted",
-            &org,
-            None,
-            role.code(),
-        )
-        .await
-        .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(user_id)
+        .transpose()
     }
 }
 
@@ -393,5 +181,164 @@ impl Write<'_> {
         .await
         .context("recording an invitation")?;
         Ok(())
+    }
+
+    /// The address and role of `user_id` in `org`.
+    pub(crate) async fn member(
+        &mut self,
+        org: &str,
+        user_id: &str,
+    ) -> anyhow::Result<Option<(String, Role)>> {
+        let row =
+            sqlx::query("SELECT email, role FROM users WHERE id = $1 AND partner_org_id = $2")
+                .bind(user_id)
+                .bind(org)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .context("reading a person")?;
+        Ok(row.map(|row| {
+            (
+                row.get("email"),
+                Role::from_code(row.get("role")).unwrap_or(Role::Guest),
+            )
+        }))
+    }
+
+    /// How many administrators `org` has besides `user_id`.
+    pub(crate) async fn other_administrators(
+        &mut self,
+        org: &str,
+        user_id: &str,
+    ) -> anyhow::Result<i64> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE partner_org_id = $1 AND role = 'admin' AND id <> $2",
+        )
+        .bind(org)
+        .bind(user_id)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("counting administrators")
+    }
+
+    /// Gives a user a new role.
+    pub(crate) async fn set_role(&mut self, user_id: &str, role: Role) -> anyhow::Result<()> {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.code())
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await
+            .context("changing a role")?;
+        Ok(())
+    }
+
+    /// Closes the open join requests of `person` to `org` with `answer`
+    /// (`approved`, `cancelled`), answered by `by`.
+    pub(crate) async fn close_join_requests(
+        &mut self,
+        org: &str,
+        person: &str,
+        answer: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE approvals SET answered_at = $1, answer = $2, answered_by = $3 \
+             WHERE kind = 'join' AND partner_org_id = $4 AND subject_email = $5 AND answered_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(answer)
+        .bind(by)
+        .bind(org)
+        .bind(person)
+        .execute(&mut *self.tx)
+        .await
+        .context("closing join requests")?;
+        Ok(())
+    }
+
+    /// Deletes a user with their sessions and password links.
+    pub(crate) async fn delete_user(&mut self, user_id: &str) -> anyhow::Result<()> {
+        for statement in [
+            "DELETE FROM sessions WHERE user_id = $1",
+            "DELETE FROM password_resets WHERE user_id = $1",
+            "DELETE FROM users WHERE id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(user_id)
+                .execute(&mut *self.tx)
+                .await
+                .context("removing a person")?;
+        }
+        Ok(())
+    }
+
+    /// Uses an invitation, once, while it lasts: its organization, address
+    /// and role; `None` when it is unknown, used or expired.
+    pub(crate) async fn use_invitation(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<(String, String, Role)>> {
+        let row = sqlx::query(
+            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
+             RETURNING partner_org_id, email, role",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .bind(ts(now))
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("using an invitation")?;
+        Ok(row.map(|row| {
+            (
+                row.get("partner_org_id"),
+                row.get("email"),
+                Role::from_code(row.get("role")).unwrap_or(Role::ReadOnly),
+            )
+        }))
+    }
+
+    /// Lets a guest of `org` in with `role` and a password; their id, or
+    /// `None` when the address is no guest of `org`.
+    pub(crate) async fn let_guest_in(
+        &mut self,
+        email: &str,
+        org: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> anyhow::Result<Option<String>> {
+        sqlx::query_scalar(
+            "UPDATE users SET role = $1, password_hash = $2 \
+             WHERE email = $3 AND partner_org_id = $4 AND role = 'guest' RETURNING id",
+        )
+        .bind(role.code())
+        .bind(password_hash)
+        .bind(email)
+        .bind(org)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("letting a guest in")
+    }
+
+    /// A new user of `org` with `role` and a password; their id, or `None`
+    /// when the address has a user already.
+    pub(crate) async fn insert_member(
+        &mut self,
+        email: &str,
+        org: &str,
+        role: Role,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<String>> {
+        insert_user(
+            &mut self.tx,
+            email,
+            Some(org),
+            None,
+            role,
+            Some(password_hash),
+            now,
+        )
+        .await
     }
 }
