@@ -128,10 +128,12 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 pub async fn check_reset(token: String) -> Result<(), AppError> {
     use crate::server::state::serve;
     serve(|state| async move {
-        state
-            .store
-            .password_link_state(&token, state.clock.now().await)
-            .await
+        crate::server::services::accounts::password_link_state(
+            &state.store,
+            &token,
+            state.clock.now().await,
+        )
+        .await
     })
     .await
 }
@@ -149,10 +151,12 @@ pub async fn reset_password(
         let password = parse_new_password(&password, &confirmation).map_err(AppError::Invalid)?;
         let now = state.clock.now().await;
         // The link is checked before the (deliberately slow) hash.
-        state.store.password_link_state(&token, now).await?;
+        crate::server::services::accounts::password_link_state(&state.store, &token, now).await?;
         let hash =
             crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-        let user_id = state.store.reset_password(&token, &hash, now).await?;
+        let user_id =
+            crate::server::services::accounts::reset_password(&state.store, &token, &hash, now)
+                .await?;
         crate::server::auth::sign_in(&state, &user_id).await?;
         Ok("/hub".to_string())
     })
@@ -175,16 +179,23 @@ pub async fn create_password(
             .ok_or(AppError::Gone)?;
         // The link is checked before the (deliberately slow) hash.
         let now = state.clock.now().await;
-        let (order_id, email) = state
-            .store
-            .first_password_target(&token, &committer, now)
-            .await?;
+        let (order_id, email) = crate::server::services::accounts::first_password_target(
+            &state.store,
+            &token,
+            &committer,
+            now,
+        )
+        .await?;
         let hash =
             crate::server::auth::hash_password(&state, password.expose().to_string()).await?;
-        let user_id = state
-            .store
-            .set_first_password(&token, &committer, &hash, now)
-            .await?;
+        let user_id = crate::server::services::accounts::set_first_password(
+            &state.store,
+            &token,
+            &committer,
+            &hash,
+            now,
+        )
+        .await?;
         crate::server::auth::sign_in(&state, &user_id).await?;
         crate::server::auth::remember_language(&state, &email).await?;
         crate::server::access::continue_to(&state.store, &email, &order_id).await

@@ -42,7 +42,11 @@ pub async fn load_service(order_id: String) -> Result<ServiceView, AppError> {
     crate::server::state::respond(
         async {
             let (state, _) = authorized(&order_id).await?;
-            state.store.service_view(&order_id).await
+            state
+                .store
+                .service_view(&order_id)
+                .await?
+                .ok_or(AppError::NotFound)
         }
         .await,
     )

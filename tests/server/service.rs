@@ -137,7 +137,13 @@ async fn an_order_can_change_its_own_subdomain_before_provisioning() {
         "the old name is released"
     );
     assert_eq!(
-        store.service_view(&a).await.unwrap().subdomain.as_deref(),
+        store
+            .service_view(&a)
+            .await
+            .unwrap()
+            .unwrap()
+            .subdomain
+            .as_deref(),
         Some("second-name")
     );
 }

@@ -412,17 +412,25 @@ async fn customer_setup_invites_the_customer_and_leaves_the_partner_without_acce
         .unwrap();
     assert!(confirmed.needs_password());
     let hash = setup_now::server::auth::hash_password_now("a long enough secret").unwrap();
-    app.state
-        .store
-        .set_first_password(&customer_token, &committer(), &hash, at(NOW))
-        .await
-        .unwrap();
+    setup_now::server::services::accounts::set_first_password(
+        &app.state.store,
+        &customer_token,
+        &committer(),
+        &hash,
+        at(NOW),
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        app.state
-            .store
-            .set_first_password(&customer_token, &committer(), &hash, at(NOW))
-            .await
-            .unwrap_err(),
+        setup_now::server::services::accounts::set_first_password(
+            &app.state.store,
+            &customer_token,
+            &committer(),
+            &hash,
+            at(NOW)
+        )
+        .await
+        .unwrap_err(),
         AppError::Gone,
         "a password is created once"
     );

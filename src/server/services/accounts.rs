@@ -1,6 +1,7 @@
 //! Ways into an account by email: "Forgot password?" and a new
 //! administrator's welcome link, both single-use links to set a password.
 
+use crate::error::AppError;
 use crate::server::store::{ACTIVATION_DAYS, RESET_MINUTES, Store, Write};
 use crate::server::{mail, tokens};
 use chrono::{DateTime, Duration, Utc};
@@ -67,4 +68,85 @@ pub async fn request_password_reset(
         .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Whether a password link may be used: unknown is `NotFound`, used or
+/// expired is `Gone`.
+pub async fn password_link_state(
+    store: &Store,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (expires, used) = store
+        .password_link(&tokens::hash_token(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if used || expires <= now {
+        return Err(AppError::Gone);
+    }
+    Ok(())
+}
+
+/// Sets a new password through a password link, once: every other open
+/// link of the user stops working and their sessions end. Returns the
+/// user's id.
+pub async fn reset_password(
+    store: &Store,
+    token: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let mut tx = store.write().await?;
+    let Some(user_id) = tx
+        .use_password_link(&tokens::hash_token(token), now)
+        .await?
+    else {
+        drop(tx);
+        // Unknown is 404, used or expired 410.
+        password_link_state(store, token, now).await?;
+        return Err(AppError::Gone);
+    };
+    let email = tx.set_password(&user_id, password_hash).await?;
+    tx.end_access(&user_id, now).await?;
+    tx.audit(now, &email, "password_reset", None, "").await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// The order and the person whose first password this link may still set
+/// (checked before a password is hashed): only in the browser that
+/// committed, whose commit cookie hashes to `committer`.
+pub async fn first_password_target(
+    store: &Store,
+    token: &str,
+    committer: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, String), AppError> {
+    store
+        .first_password_target(&tokens::hash_token(token), committer, now)
+        .await?
+        .ok_or(AppError::Gone)
+}
+
+/// Sets the first password of the person who committed with this link,
+/// once, within a day of the commit (later, "Forgot password?" serves), in
+/// the browser that committed. Returns the user's id.
+pub async fn set_first_password(
+    store: &Store,
+    token: &str,
+    committer: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let mut tx = store.write().await?;
+    let hash = tokens::hash_token(token);
+    let (user_id, email, order_id) = tx
+        .set_first_password(&hash, committer, password_hash, now)
+        .await?
+        .ok_or(AppError::Gone)?;
+    // For the Activity: the person has a way back in.
+    tx.audit(now, &email, "password_created", Some(&order_id), "")
+        .await?;
+    tx.commit().await?;
+    Ok(user_id)
 }

@@ -11,8 +11,8 @@ use super::invitations::invite_customer;
 use crate::domain::DomainError;
 use crate::error::{AppError, Refusal};
 use crate::model::setup::{
-    self as machine, Audience, CommitResult, CustomerPlan, Draft, Facts, Owner, PartnerPlan,
-    SetupContext, SetupMode, SetupPlan, WhoSetsUp, normalized,
+    self as machine, AfterCommit, Audience, CommitResult, CustomerPlan, Draft, Facts, Owner,
+    PartnerPlan, SetupContext, SetupMode, SetupPlan, WhoSetsUp, normalized,
 };
 use crate::server::store::{Committed, OpenLink, OrderParties, SetupActor, Store, Write};
 use crate::server::{mail, tokens};
@@ -45,7 +45,7 @@ pub async fn commit_setup(
         Ok(link) => link,
         Err(AppError::Gone) => {
             drop(tx);
-            return replay(store.replayed_commit(&hash, actor).await?).await;
+            return replay(replayed_commit(store, &hash, actor).await?).await;
         }
         Err(err) => return Err(err),
     };
@@ -53,7 +53,7 @@ pub async fn commit_setup(
     // the later ones find it spent and answer with the first's result.
     if !tx.spend_link(&hash, now).await? {
         drop(tx);
-        return replay(store.replayed_commit(&hash, actor).await?).await;
+        return replay(replayed_commit(store, &hash, actor).await?).await;
     }
     // The order's other links for the same audience (an earlier invitation,
     // a reminder) stop working with this commit.
@@ -78,14 +78,58 @@ pub async fn commit_setup(
         committer_presented: Some(actor.committer_new.clone()),
         ..actor.clone()
     };
-    let result = store
-        .replayed_commit(&hash, &this_browser)
+    let result = replayed_commit(store, &hash, &this_browser)
         .await?
         .ok_or(AppError::Unexpected)?;
     Ok(Committed {
         result,
         first: true,
     })
+}
+
+/// The result of the commit that spent this link, if one did: whole for
+/// the browser that committed, with nothing personal (no address, no order,
+/// no next step) for any other.
+pub(crate) async fn replayed_commit(
+    store: &Store,
+    token_hash: &str,
+    actor: &SetupActor,
+) -> anyhow::Result<Option<CommitResult>> {
+    let Some(spent) = store.spent_commit(token_hash).await? else {
+        return Ok(None);
+    };
+    let this_browser =
+        spent.committer_hash.is_some() && spent.committer_hash == actor.committer_presented;
+    if !this_browser {
+        return Ok(Some(CommitResult {
+            order_id: String::new(),
+            setter_email: String::new(),
+            next: AfterCommit::Elsewhere,
+            continue_to: "/hub".into(),
+            customer_invited: None,
+            managed_by_customer: spent.customer_mode,
+            awaiting_approval: spent.awaiting_approval,
+        }));
+    }
+    let next = if spent.needs_password {
+        AfterCommit::CreatePassword
+    } else if actor.signed_in.as_deref() == Some(spent.setter.as_str()) {
+        AfterCommit::Continue
+    } else {
+        AfterCommit::SignIn
+    };
+    let invited = spent.customer_mode && spent.partner_link && !spent.awaiting_approval;
+    Ok(Some(CommitResult {
+        customer_invited: if invited { spent.customer_email } else { None },
+        order_id: spent.order_id,
+        setter_email: spent.setter,
+        next,
+        // Where to go on is decided with the person's access
+        // (`access::continue_to`).
+        continue_to: "/hub".into(),
+        managed_by_customer: spent.customer_mode,
+        awaiting_approval: spent.awaiting_approval,
+    }))
 }
 
 /// What the database (and the request) says about the draft's

@@ -58,7 +58,10 @@ pub async fn provision(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let view = store.service_view(order_id).await?;
+    let view = store
+        .service_view(order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if let Some(date) = view.ready_to_provision()? {
         return Ok(date.to_string());
     }

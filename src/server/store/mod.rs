@@ -16,7 +16,6 @@ mod types;
 pub use sql::{Store, Write};
 pub use types::*;
 
-use crate::error::AppError;
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -72,11 +71,6 @@ pub(crate) fn parse_ts(text: &str) -> anyhow::Result<DateTime<Utc>> {
 /// A new random identifier.
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
-}
-
-/// Logs the cause and returns the opaque error the browser sees.
-pub(crate) fn unexpected<E: Into<anyhow::Error>>(err: E) -> AppError {
-    AppError::unexpected(err)
 }
 
 /// Whether a database error is a violated UNIQUE or PRIMARY KEY constraint,

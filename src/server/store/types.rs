@@ -111,6 +111,25 @@ pub struct OrderParties {
     pub customer_org_id: Option<String>,
 }
 
+/// What the commit that spent a link left.
+#[derive(Debug, Clone)]
+pub struct SpentCommit {
+    pub order_id: String,
+    /// A partner's link (else the customer's).
+    pub partner_link: bool,
+    /// Who set up.
+    pub setter: String,
+    /// The hash of the committing browser's cookie.
+    pub committer_hash: Option<String>,
+    /// "Customer setup", or the customer's own.
+    pub customer_mode: bool,
+    pub awaiting_approval: bool,
+    /// Whoever set up has no password yet.
+    pub needs_password: bool,
+    /// The address the customer's newest link went to.
+    pub customer_email: Option<String>,
+}
+
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {

@@ -1,23 +1,21 @@
-//! After the commit: what a replay of it answers (whole only to the browser
-//! that committed), and the first password, set once, in that browser.
+//! After the commit: what a link's commit left (a replay of it answers from
+//! this, `server/services/commit.rs`), and the first password, set once.
 
-use super::SetupActor;
-use super::{Store, ts, unexpected};
-use crate::error::AppError;
-use crate::model::setup::{AfterCommit, CommitResult};
-use crate::server::tokens;
-use chrono::{DateTime, Utc};
+use super::{SpentCommit, Store, Write, flag, ts};
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
+/// How long after the commit the first password may be set through the
+/// link (later, "Forgot password?" serves).
+const FIRST_PASSWORD_HOURS: i64 = 24;
+
 impl Store {
-    /// The result of the commit that spent this link, if one did: whole for
-    /// the browser that committed, with nothing personal (no address, no
-    /// order, no next step) for any other.
-    pub(crate) async fn replayed_commit(
+    /// What the commit that spent this link left, if one did.
+    pub(crate) async fn spent_commit(
         &self,
-        hash: &str,
-        actor: &SetupActor,
-    ) -> Result<Option<CommitResult>, AppError> {
+        token_hash: &str,
+    ) -> anyhow::Result<Option<SpentCommit>> {
         let row = sqlx::query(
             "SELECT l.order_id, l.audience, l.used_by_email, l.committer_hash, o.setup_mode, o.approval_requested_at, \
              CASE WHEN (SELECT password_hash IS NULL FROM users WHERE email = l.used_by_email) THEN 1 ELSE 0 END \
@@ -28,125 +26,85 @@ impl Store {
              WHERE l.token_hash = $1 AND l.spent_at IS NOT NULL AND l.used_by_email IS NOT NULL \
              AND (o.setup_at IS NOT NULL OR o.approval_requested_at IS NOT NULL)",
         )
-        .bind(hash)
+        .bind(token_hash)
         .fetch_optional(&self.pool)
         .await
-        .map_err(unexpected)?;
-        let Some(r) = row else {
-            return Ok(None);
-        };
-        let order_id: String = r.get("order_id");
-        let setter: String = r.get("used_by_email");
-        let customer_mode = r.get::<Option<String>, _>("setup_mode").as_deref() == Some("customer");
-        let partner_link = r.get::<&str, _>("audience") == "partner";
-        let awaiting_approval = r
-            .get::<Option<String>, _>("approval_requested_at")
-            .is_some();
-        let committer: Option<String> = r.get("committer_hash");
-        if committer.is_none() || committer != actor.committer_presented {
-            return Ok(Some(CommitResult {
-                order_id: String::new(),
-                setter_email: String::new(),
-                next: AfterCommit::Elsewhere,
-                continue_to: "/hub".into(),
-                customer_invited: None,
-                managed_by_customer: customer_mode,
-                awaiting_approval,
-            }));
-        }
-        let next = if super::flag(&r, "needs_password").map_err(unexpected)? {
-            AfterCommit::CreatePassword
-        } else if actor.signed_in.as_deref() == Some(setter.as_str()) {
-            AfterCommit::Continue
-        } else {
-            AfterCommit::SignIn
-        };
-        Ok(Some(CommitResult {
-            customer_invited: if customer_mode && partner_link && !awaiting_approval {
-                r.get("customer_email")
-            } else {
-                None
-            },
-            order_id,
-            setter_email: setter,
-            next,
-            // Decided above storage (`access::continue_to`).
-            continue_to: "/hub".into(),
-            managed_by_customer: customer_mode,
-            awaiting_approval,
-        }))
+        .context("reading a link's commit")?;
+        row.map(|r| {
+            Ok(SpentCommit {
+                order_id: r.try_get("order_id")?,
+                partner_link: r.try_get::<&str, _>("audience")? == "partner",
+                setter: r.try_get("used_by_email")?,
+                committer_hash: r.try_get("committer_hash")?,
+                customer_mode: r.try_get::<Option<String>, _>("setup_mode")?.as_deref()
+                    == Some("customer"),
+                awaiting_approval: r
+                    .try_get::<Option<String>, _>("approval_requested_at")?
+                    .is_some(),
+                needs_password: flag(&r, "needs_password")?,
+                customer_email: r.try_get("customer_email")?,
+            })
+        })
+        .transpose()
     }
 
-    /// The order and the person whose first password this link may still set
-    /// (checked before a password is hashed): only in the browser that
-    /// committed, whose commit cookie hashes to `committer`.
-    pub async fn first_password_target(
+    /// The order and the person whose first password this link may still
+    /// set (checked before a password is hashed): within a day of the
+    /// commit, only in the browser whose commit cookie hashes to `committer`.
+    pub(crate) async fn first_password_target(
         &self,
-        token: &str,
+        token_hash: &str,
         committer: &str,
         now: DateTime<Utc>,
-    ) -> Result<(String, String), AppError> {
+    ) -> anyhow::Result<Option<(String, String)>> {
         let row = sqlx::query(
             "SELECT l.order_id, l.used_by_email FROM setup_links l JOIN users u ON u.email = l.used_by_email \
              WHERE l.token_hash = $1 AND l.spent_at IS NOT NULL AND l.spent_at > $2 AND u.password_hash IS NULL \
              AND l.committer_hash = $3",
         )
-        .bind(tokens::hash_token(token))
-        .bind(ts(now - chrono::Duration::days(1)))
+        .bind(token_hash)
+        .bind(ts(now - Duration::hours(FIRST_PASSWORD_HOURS)))
         .bind(committer)
         .fetch_optional(&self.pool)
         .await
-        .map_err(unexpected)?
-        .ok_or(AppError::Gone)?;
-        Ok((row.get("order_id"), row.get("used_by_email")))
+        .context("reading whose first password a link sets")?;
+        Ok(row.map(|row| (row.get("order_id"), row.get("used_by_email"))))
     }
+}
 
-    /// Sets the first password of the person who committed with this link,
-    /// once, within a day of the commit (later, "Forgot password?" serves),
-    /// in the browser that committed. Returns the user's id.
-    pub async fn set_first_password(
-        &self,
-        token: &str,
+/// The first password's write inside a service's transaction.
+impl Write<'_> {
+    /// Sets the first password of whoever committed with this link, once,
+    /// within a day of the commit, in the browser whose commit cookie
+    /// hashes to `committer`: their id, address and order, or `None`.
+    pub(crate) async fn set_first_password(
+        &mut self,
+        token_hash: &str,
         committer: &str,
         password_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<String, AppError> {
-        let hash = tokens::hash_token(token);
-        let row = sqlx::query(
-            "UPDATE users SET password_hash = $1 WHERE password_hash IS NULL AND email = \
-             (SELECT used_by_email FROM setup_links WHERE token_hash = $2 AND spent_at IS NOT NULL AND spent_at > $3 \
-              AND committer_hash = $4) \
-             RETURNING id",
+    ) -> anyhow::Result<Option<(String, String, String)>> {
+        let link: Option<(String, String)> = sqlx::query_as(
+            "SELECT used_by_email, order_id FROM setup_links WHERE token_hash = $1 AND spent_at IS NOT NULL \
+             AND spent_at > $2 AND committer_hash = $3",
+        )
+        .bind(token_hash)
+        .bind(ts(now - Duration::hours(FIRST_PASSWORD_HOURS)))
+        .bind(committer)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading whose first password a link sets")?;
+        let Some((email, order_id)) = link else {
+            return Ok(None);
+        };
+        let user: Option<String> = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $1 WHERE password_hash IS NULL AND email = $2 RETURNING id",
         )
         .bind(password_hash)
-        .bind(&hash)
-        .bind(ts(now - chrono::Duration::days(1)))
-        .bind(committer)
-        .fetch_optional(&self.pool)
+        .bind(&email)
+        .fetch_optional(&mut *self.tx)
         .await
-        .map_err(unexpected)?;
-        let user_id: String = row.map(|r| r.get("id")).ok_or(AppError::Gone)?;
-        // For the Activity: the person has a way back in.
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let order: Option<(String, String)> =
-            sqlx::query_as("SELECT order_id, used_by_email FROM setup_links WHERE token_hash = $1")
-                .bind(&hash)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(unexpected)?;
-        if let Some((order_id, email)) = order {
-            Store::audit(
-                &mut tx,
-                now,
-                &email,
-                "password_created",
-                Some(&order_id),
-                "",
-            )
-            .await
-            .map_err(unexpected)?;
-        }
-        tx.commit().await.map_err(unexpected)?;
-        Ok(user_id)
+        .context("setting a first password")?;
+        Ok(user.map(|id| (id, email, order_id)))
     }
 }

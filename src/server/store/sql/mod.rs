@@ -23,7 +23,7 @@ mod settings;
 mod users;
 
 pub(crate) use crate::server::store::{
-    Engine, is_unique_violation, new_id, parse_ts, ts, types::*, unexpected,
+    Engine, is_unique_violation, new_id, parse_ts, ts, types::*,
 };
 pub(crate) use events::*;
 pub(crate) use language::*;

@@ -1,16 +1,16 @@
 //! The service setup wizard's storage.
 
-use super::{Store, Write, is_unique_violation, ts, unexpected};
+use super::{Store, Write, is_unique_violation, ts};
 use crate::domain::{Subdomain, default_time_zone};
-use crate::error::AppError;
 use crate::model::service::{CallingInput, CallingSettings, ServiceView};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 impl Store {
-    /// The order as the service wizard shows it.
-    pub async fn service_view(&self, order_id: &str) -> Result<ServiceView, AppError> {
+    /// The order as the service wizard shows it (`None`: no such order set
+    /// up).
+    pub async fn service_view(&self, order_id: &str) -> anyhow::Result<Option<ServiceView>> {
         let row = sqlx::query(
             "SELECT o.*, c.name AS c_name, c.country AS c_country, c.address AS c_address, \
              cs.location_name, cs.address AS cs_address, cs.country AS cs_country, cs.time_zone, cs.language, cs.pstn, \
@@ -21,11 +21,11 @@ impl Store {
         .bind(order_id)
         .fetch_optional(&self.pool)
         .await
-        .map_err(unexpected)?
-        .ok_or(AppError::NotFound)?;
-        let services = super::orders::services_of(&self.pool, order_id)
-            .await
-            .map_err(unexpected)?;
+        .context("reading the order's service setup")?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let services = super::orders::services_of(&self.pool, order_id).await?;
         let saved: Option<String> = row.get("location_name");
         let customer_country: String = row.get("c_country");
         let calling = match saved {
@@ -52,7 +52,7 @@ impl Store {
                 pstn: String::new(),
             },
         };
-        Ok(ServiceView {
+        Ok(Some(ServiceView {
             order_id: order_id.into(),
             order_number: row.get("order_number"),
             offer: row.get("offer"),
@@ -64,7 +64,7 @@ impl Store {
             calling,
             subdomain: row.get("subdomain"),
             billing_start_date: row.get("billing_start_date"),
-        })
+        }))
     }
 
     /// The live check in one read: `None` when `session_token` names no

@@ -2,8 +2,7 @@
 //! the facts about orders that access is decided on.
 
 use super::{Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, SESSION_DAYS, SessionUser};
-use super::{Store, Write, parse_ts, ts, unexpected};
-use crate::error::AppError;
+use super::{Store, Write, parse_ts, ts};
 use crate::model::setup::SetupMode;
 use crate::server::throttle;
 use crate::server::tokens;
@@ -331,77 +330,25 @@ impl Store {
         Ok((rows, total as u64))
     }
 
-    /// Whether a password link may be used: unknown is `NotFound`, used or
-    /// expired is `Gone`.
-    pub async fn password_link_state(
+    /// A password link by its hash: until when it works, and whether it was
+    /// used.
+    pub(crate) async fn password_link(
         &self,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
+        token_hash: &str,
+    ) -> anyhow::Result<Option<(DateTime<Utc>, bool)>> {
         let row =
             sqlx::query("SELECT expires_at, used_at FROM password_resets WHERE token_hash = $1")
-                .bind(tokens::hash_token(token))
+                .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(unexpected)?
-                .ok_or(AppError::NotFound)?;
-        let expired = parse_ts(row.get("expires_at")).map_err(unexpected)? <= now;
-        if expired || row.get::<Option<String>, _>("used_at").is_some() {
-            return Err(AppError::Gone);
-        }
-        Ok(())
-    }
-
-    /// Sets a new password through a password link, once: every other open
-    /// link of the user stops working and their sessions end. Returns the
-    /// user's id.
-    pub async fn reset_password(
-        &self,
-        token: &str,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<String, AppError> {
-        let mut tx = self.write_tx().await.map_err(unexpected)?;
-        let user_id: Option<String> = sqlx::query_scalar(
-            "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
-             RETURNING user_id",
-        )
-        .bind(ts(now))
-        .bind(tokens::hash_token(token))
-        .bind(ts(now))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        let Some(user_id) = user_id else {
-            drop(tx);
-            self.password_link_state(token, now).await?;
-            return Err(AppError::Gone);
-        };
-        let email: String =
-            sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING email")
-                .bind(password_hash)
-                .bind(&user_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(unexpected)?;
-        sqlx::query(
-            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
-        )
-        .bind(ts(now))
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(unexpected)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(&user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(unexpected)?;
-        Store::audit(&mut tx, now, &email, "password_reset", None, "")
-            .await
-            .map_err(unexpected)?;
-        tx.commit().await.map_err(unexpected)?;
-        Ok(user_id)
+                .context("reading a password link")?;
+        row.map(|row| {
+            Ok((
+                parse_ts(row.try_get("expires_at")?)?,
+                row.try_get::<Option<String>, _>("used_at")?.is_some(),
+            ))
+        })
+        .transpose()
     }
 }
 
@@ -438,6 +385,60 @@ impl Write<'_> {
         .execute(&mut *self.tx)
         .await
         .context("storing a password link")?;
+        Ok(())
+    }
+
+    /// Uses a password link, once, while it lasts: its user's id, or `None`.
+    pub(crate) async fn use_password_link(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<String>> {
+        sqlx::query_scalar(
+            "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
+             RETURNING user_id",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .bind(ts(now))
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("using a password link")
+    }
+
+    /// Sets a user's password; their address.
+    pub(crate) async fn set_password(
+        &mut self,
+        user_id: &str,
+        password_hash: &str,
+    ) -> anyhow::Result<String> {
+        sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING email")
+            .bind(password_hash)
+            .bind(user_id)
+            .fetch_one(&mut *self.tx)
+            .await
+            .context("setting a password")
+    }
+
+    /// Ends a user's other password links and their sessions.
+    pub(crate) async fn end_access(
+        &mut self,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(user_id)
+        .execute(&mut *self.tx)
+        .await
+        .context("ending password links")?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await
+            .context("ending sessions")?;
         Ok(())
     }
 }
