@@ -70,7 +70,7 @@ pub async fn choose_language(language: String) -> Result<(), AppError> {
         if let Some(user) = crate::server::auth::current_user(&state).await? {
             state
                 .store
-                .set_language(&user.email, locale)
+                .set_language(&user.email, crate::server::mail::language_code(locale))
                 .await
                 .map_err(AppError::unexpected)?;
         }

@@ -155,3 +155,62 @@ fn every_module_of_the_crate_has_a_layer() {
         }
     }
 }
+
+/// Storage reads and writes; the services above it decide. What storage
+/// must not name, with why.
+const NOT_IN_STORAGE: [(&str, &str); 6] = [
+    (
+        "crate::error",
+        "refusals are the services' (storage answers anyhow errors and typed rows)",
+    ),
+    (
+        "AppError",
+        "refusals are the services' (storage answers anyhow errors and typed rows)",
+    ),
+    (
+        "crate::server::services",
+        "services call storage, never the other way",
+    ),
+    ("plan(", "the plan is run by the commit service"),
+    ("access::", "access is decided in server/access.rs"),
+    (
+        "mail::",
+        "emails are written by the services (storage stores them)",
+    ),
+];
+
+/// Whether a line calls a function of the mail module (a letter, the
+/// language rule); its types (`Email`, `OrderMail`, …) and `escape` (for
+/// the stored mailbox) are what storage stores and reads back.
+fn calls_mail(code: &str) -> bool {
+    code.match_indices("mail::").any(|(at, _)| {
+        let next = &code[at + "mail::".len()..];
+        next.starts_with(|c: char| c.is_ascii_lowercase())
+            && !next.starts_with("escape")
+            && !next.starts_with("self")
+    })
+}
+
+#[test]
+fn storage_only_reads_and_writes() {
+    let root = source_root().join("server/store");
+    let mut all = Vec::new();
+    files(&root, &mut all);
+    let mut found = Vec::new();
+    for file in &all {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for (name, why) in NOT_IN_STORAGE {
+                if !code.contains(name) {
+                    continue;
+                }
+                if name == "mail::" && !calls_mail(code) {
+                    continue;
+                }
+                found.push(format!("{}:{}: {name}: {why}", file.display(), number + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "storage decides:\n{}", found.join("\n"));
+}

@@ -196,7 +196,7 @@ pub async fn remember_language(state: &AppState, email: &str) -> Result<(), AppE
     match chosen_locale() {
         Some(locale) => state
             .store
-            .set_language(email, locale)
+            .set_language(email, crate::server::mail::language_code(locale))
             .await
             .map_err(AppError::unexpected),
         None => Ok(()),

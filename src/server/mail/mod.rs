@@ -42,6 +42,51 @@ pub fn language_for(chosen: Option<&str>, partner_country: Option<&str>) -> Loca
     }
 }
 
+/// What decides the language of an email to someone: the language they
+/// chose in the app, and the country the email is about (the order's
+/// partner, or their own organization).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readers {
+    pub chosen: Option<String>,
+    pub country: Option<String>,
+}
+
+impl Readers {
+    /// The email's language ([`language_for`]).
+    pub fn locale(&self) -> Locale {
+        language_for(self.chosen.as_deref(), self.country.as_deref())
+    }
+}
+
+/// An order as its emails name it, and who reads one.
+pub struct OrderMail {
+    pub readers: Readers,
+    pub number: String,
+    pub offer: String,
+    pub customer: String,
+    pub start_date: String,
+    pub partner: String,
+    pub services: Vec<ServiceLine>,
+}
+
+impl OrderMail {
+    /// The language of the email.
+    pub fn locale(&self) -> Locale {
+        self.readers.locale()
+    }
+
+    /// The order as an email names it.
+    pub fn facts(&self) -> OrderFacts<'_> {
+        OrderFacts {
+            number: &self.number,
+            offer: &self.offer,
+            customer: &self.customer,
+            start_date: &self.start_date,
+            services: &self.services,
+        }
+    }
+}
+
 /// How a language is stored (`users.language`).
 pub fn language_code(locale: Locale) -> &'static str {
     code(locale)

@@ -60,7 +60,7 @@ pub async fn request_password_reset(
     let mut tx = store.write().await?;
     let expires = now + Duration::minutes(RESET_MINUTES);
     let url = password_link(&mut tx, &user.user_id, "reset", expires, now, public_url).await?;
-    let locale = tx.account_language(&user.email).await?;
+    let locale = tx.account_readers(&user.email).await?.locale();
     let letter = mail::password_reset(locale, &user.email, &url);
     let key = format!("reset:{}", tokens::hash_token(&url));
     tx.email(&key, None, &letter, now).await?;

@@ -55,7 +55,7 @@ pub(crate) async fn request_approval(
     };
     ask(tx, public_url, approval, now, |url| {
         mail::approval_request(
-            order.locale,
+            order.locale(),
             admin.as_str(),
             &order.number,
             &order.partner,
@@ -85,7 +85,7 @@ pub(crate) async fn request_join(
     };
     let request_id = new_id();
     for admin in &tx.administrators(org).await? {
-        let locale = tx.account_language(admin).await?;
+        let locale = tx.account_readers(admin).await?.locale();
         let approval = NewApproval {
             kind: "join",
             request_id: &request_id,
@@ -135,7 +135,7 @@ pub(crate) async fn answer_join(
         return Err(AppError::Gone);
     }
     let org_name = tx.partner_org_name(org).await?;
-    let locale = tx.account_language(&person).await?;
+    let locale = tx.account_readers(&person).await?.locale();
     let email = mail::join_answered(locale, &person, &org_name, approve);
     let key = format!("join_answer:{request_id}");
     tx.email(&key, order_id.as_deref(), &email, now).await?;
@@ -260,7 +260,7 @@ pub async fn answer_approval(
         }
         let service_url = format!("/service/{order_id}");
         if let Some(to) = partner_user {
-            let locale = tx.order_mail(order_id, to).await?.locale;
+            let locale = tx.order_mail(order_id, to).await?.locale();
             // A partner who set up for the customer goes on to the service
             // setup; one whose customer set it up has nothing to do there.
             let continue_at = (!customer_mode).then(|| format!("{public_url}{service_url}"));
@@ -274,7 +274,7 @@ pub async fn answer_approval(
     } else {
         tx.return_to_awaiting(order_id).await?;
         if let Some(to) = partner_user {
-            let locale = tx.order_mail(order_id, to).await?.locale;
+            let locale = tx.order_mail(order_id, to).await?.locale();
             let email = mail::approval_answered(locale, to, order_number, false, None);
             tx.email(&format!("declined:{hash}"), Some(order_id), &email, now)
                 .await?;

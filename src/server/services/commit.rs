@@ -259,7 +259,7 @@ async fn carry_out(
                 // The address owner learns that a partner made them the
                 // administrator, and gets a way in.
                 let url = activation_link(tx, &admin_user, now, public_url).await?;
-                let locale = tx.order_mail(order_id, admin.as_str()).await?.locale;
+                let locale = tx.order_mail(order_id, admin.as_str()).await?.locale();
                 let email = mail::administrator_welcome(
                     locale,
                     admin.as_str(),

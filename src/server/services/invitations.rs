@@ -40,7 +40,7 @@ pub(crate) async fn reinvite_contact(
     )
     .await?;
     let url = mail::setup_url(public_url, &token);
-    let email = mail::invitation(order.locale, &to, &order.facts(), &url);
+    let email = mail::invitation(order.locale(), &to, &order.facts(), &url);
     tx.email(&key, Some(order_id), &email, now).await?;
     Ok(to)
 }
@@ -70,7 +70,7 @@ pub(crate) async fn invite_customer(
     .await?;
     let order = tx.order_mail(order_id, admin.as_str()).await?;
     let email = mail::customer_invitation(
-        order.locale,
+        order.locale(),
         admin.as_str(),
         &order.facts(),
         &order.partner,
@@ -177,7 +177,7 @@ pub async fn delegate_setup(
     .await?;
     let order = tx.order_mail(&link.order_id, colleague.as_str()).await?;
     let email = mail::delegation(
-        order.locale,
+        order.locale(),
         colleague.as_str(),
         &order.facts(),
         &link.email,

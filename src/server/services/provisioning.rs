@@ -76,7 +76,7 @@ pub async fn provision(
             .await?
             .ok_or(AppError::Unexpected);
     };
-    let locale = tx.order_mail(order_id, by).await?.locale;
+    let locale = tx.order_mail(order_id, by).await?.locale();
     let email = mail::billing_started(locale, by, &order_number, &subscription_id, &today);
     let key = format!("billing_started:{order_id}");
     tx.email(&key, Some(order_id), &email, now).await?;

@@ -4,8 +4,8 @@
 //! approving a newcomer. The rules (who may answer, what an answer does, the
 //! emails) are `server/services/approvals.rs`.
 
-use super::{ApprovalRow, NewApproval, Store, Write, account_language, ts};
-use crate::i18n::Locale;
+use super::{ApprovalRow, NewApproval, Store, Write, account_readers, ts};
+use crate::server::mail::Readers;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -179,9 +179,10 @@ impl Write<'_> {
         .context("reading an organization's administrators")
     }
 
-    /// The language of an email to `to` that concerns no order.
-    pub(crate) async fn account_language(&mut self, to: &str) -> anyhow::Result<Locale> {
-        account_language(&mut self.tx, to).await
+    /// What decides the language of an email to `to` that concerns no
+    /// order.
+    pub(crate) async fn account_readers(&mut self, to: &str) -> anyhow::Result<Readers> {
+        account_readers(&mut self.tx, to).await
     }
 
     /// Records the answer on every link of a request; `false` when it was

@@ -1,37 +1,14 @@
 //! What an email about an order needs to be written: the order's facts and
-//! the recipient's language (the rule is [`mail::language_for`]).
+//! what decides the recipient's language (the rule is the mail module's).
 
 use super::{Conn, Db, Store};
-use crate::i18n::Locale;
-use crate::server::mail::{self, OrderFacts, ServiceLine};
+use crate::server::mail::{OrderMail, Readers, ServiceLine};
 use anyhow::Context;
 use sqlx::Row;
 use std::collections::HashMap;
 
-/// An order as its emails name it, and the language of one recipient.
-pub(crate) struct OrderMail {
-    pub locale: Locale,
-    pub number: String,
-    pub offer: String,
-    pub customer: String,
-    pub start_date: String,
-    pub partner: String,
-    pub services: Vec<ServiceLine>,
-}
-
-impl OrderMail {
-    pub fn facts(&self) -> OrderFacts<'_> {
-        OrderFacts {
-            number: &self.number,
-            offer: &self.offer,
-            customer: &self.customer,
-            start_date: &self.start_date,
-            services: &self.services,
-        }
-    }
-}
-
-/// The order `order_id` as an email to `to` names it, in `to`'s language.
+/// The order `order_id` as an email to `to` names it, and what decides
+/// `to`'s language.
 pub(crate) async fn order_mail(
     conn: &mut Conn,
     order_id: &str,
@@ -52,10 +29,10 @@ pub(crate) async fn order_mail(
         .unwrap_or_default();
     Ok(OrderMail {
         services,
-        locale: mail::language_for(
-            row.get::<Option<&str>, _>("language"),
-            Some(row.get::<&str, _>("partner_country")),
-        ),
+        readers: Readers {
+            chosen: row.get("language"),
+            country: Some(row.get("partner_country")),
+        },
         number: row.get("order_number"),
         offer: row.get("offer"),
         customer: row.get("customer_name"),
@@ -100,9 +77,9 @@ pub(crate) async fn services_of_orders(
     Ok(services)
 }
 
-/// The language of an email to `to` that concerns no order: the one they
-/// chose, else by the country of their organization.
-pub(crate) async fn account_language(conn: &mut Conn, to: &str) -> anyhow::Result<Locale> {
+/// What decides the language of an email to `to` that concerns no order:
+/// the one they chose, and the country of their organization.
+pub(crate) async fn account_readers(conn: &mut Conn, to: &str) -> anyhow::Result<Readers> {
     let row = sqlx::query(
         "SELECT u.language, COALESCE(p.country, c.country) AS country FROM users u \
          LEFT JOIN partner_orgs p ON p.id = u.partner_org_id \
@@ -112,10 +89,12 @@ pub(crate) async fn account_language(conn: &mut Conn, to: &str) -> anyhow::Resul
     .fetch_optional(&mut *conn)
     .await
     .context("loading a user's language")?;
-    Ok(match row {
-        Some(row) => mail::language_for(row.get("language"), row.get("country")),
-        None => mail::language_for(None, None),
-    })
+    Ok(row
+        .map(|row| Readers {
+            chosen: row.get("language"),
+            country: row.get("country"),
+        })
+        .unwrap_or_default())
 }
 
 /// The languages chosen by those of `emails` who have chosen one, for a
@@ -147,10 +126,11 @@ pub(crate) async fn chosen_languages(
 }
 
 impl Store {
-    /// Remembers the language `email` chose in the app, for their emails.
-    pub async fn set_language(&self, email: &str, locale: Locale) -> anyhow::Result<()> {
+    /// Remembers the language `email` chose in the app (its code), for
+    /// their emails.
+    pub async fn set_language(&self, email: &str, code: &str) -> anyhow::Result<()> {
         sqlx::query("UPDATE users SET language = $1 WHERE email = $2")
-            .bind(mail::language_code(locale))
+            .bind(code)
             .bind(email)
             .execute(&self.pool)
             .await

@@ -295,7 +295,7 @@ impl Write<'_> {
         &mut self,
         order_id: &str,
         to: &str,
-    ) -> anyhow::Result<OrderMail> {
+    ) -> anyhow::Result<crate::server::mail::OrderMail> {
         order_mail(&mut self.tx, order_id, to).await
     }
 }
