@@ -1,7 +1,7 @@
 //! Each email the app writes: what it says, in the recipient's language,
 //! rendered by [`super::render`].
 
-use super::{Button, Email, Letter, fill, render};
+use super::{Email, Letter, fill};
 use crate::i18n::Locale;
 use leptos_i18n::td_string;
 
@@ -75,6 +75,17 @@ fn order_details(locale: Locale, order: &OrderFacts) -> Vec<(String, String)> {
     details
 }
 
+/// A "Set Up Now" letter about `order`: its button, the order's details
+/// and what happens next.
+fn set_up_now_letter(letter: Letter, order: &OrderFacts, url: &str, next: &'static str) -> Email {
+    let locale = letter.locale;
+    letter
+        .button(set_up_now, url)
+        .details(order_details(locale, order))
+        .next(next)
+        .render()
+}
+
 /// "Set Up Now" for the provisioning contact on the requested start date.
 pub fn invitation(locale: Locale, to: &str, order: &OrderFacts, url: &str) -> Email {
     let values = [
@@ -82,59 +93,32 @@ pub fn invitation(locale: Locale, to: &str, order: &OrderFacts, url: &str) -> Em
         ("offer", order.offer),
         ("customer", order.customer),
     ];
-    render(Letter {
-        kind: "invitation",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.invitation_subject), &values),
-        heading: td_string!(locale, mail.invitation_heading).into(),
-        paragraphs: vec![fill(td_string!(locale, mail.invitation_text), &values)],
-        button: Some(Button {
-            texts: set_up_now,
-            url: url.into(),
-        }),
-        details: order_details(locale, order),
-        next: Some(td_string!(locale, mail.invitation_next).into()),
-    })
+    let subject = fill(td_string!(locale, mail.invitation_subject), &values);
+    let letter = Letter::new("invitation", locale, to, subject)
+        .heading(td_string!(locale, mail.invitation_heading))
+        .paragraph(fill(td_string!(locale, mail.invitation_text), &values));
+    set_up_now_letter(letter, order, url, td_string!(locale, mail.invitation_next))
 }
 
 /// The provisioning contact, reminded when nobody started the setup a day
 /// after the start date (the account representative is told too).
 pub fn reminder(locale: Locale, to: &str, order: &OrderFacts, url: &str) -> Email {
     let values = [("number", order.number), ("date", order.start_date)];
-    render(Letter {
-        kind: "reminder",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.reminder_subject), &values),
-        heading: td_string!(locale, mail.reminder_heading).into(),
-        paragraphs: vec![fill(td_string!(locale, mail.reminder_text), &values)],
-        button: Some(Button {
-            texts: set_up_now,
-            url: url.into(),
-        }),
-        details: order_details(locale, order),
-        next: Some(td_string!(locale, mail.invitation_next).into()),
-    })
+    let subject = fill(td_string!(locale, mail.reminder_subject), &values);
+    let letter = Letter::new("reminder", locale, to, subject)
+        .heading(td_string!(locale, mail.reminder_heading))
+        .paragraph(fill(td_string!(locale, mail.reminder_text), &values));
+    set_up_now_letter(letter, order, url, td_string!(locale, mail.invitation_next))
 }
 
 /// The same invitation handed on to a colleague.
 pub fn delegation(locale: Locale, to: &str, order: &OrderFacts, from: &str, url: &str) -> Email {
     let values = [("number", order.number), ("from", from)];
-    render(Letter {
-        kind: "delegation",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.invitation_subject), &values),
-        heading: fill(td_string!(locale, mail.delegation_heading), &values),
-        paragraphs: vec![fill(td_string!(locale, mail.delegation_text), &values)],
-        button: Some(Button {
-            texts: set_up_now,
-            url: url.into(),
-        }),
-        details: order_details(locale, order),
-        next: Some(td_string!(locale, mail.invitation_next).into()),
-    })
+    let subject = fill(td_string!(locale, mail.invitation_subject), &values);
+    let letter = Letter::new("delegation", locale, to, subject)
+        .heading(fill(td_string!(locale, mail.delegation_heading), &values))
+        .paragraph(fill(td_string!(locale, mail.delegation_text), &values));
+    set_up_now_letter(letter, order, url, td_string!(locale, mail.invitation_next))
 }
 
 /// The customer administrator, invited to set up their own services.
@@ -146,26 +130,16 @@ pub fn customer_invitation(
     url: &str,
 ) -> Email {
     let values = [("number", order.number), ("partner", partner)];
-    render(Letter {
-        kind: "customer_invitation",
-        locale,
-        to: to.into(),
-        subject: fill(
-            td_string!(locale, mail.customer_invitation_subject),
-            &values,
-        ),
-        heading: td_string!(locale, mail.customer_invitation_heading).into(),
-        paragraphs: vec![fill(
-            td_string!(locale, mail.customer_invitation_text),
-            &values,
-        )],
-        button: Some(Button {
-            texts: set_up_now,
-            url: url.into(),
-        }),
-        details: order_details(locale, order),
-        next: Some(td_string!(locale, mail.customer_invitation_next).into()),
-    })
+    let subject = fill(
+        td_string!(locale, mail.customer_invitation_subject),
+        &values,
+    );
+    let text = fill(td_string!(locale, mail.customer_invitation_text), &values);
+    let letter = Letter::new("customer_invitation", locale, to, subject)
+        .heading(td_string!(locale, mail.customer_invitation_heading))
+        .paragraph(text);
+    let next = td_string!(locale, mail.customer_invitation_next);
+    set_up_now_letter(letter, order, url, next)
 }
 
 /// The account representative, told that nobody started the setup.
@@ -175,17 +149,12 @@ pub fn escalation(locale: Locale, to: &str, order: &OrderFacts, partner: &str) -
         ("partner", partner),
         ("date", order.start_date),
     ];
-    render(Letter {
-        kind: "escalation",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.escalation_subject), &values),
-        heading: fill(td_string!(locale, mail.escalation_heading), &values),
-        paragraphs: vec![fill(td_string!(locale, mail.escalation_text), &values)],
-        button: None,
-        details: order_details(locale, order),
-        next: None,
-    })
+    let subject = fill(td_string!(locale, mail.escalation_subject), &values);
+    Letter::new("escalation", locale, to, subject)
+        .heading(fill(td_string!(locale, mail.escalation_heading), &values))
+        .paragraph(fill(td_string!(locale, mail.escalation_text), &values))
+        .details(order_details(locale, order))
+        .render()
 }
 
 /// Confirmation to whoever provisioned the subscription.
@@ -201,17 +170,11 @@ pub fn billing_started(
         ("subscription", subscription_id),
         ("date", date),
     ];
-    render(Letter {
-        kind: "billing_started",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.billing_subject), &values),
-        heading: td_string!(locale, mail.billing_heading).into(),
-        paragraphs: vec![fill(td_string!(locale, mail.billing_text), &values)],
-        button: None,
-        details: Vec::new(),
-        next: None,
-    })
+    let subject = fill(td_string!(locale, mail.billing_subject), &values);
+    Letter::new("billing_started", locale, to, subject)
+        .heading(td_string!(locale, mail.billing_heading))
+        .paragraph(fill(td_string!(locale, mail.billing_text), &values))
+        .render()
 }
 
 fn review_request(locale: Locale) -> &'static str {
@@ -228,24 +191,31 @@ pub fn approval_request(
     url: &str,
 ) -> Email {
     let values = [("number", order_number), ("partner", partner)];
-    render(Letter {
-        kind: "approval_request",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.approval_subject), &values),
-        heading: td_string!(locale, mail.approval_heading).into(),
-        paragraphs: vec![fill(td_string!(locale, mail.approval_text), &values)],
-        button: Some(Button {
-            texts: review_request,
-            url: url.into(),
-        }),
-        details: Vec::new(),
-        next: Some(td_string!(locale, mail.approval_next).into()),
-    })
+    let subject = fill(td_string!(locale, mail.approval_subject), &values);
+    Letter::new("approval_request", locale, to, subject)
+        .heading(td_string!(locale, mail.approval_heading))
+        .paragraph(fill(td_string!(locale, mail.approval_text), &values))
+        .button(review_request, url)
+        .next(td_string!(locale, mail.approval_next))
+        .render()
 }
 
 fn continue_to_service(locale: Locale) -> &'static str {
     td_string!(locale, mail.continue_service)
+}
+
+/// A letter that tells an answer: its subject is its heading, with one
+/// paragraph (the texts of yes or of no).
+fn answer(
+    locale: Locale,
+    to: &str,
+    values: &[(&str, &str)],
+    yes: (&'static str, &'static str, &'static str),
+    no: (&'static str, &'static str, &'static str),
+    approved: bool,
+) -> Letter {
+    let (kind, subject, text) = if approved { yes } else { no };
+    Letter::new(kind, locale, to, fill(subject, values)).paragraph(fill(text, values))
 }
 
 /// The partner hears the customer administrator's answer.
@@ -257,33 +227,21 @@ pub fn approval_answered(
     service_url: Option<&str>,
 ) -> Email {
     let values = [("number", order_number)];
-    let (kind, subject, text) = if approved {
-        (
-            "approval_approved",
-            td_string!(locale, mail.approved_subject),
-            td_string!(locale, mail.approved_text),
-        )
-    } else {
-        (
-            "approval_declined",
-            td_string!(locale, mail.declined_subject),
-            td_string!(locale, mail.declined_text),
-        )
-    };
-    render(Letter {
-        kind,
-        locale,
-        to: to.into(),
-        subject: fill(subject, &values),
-        heading: fill(subject, &values),
-        paragraphs: vec![fill(text, &values)],
-        button: service_url.map(|url| Button {
-            texts: continue_to_service,
-            url: url.into(),
-        }),
-        details: Vec::new(),
-        next: None,
-    })
+    let yes = (
+        "approval_approved",
+        td_string!(locale, mail.approved_subject),
+        td_string!(locale, mail.approved_text),
+    );
+    let no = (
+        "approval_declined",
+        td_string!(locale, mail.declined_subject),
+        td_string!(locale, mail.declined_text),
+    );
+    let letter = answer(locale, to, &values, yes, no, approved);
+    match service_url {
+        Some(url) => letter.button(continue_to_service, url).render(),
+        None => letter.render(),
+    }
 }
 
 fn reset_password(locale: Locale) -> &'static str {
@@ -293,20 +251,16 @@ fn reset_password(locale: Locale) -> &'static str {
 /// "Forgot password?": a single-use link, valid for an hour.
 pub fn password_reset(locale: Locale, to: &str, url: &str) -> Email {
     let values = [("email", to)];
-    render(Letter {
-        kind: "password_reset",
+    Letter::new(
+        "password_reset",
         locale,
-        to: to.into(),
-        subject: td_string!(locale, mail.reset_subject).into(),
-        heading: td_string!(locale, mail.reset_subject).into(),
-        paragraphs: vec![fill(td_string!(locale, mail.reset_text), &values)],
-        button: Some(Button {
-            texts: reset_password,
-            url: url.into(),
-        }),
-        details: Vec::new(),
-        next: Some(td_string!(locale, mail.reset_next).into()),
-    })
+        to,
+        td_string!(locale, mail.reset_subject).into(),
+    )
+    .paragraph(fill(td_string!(locale, mail.reset_text), &values))
+    .button(reset_password, url)
+    .next(td_string!(locale, mail.reset_next))
+    .render()
 }
 
 fn create_password(locale: Locale) -> &'static str {
@@ -324,20 +278,12 @@ pub fn administrator_welcome(
     url: &str,
 ) -> Email {
     let values = [("number", order_number), ("partner", partner), ("org", org)];
-    render(Letter {
-        kind: "administrator_welcome",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.welcome_subject), &values),
-        heading: fill(td_string!(locale, mail.welcome_subject), &values),
-        paragraphs: vec![fill(td_string!(locale, mail.welcome_text), &values)],
-        button: Some(Button {
-            texts: create_password,
-            url: url.into(),
-        }),
-        details: Vec::new(),
-        next: Some(td_string!(locale, mail.welcome_next).into()),
-    })
+    let subject = fill(td_string!(locale, mail.welcome_subject), &values);
+    Letter::new("administrator_welcome", locale, to, subject)
+        .paragraph(fill(td_string!(locale, mail.welcome_text), &values))
+        .button(create_password, url)
+        .next(td_string!(locale, mail.welcome_next))
+        .render()
 }
 
 /// A code that proves the address is the reader's (contract section 11).
@@ -345,21 +291,13 @@ pub fn administrator_welcome(
 pub fn verification_code(locale: Locale, to: &str, code: &str) -> Email {
     let minutes = crate::server::store::PROOF_MINUTES.to_string();
     let values = [("code", code), ("minutes", minutes.as_str())];
-    let mut email = render(Letter {
-        kind: "verification_code",
-        locale,
-        to: to.into(),
-        subject: td_string!(locale, mail.code_subject).into(),
-        heading: td_string!(locale, mail.code_subject).into(),
-        paragraphs: vec![
-            fill(td_string!(locale, mail.code_text), &values),
-            code.to_string(),
-            fill(td_string!(locale, mail.code_valid), &values),
-        ],
-        button: None,
-        details: Vec::new(),
-        next: Some(td_string!(locale, mail.code_ignore).into()),
-    });
+    let subject = td_string!(locale, mail.code_subject).into();
+    let mut email = Letter::new("verification_code", locale, to, subject)
+        .paragraph(fill(td_string!(locale, mail.code_text), &values))
+        .paragraph(code)
+        .paragraph(fill(td_string!(locale, mail.code_valid), &values))
+        .next(td_string!(locale, mail.code_ignore))
+        .render();
     email.secret = Some(code.to_string());
     email
 }
@@ -379,53 +317,32 @@ pub fn join_request(
         ("org", org),
         ("number", order_number.unwrap_or("")),
     ];
-    let mut paragraphs = vec![fill(td_string!(locale, mail.join_request_text), &values)];
+    let subject = fill(td_string!(locale, mail.join_request_subject), &values);
+    let mut letter = Letter::new("join_request", locale, to, subject)
+        .paragraph(fill(td_string!(locale, mail.join_request_text), &values));
     if order_number.is_some() {
-        paragraphs.push(fill(td_string!(locale, mail.join_request_order), &values));
+        letter = letter.paragraph(fill(td_string!(locale, mail.join_request_order), &values));
     }
-    render(Letter {
-        kind: "join_request",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.join_request_subject), &values),
-        heading: fill(td_string!(locale, mail.join_request_subject), &values),
-        paragraphs,
-        button: Some(Button {
-            texts: review_request,
-            url: url.into(),
-        }),
-        details: Vec::new(),
-        next: Some(td_string!(locale, mail.join_request_next).into()),
-    })
+    letter
+        .button(review_request, url)
+        .next(td_string!(locale, mail.join_request_next))
+        .render()
 }
 
 /// The newcomer hears their organization's answer.
 pub fn join_answered(locale: Locale, to: &str, org: &str, approved: bool) -> Email {
     let values = [("org", org)];
-    let (kind, subject, text) = if approved {
-        (
-            "join_approved",
-            td_string!(locale, mail.join_approved_subject),
-            td_string!(locale, mail.join_approved_text),
-        )
-    } else {
-        (
-            "join_declined",
-            td_string!(locale, mail.join_declined_subject),
-            td_string!(locale, mail.join_declined_text),
-        )
-    };
-    render(Letter {
-        kind,
-        locale,
-        to: to.into(),
-        subject: fill(subject, &values),
-        heading: fill(subject, &values),
-        paragraphs: vec![fill(text, &values)],
-        button: None,
-        details: Vec::new(),
-        next: None,
-    })
+    let yes = (
+        "join_approved",
+        td_string!(locale, mail.join_approved_subject),
+        td_string!(locale, mail.join_approved_text),
+    );
+    let no = (
+        "join_declined",
+        td_string!(locale, mail.join_declined_subject),
+        td_string!(locale, mail.join_declined_text),
+    );
+    answer(locale, to, &values, yes, no, approved).render()
 }
 
 fn join(locale: Locale) -> &'static str {
@@ -448,20 +365,12 @@ pub fn join_invitation(
         ("role", role),
         ("days", days.as_str()),
     ];
-    render(Letter {
-        kind: "join_invitation",
-        locale,
-        to: to.into(),
-        subject: fill(td_string!(locale, mail.join_invitation_subject), &values),
-        heading: fill(td_string!(locale, mail.join_invitation_subject), &values),
-        paragraphs: vec![fill(td_string!(locale, mail.join_invitation_text), &values)],
-        button: Some(Button {
-            texts: join,
-            url: url.into(),
-        }),
-        details: Vec::new(),
-        next: Some(fill(td_string!(locale, mail.join_invitation_next), &values)),
-    })
+    let subject = fill(td_string!(locale, mail.join_invitation_subject), &values);
+    Letter::new("join_invitation", locale, to, subject)
+        .paragraph(fill(td_string!(locale, mail.join_invitation_text), &values))
+        .button(join, url)
+        .next(fill(td_string!(locale, mail.join_invitation_next), &values))
+        .render()
 }
 
 /// A role as an email names it.

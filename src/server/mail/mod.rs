@@ -144,6 +144,55 @@ struct Letter {
     next: Option<String>,
 }
 
+impl Letter {
+    /// A letter whose heading is its subject, and nothing more yet.
+    fn new(kind: &'static str, locale: Locale, to: &str, subject: String) -> Self {
+        Letter {
+            kind,
+            locale,
+            to: to.into(),
+            heading: subject.clone(),
+            subject,
+            paragraphs: Vec::new(),
+            button: None,
+            details: Vec::new(),
+            next: None,
+        }
+    }
+
+    fn heading(mut self, heading: impl Into<String>) -> Self {
+        self.heading = heading.into();
+        self
+    }
+
+    fn paragraph(mut self, text: impl Into<String>) -> Self {
+        self.paragraphs.push(text.into());
+        self
+    }
+
+    fn button(mut self, texts: fn(Locale) -> &'static str, url: &str) -> Self {
+        self.button = Some(Button {
+            texts,
+            url: url.into(),
+        });
+        self
+    }
+
+    fn details(mut self, details: Vec<(String, String)>) -> Self {
+        self.details = details;
+        self
+    }
+
+    fn next(mut self, next: impl Into<String>) -> Self {
+        self.next = Some(next.into());
+        self
+    }
+
+    fn render(self) -> Email {
+        render(self)
+    }
+}
+
 fn footer(locale: Locale) -> String {
     td_string!(locale, mail.footer).to_string()
 }
