@@ -12,7 +12,7 @@ use crate::domain::{DomainError, EmailAddress};
 use crate::error::{AppError, FieldError};
 use crate::model::orders::{IntakeError, OrderInput};
 use crate::server::state::AppState;
-use crate::server::store::PlaceOutcome;
+use crate::server::store::{OrderRecord, PlaceOutcome};
 use axum::{
     Json,
     body::Bytes,
@@ -188,28 +188,46 @@ pub(super) async fn change_contact(
         None | Some(Value::Null) => return unprocessable(vec![field(DomainError::Required)]),
         Some(_) => return unprocessable(vec![field(DomainError::NotText)]),
     };
-    let record = match state.store.order_record(&order_number).await {
-        Ok(Some(record)) => record,
-        Ok(None) => return refused(StatusCode::NOT_FOUND, "no order with this number"),
-        Err(err) => return unexpected(err),
+    let record = match record_of(&state, &order_number).await {
+        Ok(record) => record,
+        Err(refusal) => return refusal,
     };
-    let now = state.clock.now().await;
-    match crate::server::services::invitations::resend_invitation(
-        &state.store,
-        &record.order_id,
-        Some(&contact),
-        "commerce",
-        now,
-        &state.config.public_url,
-    )
-    .await
-    {
+    match invite_again(&state, &record.order_id, Some(&contact)).await {
         Ok(_) => {
             state.wake_workers();
             view(&state, &order_number).await
         }
         Err(error) => app_error(error),
     }
+}
+
+/// The order with this number, or the API's 404.
+async fn record_of(state: &AppState, order_number: &str) -> Result<OrderRecord, Response> {
+    match state.store.order_record(order_number).await {
+        Ok(Some(record)) => Ok(record),
+        Ok(None) => Err(refused(StatusCode::NOT_FOUND, "no order with this number")),
+        Err(err) => Err(unexpected(err)),
+    }
+}
+
+/// A new invitation (to a new contact, if given), asked by the commerce
+/// system; whether one was sent.
+async fn invite_again(
+    state: &AppState,
+    order_id: &str,
+    contact: Option<&EmailAddress>,
+) -> Result<bool, AppError> {
+    let now = state.clock.now().await;
+    let public_url = &state.config.public_url;
+    crate::server::services::invitations::resend_invitation(
+        &state.store,
+        order_id,
+        contact,
+        "commerce",
+        now,
+        public_url,
+    )
+    .await
 }
 
 fn field(error: DomainError) -> FieldError {
@@ -242,22 +260,11 @@ pub(super) async fn resend(
     if let Err(refusal) = commerce_only(&state, &headers) {
         return refusal;
     }
-    let record = match state.store.order_record(&order_number).await {
-        Ok(Some(record)) => record,
-        Ok(None) => return refused(StatusCode::NOT_FOUND, "no order with this number"),
-        Err(err) => return unexpected(err),
+    let record = match record_of(&state, &order_number).await {
+        Ok(record) => record,
+        Err(refusal) => return refusal,
     };
-    let now = state.clock.now().await;
-    match crate::server::services::invitations::resend_invitation(
-        &state.store,
-        &record.order_id,
-        None,
-        "commerce",
-        now,
-        &state.config.public_url,
-    )
-    .await
-    {
+    match invite_again(&state, &record.order_id, None).await {
         Ok(true) => {
             state.wake_workers();
             StatusCode::ACCEPTED.into_response()
