@@ -2,9 +2,10 @@
 //! and the single-use links that set a new one. The forms are shared by the
 //! hub and the setup wizard; the rules by the browser and the server.
 
-use crate::components::{ErrorBanner, FieldMessage, app_error_text, domain_error_text};
+use crate::components::{ErrorBanner, FieldMessage, app_error_text};
 use crate::domain::{DomainError, Password, check_password};
 use crate::error::{AppError, FieldError};
+use crate::form::Form;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -301,45 +302,28 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
     let navigate = use_navigate();
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let banner = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
+    let form = Form::new();
     let token = StoredValue::new(token);
-    let message = move |field: &'static str| {
-        Signal::derive(move || {
-            errors.with(|e| {
-                e.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| domain_error_text(i18n, &e.error))
-            })
-        })
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if form.is_busy() {
             return;
         }
         let (p, c) = (password.get_untracked(), confirmation.get_untracked());
         // The same rules the server applies, first here for instant feedback.
-        if let Err(found) = parse_new_password(&p, &c) {
-            errors.set(found);
+        if form.check(parse_new_password(&p, &c)).is_none() {
             return;
         }
-        errors.set(Vec::new());
-        busy.set(true);
         let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = match purpose {
+        let call = async move {
+            match purpose {
                 PasswordPurpose::First => create_password(token.get_value(), p, c).await,
                 PasswordPurpose::Reset => reset_password(token.get_value(), p, c).await,
                 PasswordPurpose::Join => accept_join(token.get_value(), p, c).await,
-            };
-            match result {
-                Ok(next) => navigate(&next, Default::default()),
-                Err(AppError::Invalid(e)) => errors.set(e),
-                Err(error) => banner.set(Some(error)),
             }
-            busy.set(false);
+        };
+        form.send(call, move |next: String| {
+            navigate(&next, Default::default())
         });
     };
     let (password_label, submit_label) = match purpose {
@@ -352,15 +336,6 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
             t_string!(i18n, account.set_password).to_string(),
         ),
     };
-    let field_error = move |field: &'static str| {
-        move || {
-            if errors.with(|e| e.iter().any(|e| e.field == field)) {
-                "true"
-            } else {
-                "false"
-            }
-        }
-    };
     view! {
         <form novalidate on:submit=submit>
             <div class="field">
@@ -372,10 +347,10 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
                     autocomplete="new-password"
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev))
-                    aria-invalid=field_error("password")
+                    aria-invalid=form.invalid("password")
                     aria-describedby="password-hint password-error"
                 />
-                <FieldMessage id="password-error" message=message("password") />
+                <FieldMessage id="password-error" message=form.message("password") />
             </div>
             <div class="field">
                 <label for="confirmation">{t!(i18n, wizard.confirm_password)}</label>
@@ -385,14 +360,14 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
                     autocomplete="new-password"
                     prop:value=move || confirmation.get()
                     on:input=move |ev| confirmation.set(event_target_value(&ev))
-                    aria-invalid=field_error("confirmation")
+                    aria-invalid=form.invalid("confirmation")
                     aria-describedby="confirmation-error"
                 />
-                <FieldMessage id="confirmation-error" message=message("confirmation") />
+                <FieldMessage id="confirmation-error" message=form.message("confirmation") />
             </div>
-            <ErrorBanner error=banner />
+            <ErrorBanner error=form.banner />
             <div class="actions">
-                <button type="submit" disabled=move || busy.get()>{submit_label}</button>
+                <button type="submit" disabled=move || form.busy.get()>{submit_label}</button>
             </div>
         </form>
     }
@@ -403,30 +378,21 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
 pub fn ForgotPage() -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let banner = RwSignal::new(None::<AppError>);
     let sent = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let form = Form::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let value = email.get_untracked();
-        if let Err(e) = crate::domain::EmailAddress::parse(&value) {
-            error.set(Some(domain_error_text(i18n, &e)));
+        let checked = crate::domain::EmailAddress::parse(&value).map_err(|e| {
+            vec![FieldError {
+                field: "email".into(),
+                error: e,
+            }]
+        });
+        if form.is_busy() || form.check(checked).is_none() {
             return;
         }
-        error.set(None);
-        banner.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            match forgot_password(value).await {
-                Ok(()) => sent.set(true),
-                Err(e) => banner.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        form.send(forgot_password(value), move |()| sent.set(true));
     };
     view! {
         <section class="page">
@@ -445,13 +411,13 @@ pub fn ForgotPage() -> impl IntoView {
                         <input id="email" type="email" autocomplete="username"
                             prop:value=move || email.get()
                             on:input=move |ev| email.set(event_target_value(&ev))
-                            aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                            aria-invalid=form.invalid("email")
                             aria-describedby="email-error" />
-                        <FieldMessage id="email-error" message=Signal::derive(move || error.get()) />
+                        <FieldMessage id="email-error" message=form.message("email") />
                     </div>
-                    <ErrorBanner error=banner />
+                    <ErrorBanner error=form.banner />
                     <div class="actions">
-                        <button type="submit" disabled=move || busy.get()>{t!(i18n, account.send_reset)}</button>
+                        <button type="submit" disabled=move || form.busy.get()>{t!(i18n, account.send_reset)}</button>
                     </div>
                 </form>
             </Show>

@@ -13,6 +13,7 @@ pub mod components;
 pub mod dev;
 pub mod domain;
 pub mod error;
+pub mod form;
 pub mod hub;
 pub mod model;
 pub mod people;

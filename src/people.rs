@@ -5,11 +5,10 @@
 
 use crate::account::{DeadLink, LinkKind, NewPasswordForm, PasswordPurpose, SignInForm};
 use crate::activity::action_text;
-use crate::components::{
-    ErrorBanner, FieldMessage, LoadRefused, app_error_text, domain_error_text,
-};
+use crate::components::{ErrorBanner, FieldMessage, LoadRefused, app_error_text};
 use crate::domain::Role;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
+use crate::form::Form;
 use crate::i18n::*;
 pub use crate::model::people::{
     InvitationRow, JoinRequestRow, JoinView, PeopleView, PersonRow, parse_invitation,
@@ -378,56 +377,23 @@ fn InviteForm(
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Member.code().to_string());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let banner = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
-    let message = move |field: &'static str| {
-        Signal::derive(move || {
-            errors.with(|e| {
-                e.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| domain_error_text(i18n, &e.error))
-            })
-        })
-    };
+    let form = Form::new();
+    let (message, invalid) = (move |f| form.message(f), move |f| form.invalid(f));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let (e, r) = (email.get_untracked(), role.get_untracked());
         // The same rules the server applies, first here.
-        if let Err(found) = parse_invitation(&e, &r) {
-            errors.set(found);
+        if form.is_busy() || form.check(parse_invitation(&e, &r)).is_none() {
             return;
         }
-        errors.set(Vec::new());
-        banner.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let result = invite(e.clone(), r).await;
-            busy.set(false);
-            match result {
-                Err(AppError::Invalid(found)) => errors.set(found),
-                Err(error) => banner.set(Some(error)),
-                Ok(()) => {
-                    email.set(String::new());
-                    let text = t_string!(i18n, people.invited)
-                        .to_string()
-                        .replace("{email}", &e.trim().to_lowercase());
-                    done(Ok(()), text);
-                }
-            }
+        let invited = e.trim().to_lowercase();
+        form.send(invite(e, r), move |()| {
+            email.set(String::new());
+            let text = t_string!(i18n, people.invited)
+                .to_string()
+                .replace("{email}", &invited);
+            done(Ok(()), text);
         });
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            if errors.with(|e| e.iter().any(|e| e.field == field)) {
-                "true"
-            } else {
-                "false"
-            }
-        }
     };
     view! {
         <h2 id="invite-heading">{t!(i18n, people.invite)}</h2>
@@ -453,9 +419,9 @@ fn InviteForm(
                 </select>
                 <FieldMessage id="invite-role-error" message=message("role") />
             </div>
-            <ErrorBanner error=banner />
+            <ErrorBanner error=form.banner />
             <div class="actions">
-                <button type="submit" disabled=move || busy.get()>{t!(i18n, people.send_invitation)}</button>
+                <button type="submit" disabled=move || form.busy.get()>{t!(i18n, people.send_invitation)}</button>
             </div>
         </form>
     }

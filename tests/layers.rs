@@ -33,8 +33,8 @@ fn layer_of_module(module: &str) -> Option<&'static str> {
         // The translations are generated from locales/ and used at every
         // floor, like the domain types.
         "domain" | "i18n" => "domain",
-        "account" | "activity" | "approval" | "commerce" | "components" | "hub" | "mailbox"
-        | "people" | "service" | "wizard" | "dev" | "language" => "pages",
+        "account" | "activity" | "approval" | "commerce" | "components" | "form" | "hub"
+        | "mailbox" | "people" | "service" | "wizard" | "dev" | "language" => "pages",
         _ => return None,
     })
 }

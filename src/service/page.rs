@@ -9,7 +9,8 @@ use crate::components::{
     focus_when_lost, sleep_ms,
 };
 use crate::domain::{AnnouncementLanguage, PstnConnection, Subdomain, TimeZone};
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
+use crate::form::Form;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -171,27 +172,8 @@ fn CallingStep(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let input = RwSignal::new(data.get_untracked().calling);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let banner = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
-    let message = move |field: &'static str| {
-        Signal::derive(move || {
-            errors.with(|e| {
-                e.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| domain_error_text(i18n, &e.error))
-            })
-        })
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            if errors.with(|e| e.iter().any(|e| e.field == field)) {
-                "true"
-            } else {
-                "false"
-            }
-        }
-    };
+    let form = Form::new();
+    let (message, invalid) = (move |f| form.message(f), move |f| form.invalid(f));
     let text = move |field: &'static str,
                      label: AnyView,
                      get: fn(&CallingInput) -> String,
@@ -212,25 +194,16 @@ fn CallingStep(
         ev.prevent_default();
         let value = input.get_untracked();
         // The same rules the server applies.
-        if let Err(found) = value.validate() {
-            errors.set(found);
+        if form.is_busy() || form.check(value.validate()).is_none() {
             return;
         }
-        errors.set(Vec::new());
-        busy.set(true);
-        spawn_local(async move {
-            match save_calling(data.with_untracked(|d| d.order_id.clone()), value.clone()).await {
-                Ok(()) => {
-                    data.update(|d| {
-                        d.calling = value;
-                        d.calling_saved = true;
-                    });
-                    on_next();
-                }
-                Err(AppError::Invalid(found)) => errors.set(found),
-                Err(error) => banner.set(Some(error)),
-            }
-            busy.set(false);
+        let order_id = data.with_untracked(|d| d.order_id.clone());
+        form.send(save_calling(order_id, value.clone()), move |()| {
+            data.update(|d| {
+                d.calling = value;
+                d.calling_saved = true;
+            });
+            on_next();
         });
     };
     let pstn = move |code: &'static str, label: AnyView| {
@@ -273,10 +246,10 @@ fn CallingStep(
                 {pstn(PstnConnection::PremisesBased.code(), t!(i18n, service.pstn_premises).into_any())}
             </fieldset>
             <FieldMessage id="pstn-error" message=message("pstn") />
-            <ErrorBanner error=banner />
+            <ErrorBanner error=form.banner />
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
-                <button type="submit" disabled=move || busy.get()>{t!(i18n, service.next)}</button>
+                <button type="submit" disabled=move || form.busy.get()>{t!(i18n, service.next)}</button>
             </div>
         </form>
     }
