@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 pub use crate::model::activity::{
     ActivityEntry, ActivityView, EmailState, EventState, PAGE_ENTRIES, action_text_in,
+    actor_text_in,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -32,6 +33,11 @@ pub async fn load_activity(order_id: String) -> Result<ActivityView, AppError> {
 /// What an action key means, in the reader's language.
 pub fn action_text(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
     action_text_in(i18n.get_locale_untracked(), action)
+}
+
+/// Who acted, in the page's language.
+pub fn actor_text(i18n: leptos_i18n::I18nContext<Locale>, who: &str) -> String {
+    actor_text_in(i18n.get_locale_untracked(), who)
 }
 
 fn delivery_text(
@@ -91,7 +97,7 @@ fn Activity(view: ActivityView) -> impl IntoView {
                 {view.entries.into_iter().map(|e| view! {
                     <tr>
                         <td>{e.at}</td>
-                        <td>{e.who}</td>
+                        <td>{actor_text(i18n, &e.who)}</td>
                         <td>{action_text(i18n, &e.action)} " " <span class="option-detail">{e.detail}</span></td>
                     </tr>
                 }).collect_view()}

@@ -212,16 +212,51 @@ pub fn domain_error_text(i18n: I18nContext<Locale>, error: &DomainError) -> Stri
 
 /// The translated message for a server function error.
 pub fn app_error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
-    match error {
-        // `t_string!` interpolates only with the crate's build-script
-        // generator (see `lib.rs`), so the number goes in by hand.
-        AppError::RateLimited { retry_after_secs } => t_string!(i18n, err.rate_limited)
-            .to_string()
-            .replace("{seconds}", &retry_after_secs.to_string()),
-        AppError::TooManyAttempts { retry_after_secs } => t_string!(i18n, err.too_many_attempts)
-            .to_string()
-            .replace("{seconds}", &retry_after_secs.to_string()),
-        _ => error_text(i18n, error.key()),
+    retry_text_in(i18n.get_locale(), error).unwrap_or_else(|| error_text(i18n, error.key()))
+}
+
+/// "Try again in N seconds" for the errors that say when, in `locale`, with
+/// the count's own form ("1 second", "2 seconds"). `td_string!` interpolates
+/// only with the crate's build-script generator (see `lib.rs`), so the
+/// number goes in by hand.
+pub fn retry_text_in(locale: Locale, error: &AppError) -> Option<String> {
+    let (text, secs) = match *error {
+        AppError::RateLimited {
+            retry_after_secs: 1,
+        } => (td_string!(locale, err.rate_limited_one), 1),
+        AppError::RateLimited { retry_after_secs } => {
+            (td_string!(locale, err.rate_limited), retry_after_secs)
+        }
+        AppError::TooManyAttempts {
+            retry_after_secs: 1,
+        } => (td_string!(locale, err.too_many_attempts_one), 1),
+        AppError::TooManyAttempts { retry_after_secs } => {
+            (td_string!(locale, err.too_many_attempts), retry_after_secs)
+        }
+        _ => return None,
+    };
+    Some(text.to_string().replace("{seconds}", &secs.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_second_is_said_in_the_singular() {
+        let one = AppError::TooManyAttempts {
+            retry_after_secs: 1,
+        };
+        let text = retry_text_in(Locale::en, &one).unwrap();
+        assert!(text.ends_with("in 1 second."), "{text}");
+        let many = AppError::RateLimited {
+            retry_after_secs: 30,
+        };
+        let text = retry_text_in(Locale::en, &many).unwrap();
+        assert!(text.ends_with("in 30 seconds."), "{text}");
+        let text = retry_text_in(Locale::cs, &one).unwrap();
+        assert!(text.ends_with("za 1 s."), "{text}");
+        assert_eq!(retry_text_in(Locale::en, &AppError::Unauthorized), None);
     }
 }
 

@@ -45,15 +45,14 @@ mod locale_tests {
 
     /// Texts the same in both languages on purpose.
     const SAME_ON_PURPOSE: &[&str] = &[
-        "app.nav_hub",        // "Partner Hub", the product's name
-        "hub.title",          // idem
-        "commerce.partner",   // "Partner" is Czech too
-        "commerce.party_id",  // the commerce system's field name
-        "commerce.sku",       // a code
-        "service.pstn_cisco", // Webex's PSTN options, named as in Control Hub
-        "service.pstn_cloud",
-        "service.pstn_premises",
-        "people.role", // "Role" is Czech too
+        "app.nav_hub",             // "Partner Hub", the product's name
+        "hub.title",               // idem
+        "commerce.partner",        // "Partner" is Czech too
+        "commerce.party_id",       // the commerce system's field name
+        "commerce.sku",            // a code
+        "service.pstn_cisco",      // a product's name
+        "people.role",             // "Role" is Czech too
+        "activity.actor_commerce", // "Cisco Commerce", a product's name
     ];
 
     fn flat(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {
@@ -114,5 +113,65 @@ mod locale_tests {
             .map(|(k, _)| k)
             .collect();
         assert!(patched.is_empty(), "English patches: {patched:?}");
+    }
+
+    /// The words `locales/GLOSSARY.md` replaces, from its table's "not"
+    /// column.
+    fn replaced_words() -> Vec<(String, String)> {
+        include_str!("../locales/GLOSSARY.md")
+            .lines()
+            .filter(|line| line.starts_with('|') && !line.starts_with("| ---"))
+            .skip(1)
+            .flat_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let term = cells[2].to_string();
+                cells[3]
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(move |w| (w.to_lowercase(), term.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Whether `word` starts a word of `text` (letter case aside).
+    fn has_word(text: &str, word: &str) -> bool {
+        let text = text.to_lowercase();
+        text.match_indices(word).any(|(at, _)| {
+            text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    }
+
+    #[test]
+    fn czech_uses_the_glossarys_terms() {
+        let words = replaced_words();
+        assert!(words.len() >= 10, "the glossary's table was not read");
+        let cs = load(include_str!("../locales/cs.json"));
+        let mut found = Vec::new();
+        for (key, text) in &cs {
+            for (word, term) in &words {
+                // "Cisco Commerce" is the name; "commerce" alone is not.
+                let named = word == "commerce" && text.contains("Cisco Commerce");
+                if has_word(text, word) && !named {
+                    found.push(format!("{key}: \"{word}\" (the term is \"{term}\")"));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "replaced terms in cs.json:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_word_is_found_only_where_a_word_starts() {
+        assert!(has_word("Strana 2", "strana"));
+        assert!(!has_word("stranou", "strana"));
+        assert!(!has_word("Nastrana", "strana"));
     }
 }

@@ -4,7 +4,7 @@
 //! `/join/{token}`, where an invited person sets a password.
 
 use crate::account::{DeadLink, LinkKind, NewPasswordForm, PasswordPurpose, SignInForm};
-use crate::activity::action_text;
+use crate::activity::{action_text, actor_text};
 use crate::components::{ErrorBanner, FieldMessage, LoadRefused, app_error_text};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -272,7 +272,7 @@ fn People(
                 {activity.into_iter().map(|e| view! {
                     <tr>
                         <td>{e.at}</td>
-                        <td>{e.who}</td>
+                        <td>{actor_text(i18n, &e.who)}</td>
                         <td>{action_text(i18n, &e.action)} " " <span class="option-detail">{e.detail}</span></td>
                     </tr>
                 }).collect_view()}

@@ -766,7 +766,7 @@ test("a Czech browser: from the Nastavit nyní email through both wizards to bil
   await next.click();
 
   await step("Správce zákazníka");
-  await expect(page.getByRole("button", { name: "Najít existující organizaci" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Najít stávající organizaci" })).toHaveCount(0);
   await page.getByRole("textbox", { name: "E-mailová adresa správce zákazníka" }).fill(address("cesky"));
   await expect(page.getByText("Tato adresa zatím nepatří žádné organizaci: vytvoří se nová organizace zákazníka.")).toBeVisible();
   await next.click();
@@ -808,8 +808,8 @@ test("a Czech browser: from the Nastavit nyní email through both wizards to bil
   await step("Nastavení schůzek");
   const site = `cesky-${Date.now().toString(36)}`;
   await page.getByRole("textbox", { name: "Subdoména" }).fill(site);
-  await page.getByRole("button", { name: "Zkontrolujte dostupnost" }).click();
-  await expect(page.getByText(`${site} je dostupná`)).toBeVisible();
+  await page.getByRole("button", { name: "Zkontrolovat dostupnost" }).click();
+  await expect(page.getByText(`Subdoména ${site} je dostupná`)).toBeVisible();
   await page.getByRole("button", { name: "Uložit", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText(`Uloženo. Web schůzek bude https://${site}.webex.com`);
   await next.click();

@@ -54,6 +54,16 @@ pub struct ActivityView {
 /// The most entries the page shows (the CSV has them all).
 pub const PAGE_ENTRIES: i64 = 500;
 
+/// Who acted, in `locale`: a person's address as it is, the systems by
+/// their names.
+pub fn actor_text_in(locale: Locale, who: &str) -> String {
+    match who {
+        "scheduler" => td_string!(locale, activity.actor_scheduler).to_string(),
+        "commerce" => td_string!(locale, activity.actor_commerce).to_string(),
+        person => person.to_string(),
+    }
+}
+
 /// What an action key means, in `locale` (also for the CSV, outside a page).
 pub fn action_text_in(locale: Locale, action: &str) -> String {
     match action {

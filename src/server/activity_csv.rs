@@ -6,7 +6,7 @@ use super::access::Action;
 use super::auth::SESSION_COOKIE;
 use super::state::AppState;
 use crate::i18n::Locale;
-use crate::model::activity::action_text_in;
+use crate::model::activity::{action_text_in, actor_text_in};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -126,7 +126,12 @@ pub async fn download(
                 let chunk: String = page
                     .iter()
                     .map(|(_, e)| {
-                        row(&[&e.at, &e.who, &action_text_in(locale, &e.action), &e.detail])
+                        row(&[
+                            &e.at,
+                            &actor_text_in(locale, &e.who),
+                            &action_text_in(locale, &e.action),
+                            &e.detail,
+                        ])
                     })
                     .collect();
                 Some((Ok(chunk), (state, order_id, last, sent + count, true)))

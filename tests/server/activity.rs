@@ -115,11 +115,19 @@ async fn the_activity_csv_names_people_keeps_czech_letters_and_defuses_formulas(
     let rows = parse_csv(text.trim_start_matches('\u{feff}'));
     assert_eq!(rows[0], ["Kdy", "Kdo", "Co", "Podrobnosti"]);
     let actions: Vec<&str> = rows[1..].iter().map(|r| r[2].as_str()).collect();
-    assert!(actions.contains(&"zadal objednávku"), "{actions:?}");
-    assert!(actions.contains(&"nastavil objednávku"), "{actions:?}");
+    assert!(actions.contains(&"zadání objednávky"), "{actions:?}");
+    assert!(actions.contains(&"nastavení objednávky"), "{actions:?}");
+    let placed = rows
+        .iter()
+        .find(|r| r[2] == "zadání objednávky")
+        .expect("the order's placing");
+    assert_eq!(
+        placed[1], "Cisco Commerce",
+        "a system by its name, in Czech"
+    );
     let saved = rows
         .iter()
-        .find(|r| r[2] == "uložil nastavení volání")
+        .find(|r| r[2] == "uložení nastavení volání")
         .expect("the calling settings entry");
     assert_eq!(saved[1], contact, "by person, not by subsystem");
     assert_eq!(saved[3], "'=HYPERLINK(\"http://evil.example\")");

@@ -269,15 +269,7 @@ impl Write<'_> {
         order_id: Option<&str>,
         detail: &str,
     ) -> anyhow::Result<()> {
-        Store::audit_people(
-            &mut self.tx,
-            at,
-            actor,
-            action,
-            partner_org,
-            order_id,
-            detail,
-        )
-        .await
+        let org = Some(partner_org);
+        super::insert_audit(&mut self.tx, at, actor, action, order_id, org, detail).await
     }
 }

@@ -143,56 +143,6 @@ impl Store {
         Ok(())
     }
 
-    /// Appends an audit entry inside a transaction the caller holds.
-    pub(crate) async fn audit(
-        tx: &mut Conn,
-        at: DateTime<Utc>,
-        actor: &str,
-        action: &str,
-        order_id: Option<&str>,
-        detail: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, order_id, detail) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(ts(at))
-        .bind(actor)
-        .bind(action)
-        .bind(order_id)
-        .bind(detail)
-        .execute(&mut *tx)
-        .await
-        .context("writing audit entry")?;
-        Ok(())
-    }
-
-    /// Appends an audit entry about a partner organization's people (and the
-    /// order it came from, if any), inside a transaction the caller holds.
-    pub(crate) async fn audit_people(
-        tx: &mut Conn,
-        at: DateTime<Utc>,
-        actor: &str,
-        action: &str,
-        partner_org: &str,
-        order_id: Option<&str>,
-        detail: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, order_id, partner_org_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(ts(at))
-        .bind(actor)
-        .bind(action)
-        .bind(order_id)
-        .bind(partner_org)
-        .bind(detail)
-        .execute(&mut *tx)
-        .await
-        .context("writing an audit entry about people")?;
-        Ok(())
-    }
-
     /// Appends one audit entry per `(order id, detail)` in one statement.
     pub(crate) async fn audit_all(
         tx: &mut Conn,
@@ -222,6 +172,33 @@ impl Store {
             .context("writing audit entries")?;
         Ok(())
     }
+}
+
+/// Appends an audit entry inside a transaction the caller holds: who did
+/// what, about an order and, for its people, a partner organization.
+pub(crate) async fn insert_audit(
+    conn: &mut Conn,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    order_id: Option<&str>,
+    partner_org: Option<&str>,
+    detail: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit (at, actor, action, order_id, partner_org_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(ts(at))
+    .bind(actor)
+    .bind(action)
+    .bind(order_id)
+    .bind(partner_org)
+    .bind(detail)
+    .execute(&mut *conn)
+    .await
+    .context("writing an audit entry")?;
+    Ok(())
 }
 
 /// A transaction that writes, held by the service that decides
@@ -258,7 +235,7 @@ impl Write<'_> {
         order_id: Option<&str>,
         detail: &str,
     ) -> anyhow::Result<()> {
-        Store::audit(&mut self.tx, at, actor, action, order_id, detail).await
+        insert_audit(&mut self.tx, at, actor, action, order_id, None, detail).await
     }
 
     /// Puts an email in the outbox, once per `dedupe_key`; whether it was new.

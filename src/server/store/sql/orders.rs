@@ -134,13 +134,15 @@ impl Store {
                 .await
                 .context("inserting an order service")?;
         }
-        Store::audit(
+        let number = order.order_number.as_str();
+        super::insert_audit(
             &mut tx,
             now,
             "commerce",
             "order_placed",
             Some(&id),
-            order.order_number.as_str(),
+            None,
+            number,
         )
         .await?;
         tx.commit().await.context("committing the order")?;
