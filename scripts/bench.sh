@@ -83,7 +83,7 @@ serve() { # mode, database URL, log
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; fi
   local public="$BASE"; [ "$1" = production ] && public="https://setup-now.bench.invalid"
   SETUP_NOW_MODE="$1" SETUP_NOW_ADDR="127.0.0.1:${PORT}" SETUP_NOW_PUBLIC_URL="$public" \
-  SETUP_NOW_DATABASE_URL="$2" SETUP_NOW_DEMO_DATA=0 RUST_LOG=error \
+  SETUP_NOW_DATABASE_URL="$2" SETUP_NOW_DEMO_DATA=0 SETUP_NOW_SMTP_URL=none RUST_LOG=error \
   SETUP_NOW_COMMERCE_TOKEN=dev-commerce-token SETUP_NOW_SECRET_KEY="$SECRET_KEY" \
   LEPTOS_SITE_ROOT="$SITE" "$BIN" >>"$3" 2>&1 &
   SERVER_PID=$!

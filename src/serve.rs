@@ -85,7 +85,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = Store::connect(
         &config.database_url,
         store::sealer::OutboxSecrets {
-            sealer: store::sealer::Sealer::new(&config.secret_key),
+            sealer: store::sealer::Sealer::new(&config.secret_key)
+                .with_previous(config.previous_secret_key.as_ref()),
             forget_when_sent: !config.dev_hooks,
         },
     )
@@ -116,6 +117,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     if let Some(url) = &state.config.smtp_url {
         let sender = mail::SmtpSender::new(url, &state.config.smtp_from)?;
         tasks.push(scheduler::spawn_outbox_worker(state.clone(), sender));
+    } else if state.config.mode == crate::server::config::Mode::Production {
+        tracing::warn!("SETUP_NOW_SMTP_URL=none: no email is sent; they wait in the outbox");
     }
     if let Some(target) = state.config.webhook.clone() {
         tasks.push(webhooks::spawn_worker(state.clone(), target));

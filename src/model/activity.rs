@@ -36,7 +36,6 @@ pub struct EventState {
     pub occurred_at: String,
     pub attempts: i64,
     pub last_status: Option<i64>,
-    pub last_error: Option<String>,
     pub delivered_at: Option<String>,
     pub abandoned_at: Option<String>,
 }

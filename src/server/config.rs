@@ -27,8 +27,10 @@ pub struct Config {
     /// `SETUP_NOW_PUBLIC_URL`: the absolute base of links in emails
     /// (default `http://127.0.0.1:3000`). Never taken from a request's Host header.
     pub public_url: String,
-    /// `SETUP_NOW_SMTP_URL`: e.g. `smtp://user:pass@mail.example:587`; unset means
-    /// emails stay in the built-in mailbox only.
+    /// `SETUP_NOW_SMTP_URL`: e.g. `smtp://user:pass@mail.example:587`. Unset
+    /// (development) or `none` means emails stay in the built-in mailbox only;
+    /// production refuses to start without it, so that invitations never only
+    /// queue by mistake.
     pub smtp_url: Option<String>,
     /// `SETUP_NOW_SMTP_FROM`: sender address (default `Set Up Now <no-reply@setup-now.invalid>`).
     pub smtp_from: String,
@@ -49,6 +51,13 @@ pub struct Config {
     /// `SETUP_NOW_SECRET_KEY`: 32 bytes, base64, that seal the links of stored
     /// emails. Required in production; a fixed, public key in development.
     pub secret_key: [u8; 32],
+    /// `SETUP_NOW_SECRET_KEY_PREVIOUS`: while a key is rotated, the key
+    /// before it; links it sealed still open. Unset once the outbox holds
+    /// nothing sealed with it (docs/production.md).
+    pub previous_secret_key: Option<[u8; 32]>,
+    /// `SETUP_NOW_COMMERCE_TOKEN_PREVIOUS`: while the token is rotated, the
+    /// token before it, still accepted.
+    pub previous_commerce_token: Option<String>,
     /// `SETUP_NOW_CLIENT_IP_HEADER`: the header a trusted proxy in front sets to
     /// the client's address (e.g. `x-forwarded-for`); unset: the peer address.
     pub client_ip_header: Option<String>,
@@ -110,6 +119,17 @@ impl Config {
         if !dev && commerce_token.len() < 16 {
             bail!("SETUP_NOW_COMMERCE_TOKEN must have at least 16 characters in production mode");
         }
+        let previous_commerce_token =
+            lookup("SETUP_NOW_COMMERCE_TOKEN_PREVIOUS").filter(|t| !t.is_empty());
+        if !dev
+            && previous_commerce_token
+                .as_ref()
+                .is_some_and(|t| t.len() < 16)
+        {
+            bail!(
+                "SETUP_NOW_COMMERCE_TOKEN_PREVIOUS must have at least 16 characters in production mode"
+            );
+        }
         let dev_hooks = match lookup("SETUP_NOW_DEV_HOOKS") {
             Some(value) => flag(&value).context("SETUP_NOW_DEV_HOOKS")?,
             None => dev,
@@ -154,24 +174,16 @@ impl Config {
             bail!("SETUP_NOW_PUBLIC_URL must be an https:// URL in production mode");
         }
         let secret_key = match lookup("SETUP_NOW_SECRET_KEY").filter(|k| !k.trim().is_empty()) {
-            Some(key) => {
-                use base64::Engine;
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(key.trim())
-                    .ok()
-                    .filter(|b| b.len() == 32)
-                    .context(
-                        "SETUP_NOW_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)",
-                    )?;
-                let mut key = [0u8; 32];
-                key.copy_from_slice(&bytes);
-                key
-            }
+            Some(key) => parse_secret_key(&key).context("SETUP_NOW_SECRET_KEY")?,
             None if dev => *b"setup-now development only key!!",
             None => bail!(
                 "SETUP_NOW_SECRET_KEY must be set in production mode (openssl rand -base64 32)"
             ),
         };
+        let previous_secret_key = lookup("SETUP_NOW_SECRET_KEY_PREVIOUS")
+            .filter(|k| !k.trim().is_empty())
+            .map(|key| parse_secret_key(&key).context("SETUP_NOW_SECRET_KEY_PREVIOUS"))
+            .transpose()?;
         let webhook = match lookup("SETUP_NOW_WEBHOOK_URL").filter(|u| !u.trim().is_empty()) {
             None => None,
             Some(url) => {
@@ -183,6 +195,10 @@ impl Config {
                     "SETUP_NOW_WEBHOOK_SECRET (whsec_...) is required with SETUP_NOW_WEBHOOK_URL",
                 )?;
                 let secret = parse_webhook_secret(&secret).context("SETUP_NOW_WEBHOOK_SECRET")?;
+                let previous_secret = lookup("SETUP_NOW_WEBHOOK_SECRET_PREVIOUS")
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| parse_webhook_secret(&s).context("SETUP_NOW_WEBHOOK_SECRET_PREVIOUS"))
+                    .transpose()?;
                 let first_wait =
                     match lookup("SETUP_NOW_WEBHOOK_FIRST_RETRY_MS") {
                         Some(ms) => ms.trim().parse::<i64>().ok().filter(|ms| *ms > 0).context(
@@ -193,19 +209,34 @@ impl Config {
                 Some(WebhookTarget {
                     url,
                     secret,
+                    previous_secret,
                     first_wait: chrono::Duration::milliseconds(first_wait),
                 })
             }
         };
+        let smtp_url = match lookup("SETUP_NOW_SMTP_URL").map(|u| u.trim().to_string()) {
+            Some(u) if u.eq_ignore_ascii_case("none") => None,
+            Some(u) if !u.is_empty() => Some(u),
+            _ if mode == Mode::Production => bail!(
+                "SETUP_NOW_SMTP_URL is required in production (smtp://... or smtps://...), \
+                 or SETUP_NOW_SMTP_URL=none to send no mail at all"
+            ),
+            _ => None,
+        };
+        if let (Mode::Production, Some(url)) = (mode, &smtp_url) {
+            smtp_is_private(url).context("SETUP_NOW_SMTP_URL")?;
+        }
         Ok(Config {
             webhook,
             secret_key,
+            previous_secret_key,
+            previous_commerce_token,
             mode,
             addr,
             database_url: lookup("SETUP_NOW_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://setup-now.db".into()),
             public_url,
-            smtp_url: lookup("SETUP_NOW_SMTP_URL").filter(|u| !u.is_empty()),
+            smtp_url,
             smtp_from: lookup("SETUP_NOW_SMTP_FROM")
                 .unwrap_or_else(|| "Set Up Now <no-reply@setup-now.invalid>".into()),
             commerce_token,
@@ -227,8 +258,49 @@ pub struct WebhookTarget {
     pub url: String,
     /// The secret's bytes (the part after `whsec_`, base64-decoded).
     pub secret: Vec<u8>,
+    /// `SETUP_NOW_WEBHOOK_SECRET_PREVIOUS`: while the secret is rotated, the
+    /// one before it; each event is then signed with both (Standard
+    /// Webhooks' list of signatures), so a receiver verifies with either.
+    pub previous_secret: Option<Vec<u8>>,
     /// The first wait after a failure; it doubles with each attempt.
     pub first_wait: chrono::Duration,
+}
+
+/// Refuses an SMTP URL that would send links in clear text: it must use TLS
+/// (`smtps://`, or `tls=required` for STARTTLS) unless the relay is on this
+/// host's loopback.
+fn smtp_is_private(url: &str) -> anyhow::Result<()> {
+    let parsed = reqwest::Url::parse(url).context("not a URL (smtp://HOST:587?tls=required)")?;
+    let tls = parsed.scheme() == "smtps"
+        || parsed
+            .query_pairs()
+            .any(|(key, value)| key == "tls" && value == "required");
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    anyhow::ensure!(
+        tls || loopback,
+        "must use TLS in production: smtps://HOST:465 or smtp://HOST:587?tls=required \
+         (plain SMTP only to a relay on localhost)"
+    );
+    Ok(())
+}
+
+/// Parses a 32-byte key given in base64.
+fn parse_secret_key(key: &str) -> anyhow::Result<[u8; 32]> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(key.trim())
+        .ok()
+        .filter(|b| b.len() == 32)
+        .context("must be 32 bytes in base64 (openssl rand -base64 32)")?;
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&bytes);
+    Ok(out)
 }
 
 /// Parses a `whsec_<base64>` secret.
@@ -273,14 +345,95 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
     }
 
-    const PRODUCTION: [(&str, &str); 3] = [
+    const PRODUCTION: [(&str, &str); 4] = [
         ("SETUP_NOW_COMMERCE_TOKEN", "a-long-enough-secret-token"),
         ("SETUP_NOW_PUBLIC_URL", "https://setup.example.com/"),
         (
             "SETUP_NOW_SECRET_KEY",
             "c2V0dXAtbm93IHRlc3Qga2V5IG9mIDMyIGJ5dGVzISE=",
         ),
+        ("SETUP_NOW_SMTP_URL", "smtp://mail.example:587?tls=required"),
     ];
+
+    #[test]
+    fn production_refuses_smtp_without_tls_unless_the_relay_is_local() {
+        let with = |url: &'static str| {
+            let mut pairs = PRODUCTION.to_vec();
+            pairs.push(("SETUP_NOW_SMTP_URL", url));
+            config(&pairs)
+        };
+        for plain in [
+            "smtp://user:pass@mail.example.com:587",
+            "smtp://mail.example.com:25?tls=opportunistic",
+        ] {
+            let err = with(plain).unwrap_err();
+            assert!(format!("{err:#}").contains("TLS"), "{plain}: {err:#}");
+        }
+        for private in [
+            "smtps://user:pass@mail.example.com:465",
+            "smtp://mail.example.com:587?tls=required",
+            "smtp://127.0.0.1:25",
+            "smtp://localhost:25",
+            "smtp://[::1]:25",
+        ] {
+            assert!(with(private).is_ok(), "{private}");
+        }
+        let dev = config(&[
+            ("SETUP_NOW_MODE", "development"),
+            ("SETUP_NOW_SMTP_URL", "smtp://mail.example.com:25"),
+        ]);
+        assert!(dev.is_ok(), "development sends where it is told");
+    }
+
+    #[test]
+    fn a_rotation_names_the_previous_key_token_and_secret() {
+        let mut pairs = PRODUCTION.to_vec();
+        pairs.push((
+            "SETUP_NOW_SECRET_KEY_PREVIOUS",
+            "b2xkIGtleSBvZiBzZXR1cC1ub3cgb2YgMzIgYnl0ZXM=",
+        ));
+        pairs.push((
+            "SETUP_NOW_COMMERCE_TOKEN_PREVIOUS",
+            "the-old-commerce-token",
+        ));
+        let c = config(&pairs).unwrap();
+        assert_eq!(
+            c.previous_secret_key.as_ref(),
+            Some(b"old key of setup-now of 32 bytes")
+        );
+        assert_eq!(
+            c.previous_commerce_token.as_deref(),
+            Some("the-old-commerce-token")
+        );
+        pairs.push(("SETUP_NOW_COMMERCE_TOKEN_PREVIOUS", "short"));
+        let err = config(&pairs).unwrap_err();
+        assert!(
+            format!("{err}").contains("SETUP_NOW_COMMERCE_TOKEN_PREVIOUS"),
+            "{err}"
+        );
+        let mut bad = PRODUCTION.to_vec();
+        bad.push(("SETUP_NOW_SECRET_KEY_PREVIOUS", "dG9vIHNob3J0"));
+        let err = config(&bad).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("SETUP_NOW_SECRET_KEY_PREVIOUS"),
+            "{err:#}"
+        );
+        assert_eq!(config(&PRODUCTION).unwrap().previous_secret_key, None);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_smtp_unless_told_to_send_none() {
+        let missing = &PRODUCTION[..3];
+        let err = config(missing).unwrap_err();
+        assert!(format!("{err}").contains("SETUP_NOW_SMTP_URL"), "{err}");
+        let mut none = missing.to_vec();
+        none.push(("SETUP_NOW_SMTP_URL", "none"));
+        assert_eq!(config(&none).unwrap().smtp_url, None);
+        let url = config(&PRODUCTION).unwrap().smtp_url;
+        assert_eq!(url.as_deref(), Some("smtp://mail.example:587?tls=required"));
+        let dev = config(&[("SETUP_NOW_MODE", "development")]).unwrap();
+        assert_eq!(dev.smtp_url, None, "development keeps mail in the mailbox");
+    }
 
     #[test]
     fn production_keeps_development_hooks_off() {
@@ -305,7 +458,9 @@ mod tests {
 
     #[test]
     fn production_needs_a_secret_key_of_32_bytes() {
-        let err = config(&PRODUCTION[..2]).unwrap_err();
+        let mut missing = PRODUCTION.to_vec();
+        missing.remove(2);
+        let err = config(&missing).unwrap_err();
         assert!(format!("{err}").contains("SETUP_NOW_SECRET_KEY"), "{err}");
         let mut short = PRODUCTION.to_vec();
         short[2] = ("SETUP_NOW_SECRET_KEY", "dG9vIHNob3J0");

@@ -27,6 +27,17 @@ pub fn signature(secret: &[u8], id: &str, timestamp: i64, body: &str) -> String 
     format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
 }
 
+/// The `webhook-signature` header: the signature under the secret, and
+/// during a rotation also under the previous one, space-separated as the
+/// Standard Webhooks specification lists them.
+pub fn signatures(target: &Target, id: &str, timestamp: i64, body: &str) -> String {
+    std::iter::once(&target.secret)
+        .chain(&target.previous_secret)
+        .map(|secret| signature(secret, id, timestamp, body))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Sends the events that are due (the lease queue: [`super::queue`]); how
 /// many it took.
 pub async fn deliver_events(
@@ -100,7 +111,7 @@ async fn send(client: &reqwest::Client, target: &Target, item: &EventItem) -> an
         .header("webhook-timestamp", timestamp.to_string())
         .header(
             "webhook-signature",
-            signature(&target.secret, &item.event_id, timestamp, &item.payload),
+            signatures(target, &item.event_id, timestamp, &item.payload),
         )
         .body(item.payload.clone())
         .send()
@@ -112,6 +123,9 @@ async fn send(client: &reqwest::Client, target: &Target, item: &EventItem) -> an
 pub fn spawn_worker(state: AppState, target: Target) -> tokio::task::JoinHandle<()> {
     let client = match reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
+        // A redirect is a failed attempt (recorded with its status), never
+        // followed: the signed events go to the configured URL only.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
     {
         Ok(client) => client,
@@ -135,6 +149,33 @@ pub fn spawn_worker(state: AppState, target: Target) -> tokio::task::JoinHandle<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn during_a_rotation_each_event_is_signed_with_both_secrets() {
+        let config = super::super::config::parse_webhook_secret;
+        let new = config("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let old = config("whsec_b2xkIHdlYmhvb2sgc2VjcmV0IG9mIDI0IGJ5dGVz").unwrap();
+        let mut target = Target {
+            url: "https://commerce.example/hook".into(),
+            secret: new.clone(),
+            previous_secret: Some(old.clone()),
+            first_wait: Duration::seconds(5),
+        };
+        let both = signatures(&target, "msg_1", 1614265330, "{}");
+        let listed: Vec<&str> = both.split(' ').collect();
+        assert_eq!(
+            listed,
+            [
+                signature(&new, "msg_1", 1614265330, "{}"),
+                signature(&old, "msg_1", 1614265330, "{}")
+            ]
+        );
+        target.previous_secret = None;
+        assert_eq!(
+            signatures(&target, "msg_1", 1614265330, "{}"),
+            signature(&new, "msg_1", 1614265330, "{}")
+        );
+    }
 
     #[test]
     fn the_specifications_example_signature() {

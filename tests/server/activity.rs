@@ -234,3 +234,55 @@ async fn the_activity_csv_downloads_whole_when_the_browser_asks_for_compression(
         );
     }
 }
+
+#[tokio::test]
+async fn a_failed_deliverys_error_stays_on_the_server() {
+    // A receiver that cannot be reached: the delivery's error names its
+    // address, query and all.
+    let app = spawn_app_with(&[
+        (
+            "SETUP_NOW_WEBHOOK_URL",
+            "http://127.0.0.1:9/hook?key=receivers-own-secret",
+        ),
+        (
+            "SETUP_NOW_WEBHOOK_SECRET",
+            "whsec_c2V0dXAtbm93IHdlYmhvb2sgdGVzdCBzZWNyZXQh",
+        ),
+    ])
+    .await;
+    let (order_id, _, cookie) = order_with_activity(&app, "ACT-ERR").await;
+    for _ in 0..200 {
+        if app
+            .count("SELECT count(*) FROM events WHERE last_error IS NOT NULL")
+            .await
+            > 0
+        {
+            break;
+        }
+        app.state.wake_workers();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        app.count("SELECT count(*) FROM events WHERE last_error LIKE '%receivers-own-secret%'")
+            .await
+            > 0,
+        "the server keeps the error for its operators"
+    );
+    let view: serde_json::Value = app
+        .call_as(
+            Some(&cookie),
+            "activity/load",
+            &[("order_id", order_id.as_str())],
+        )
+        .await
+        .unwrap();
+    let events = view["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["attempts"].as_i64() > Some(0)));
+    let text = view.to_string();
+    assert!(!text.contains("receivers-own-secret"), "{text}");
+    assert!(!text.contains("127.0.0.1:9"), "{text}");
+    assert!(
+        events.iter().all(|e| e.get("last_error").is_none()),
+        "{text}"
+    );
+}

@@ -95,15 +95,39 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
-    /// Stops this server at once, as a crash would, and starts a new one on
-    /// the same database and configuration (on a new port).
-    pub async fn restart(&mut self) {
+    /// What `SETUP_NOW_DATABASE_URL` is for this server.
+    pub fn database_url(&self) -> String {
+        self.env["SETUP_NOW_DATABASE_URL"].clone()
+    }
+
+    /// Stops this server at once, as a crash would; [`TestApp::restart`]
+    /// starts it again.
+    pub fn stop(&mut self) {
         if let Some(handle) = self.handle.take() {
             handle.abort();
         }
         for task in self.tasks.drain(..) {
             task.abort();
         }
+    }
+
+    /// [`TestApp::restart`] with these variables changed (an empty value
+    /// unsets one).
+    pub async fn restart_with(&mut self, changes: &[(&str, &str)]) {
+        for (k, v) in changes {
+            if v.is_empty() {
+                self.env.remove(*k);
+            } else {
+                self.env.insert(k.to_string(), v.to_string());
+            }
+        }
+        self.restart().await;
+    }
+
+    /// Stops this server at once, as a crash would, and starts a new one on
+    /// the same database and configuration (on a new port).
+    pub async fn restart(&mut self) {
+        self.stop();
         let env = self.env.clone();
         let config = Config::from_lookup(|k| env.get(k).cloned()).expect("config");
         let running = server::start(config).await.expect("server restarts");

@@ -4,6 +4,7 @@
 #![cfg(feature = "ssr")]
 
 mod activity;
+mod backup;
 mod emails;
 mod hardening;
 mod helpers;
@@ -12,6 +13,7 @@ mod identity;
 mod orders_api;
 mod organizations;
 mod outbox_smtp;
+mod rotation;
 mod scheduler;
 mod service;
 mod setup_wizard;

@@ -242,3 +242,47 @@ async fn a_410_switches_delivery_off_until_a_replay() {
         "the refused event is sent again with its id"
     );
 }
+
+#[tokio::test]
+async fn a_redirect_from_the_receiver_is_a_failed_attempt_never_followed() {
+    use axum::response::Redirect;
+    let followed = Arc::new(Mutex::new(0usize));
+    let counter = followed.clone();
+    let app_router = Router::new()
+        .route("/hook", post(|| async { Redirect::to("/elsewhere") }))
+        .route(
+            "/elsewhere",
+            post(move || {
+                let counter = counter.clone();
+                async move {
+                    *counter.lock().unwrap() += 1;
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app_router).await.unwrap() });
+    let app = app_sending_to(&url).await;
+    app.place("EV-302", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    for _ in 0..200 {
+        if app
+            .count("SELECT count(*) FROM events WHERE last_status = 303")
+            .await
+            > 0
+        {
+            break;
+        }
+        app.state.wake_workers();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM events WHERE last_status = 303 AND delivered_at IS NULL")
+            .await,
+        1,
+        "the redirect is recorded as the attempt's answer, and the event is not delivered"
+    );
+    assert_eq!(*followed.lock().unwrap(), 0, "the redirect was followed");
+}

@@ -49,16 +49,28 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Compares in time independent of where the first difference is.
+/// Whether two secrets are equal, compared as SHA-256 digests: the time
+/// taken depends neither on where they first differ nor on their lengths.
 pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(a), Sha256::digest(b));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// `Err(401)` unless the request carries the commerce system's token.
 #[allow(clippy::result_large_err)]
 pub(crate) fn commerce_only(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    let authorized = bearer_token(headers)
-        .is_some_and(|token| same_secret(token.as_bytes(), state.config.commerce_token.as_bytes()));
+    // During a rotation the previous token is accepted too.
+    let config = &state.config;
+    let accepted = std::iter::once(&config.commerce_token).chain(&config.previous_commerce_token);
+    let authorized = bearer_token(headers).is_some_and(|token| {
+        accepted
+            .map(|t| same_secret(token.as_bytes(), t.as_bytes()))
+            .fold(false, |any, same| any | same)
+    });
     if authorized {
         Ok(())
     } else {
@@ -68,5 +80,21 @@ pub(crate) fn commerce_only(state: &AppState, headers: &HeaderMap) -> Result<(),
             Json(json!({"error": "missing or wrong bearer token"})),
         )
             .into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_of_any_length_compare_by_digest() {
+        assert!(same_secret(b"the-commerce-token", b"the-commerce-token"));
+        assert!(!same_secret(b"the-commerce-token", b"the-commerce-tokem"));
+        assert!(!same_secret(
+            b"the-commerce-token",
+            b"the-commerce-token-and-more"
+        ));
+        assert!(!same_secret(b"", b"x"));
     }
 }

@@ -18,6 +18,8 @@ pub const LINK_PLACEHOLDER: &str = "{{link}}";
 #[derive(Clone)]
 pub struct Sealer {
     cipher: Aes256Gcm,
+    /// While the key is rotated: the key before, which only opens.
+    previous: Option<Aes256Gcm>,
 }
 
 impl Sealer {
@@ -25,7 +27,15 @@ impl Sealer {
     pub fn new(key: &[u8; 32]) -> Self {
         Sealer {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)),
+            previous: None,
         }
+    }
+
+    /// The same sealer, also opening what `previous` sealed (a rotation's
+    /// window); it seals only with its own key.
+    pub fn with_previous(mut self, previous: Option<&[u8; 32]>) -> Self {
+        self.previous = previous.map(|key| Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)));
+        self
     }
 
     /// `base64(nonce || ciphertext)`, a fresh 96-bit nonce each time.
@@ -50,9 +60,14 @@ impl Sealer {
             .context("sealed link is not base64")?;
         anyhow::ensure!(bytes.len() > 12, "sealed link too short");
         let (nonce, ciphertext) = bytes.split_at(12);
+        let nonce = Nonce::from_slice(nonce);
         let plain = self
             .cipher
-            .decrypt(Nonce::from_slice(nonce), ciphertext)
+            .decrypt(nonce, ciphertext)
+            .or_else(|_| match &self.previous {
+                Some(previous) => previous.decrypt(nonce, ciphertext),
+                None => Err(aes_gcm::Error),
+            })
             .map_err(|_| anyhow::anyhow!("sealed link does not open with this key"))?;
         String::from_utf8(plain).context("sealed link is not text")
     }
@@ -84,5 +99,23 @@ mod tests {
         );
         assert_eq!(sealer.open(&sealed).unwrap(), link);
         assert!(Sealer::new(&[8; 32]).open(&sealed).is_err());
+    }
+
+    #[test]
+    fn during_a_rotation_the_previous_key_opens_and_only_the_new_one_seals() {
+        let old = Sealer::new(&[7; 32]);
+        let sealed_before = old.seal("https://setup.example.com/setup/before").unwrap();
+        let rotating = Sealer::new(&[8; 32]).with_previous(Some(&[7; 32]));
+        assert_eq!(
+            rotating.open(&sealed_before).unwrap(),
+            "https://setup.example.com/setup/before"
+        );
+        let sealed_now = rotating
+            .seal("https://setup.example.com/setup/now")
+            .unwrap();
+        assert!(old.open(&sealed_now).is_err(), "sealed with the new key");
+        let after = Sealer::new(&[8; 32]);
+        assert!(after.open(&sealed_before).is_err(), "the window has closed");
+        assert!(after.open(&sealed_now).is_ok());
     }
 }

@@ -192,7 +192,7 @@ impl Store {
     /// The events of one order with their delivery state, oldest first.
     pub async fn order_events(&self, order_id: &str) -> anyhow::Result<Vec<EventState>> {
         let rows = sqlx::query(
-            "SELECT event_id, type, occurred_at, attempts, last_status, last_error, delivered_at, abandoned_at \
+            "SELECT event_id, type, occurred_at, attempts, last_status, delivered_at, abandoned_at \
              FROM events WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
@@ -207,7 +207,6 @@ impl Store {
                 occurred_at: r.get("occurred_at"),
                 attempts: r.get("attempts"),
                 last_status: r.get("last_status"),
-                last_error: r.get("last_error"),
                 delivered_at: r.get("delivered_at"),
                 abandoned_at: r.get("abandoned_at"),
             })
