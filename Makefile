@@ -1,5 +1,7 @@
 # setup-now: `make run` serves the app with demo data; `make test` runs every check.
-# Both install what they need first (see scripts/ensure-tools.sh) and reuse it later.
+# Both install what they need first (see scripts/ensure-tools.sh) and reuse it
+# later: `make run` only what building and serving need, `make test` also the
+# test tools (Chromium, PostgreSQL, Schemathesis).
 
 SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/setup-now/target
@@ -10,10 +12,13 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 LEPTOS_FLAGS := --release --precompress --split
 DB ?= $(CURDIR)/setup-now.db
 
-.PHONY: run test tools build release lint unit cluster-test wasm-test e2e api-contract bench fuzz soak starts email-screenshots clean-db fmt
+.PHONY: run test tools test-tools build release lint unit cluster-test wasm-test e2e api-contract bench fuzz soak starts email-screenshots reset-demo fmt
 
 tools:
-	@scripts/ensure-tools.sh
+	@scripts/ensure-tools.sh build
+
+test-tools:
+	@scripts/ensure-tools.sh test
 
 build release: tools
 	cargo leptos build $(LEPTOS_FLAGS)
@@ -27,35 +32,39 @@ run: release
 fmt:
 	cargo fmt
 
-lint: tools
+# The demo starts again from its demo orders at the next `make run`.
+reset-demo:
+	rm -f "$(DB)" "$(DB)-wal" "$(DB)-shm"
+
+lint: test-tools
 	cargo fmt --check
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --features ssr --test cluster --test soak -- -D warnings
 	cargo clippy --features hydrate,split --lib --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests, then the story suite on SQLite and on PostgreSQL.
-unit: tools
+unit: test-tools
 	scripts/server-tests.sh
 
 # Three server processes on one PostgreSQL database, one killed mid-pass.
-cluster-test: tools
+cluster-test: test-tools
 	scripts/with-postgres.sh env SETUP_NOW_TEST_BACKEND=postgres \
 	  timeout --signal=KILL 20m cargo test --features ssr --test cluster -- --nocapture
 
-wasm-test: tools
+wasm-test: test-tools
 	cargo test --features hydrate --target wasm32-unknown-unknown --test browser
 
-e2e: release
+e2e: test-tools release
 	scripts/e2e.sh
 
 # The order API against its own OpenAPI document (Schemathesis).
-api-contract: release
+api-contract: test-tools release
 	scripts/schemathesis.sh
 
 test: lint unit cluster-test wasm-test e2e api-contract
 	@echo "make test: all checks passed"
 
-bench: release
+bench: test-tools release
 	scripts/bench.sh
 
 # Every cargo-fuzz target for FUZZ_SECONDS (default 60) each; prints the
@@ -75,5 +84,5 @@ starts: release
 	scripts/starts.sh
 
 # docs/invitation-email-{en,cs}.png: the invitation's HTML part in Chromium.
-email-screenshots: release
+email-screenshots: test-tools release
 	scripts/e2e.sh --exec sh -c 'node end2end/docs/email-screenshots.cjs "$$BASE_URL" docs'

@@ -817,7 +817,7 @@ test("a Czech browser: from the Nastavit nyní email through both wizards to bil
   await step("Zřídit a zahájit fakturaci", { last: true });
   await expect(back).toBeVisible();
   await page.getByRole("button", { name: "Zřídit předplatné" }).click();
-  await expect(page.getByRole("status")).toHaveText(/^Fakturace zahájena \d{4}-\d{2}-\d{2}$/);
+  await expect(page.getByRole("status")).toHaveText(/^Fakturace zahájena dne \d{4}-\d{2}-\d{2}$/);
   await expect(page.getByText("Billing started")).toHaveCount(0);
   await context.close();
 });
