@@ -91,6 +91,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         },
     )
     .await?;
+    let store = store.with_session_lifetimes(store::SessionLifetimes {
+        idle: chrono::Duration::from_std(config.session_idle).context("session idle time")?,
+        absolute: chrono::Duration::from_std(config.session_absolute)
+            .context("session lifetime")?,
+    });
     let leptos_options = LeptosOptions::builder()
         .output_name("setup-now")
         .site_root(config.site_root.as_str())

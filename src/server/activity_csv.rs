@@ -3,7 +3,7 @@
 //! spreadsheet would run as a formula defused, streamed a page at a time.
 
 use super::access::Action;
-use super::auth::SESSION_COOKIE;
+use super::auth::session_cookie_name;
 use super::state::AppState;
 use crate::i18n::Locale;
 use crate::model::activity::{action_text_in, actor_text_in};
@@ -59,7 +59,7 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Response {
     let now = state.clock.now().await;
-    let user = match cookie(&headers, SESSION_COOKIE) {
+    let user = match cookie(&headers, session_cookie_name(&state)) {
         Some(token) => state.store.session_user(&token, now).await,
         None => Ok(None),
     };

@@ -11,6 +11,21 @@ use axum::http::{HeaderValue, header};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "setup_now_session";
+/// The session cookie's name behind an https public URL: the `__Host-`
+/// prefix makes the browser refuse one set by another host (a sibling
+/// subdomain) or without `Secure` and `Path=/`, so nobody can plant a
+/// session of theirs in someone's browser.
+pub const HOST_SESSION_COOKIE: &str = "__Host-setup_now_session";
+
+/// The name of the session cookie here: prefixed behind https, where the
+/// unprefixed name is never read.
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.config.public_url.starts_with("https://") {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 fn argon2() -> Argon2<'static> {
     // OWASP: m = 19 MiB, t = 2, p = 1.
@@ -69,7 +84,7 @@ fn cookie_header(
     max_age: time_secs::Secs,
 ) -> Result<HeaderValue, AppError> {
     let secure = state.config.public_url.starts_with("https://");
-    let cookie = cookie::Cookie::build((SESSION_COOKIE, value.to_string()))
+    let cookie = cookie::Cookie::build((session_cookie_name(state), value.to_string()))
         .path("/")
         .http_only(true)
         .secure(secure)
@@ -90,11 +105,8 @@ pub async fn sign_in(state: &AppState, user_id: &str) -> Result<(), AppError> {
         .create_session(user_id, state.clock.now().await)
         .await
         .map_err(AppError::unexpected)?;
-    let header_value = cookie_header(
-        state,
-        &token,
-        time_secs::Secs(super::store::SESSION_DAYS * 86_400),
-    )?;
+    let lifetime = state.store.session_lifetimes().absolute.num_seconds();
+    let header_value = cookie_header(state, &token, time_secs::Secs(lifetime))?;
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.append_header(header::SET_COOKIE, header_value);
     }
@@ -177,8 +189,8 @@ pub fn request_locale() -> Option<crate::i18n::Locale> {
 }
 
 /// The session secret in this request's cookies.
-pub fn session_token() -> Option<String> {
-    cookie_value(SESSION_COOKIE)
+pub fn session_token(state: &AppState) -> Option<String> {
+    cookie_value(session_cookie_name(state))
 }
 
 /// The interface language this browser chose (the cookie the language
@@ -205,7 +217,7 @@ pub async fn remember_language(state: &AppState, email: &str) -> Result<(), AppE
 
 /// The signed-in user of this request, if any.
 pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
-    match session_token() {
+    match session_token(state) {
         None => Ok(None),
         Some(token) => state
             .store
@@ -222,7 +234,7 @@ pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
 
 /// Ends this request's session and clears the cookie.
 pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
-    if let Some(token) = session_token() {
+    if let Some(token) = session_token(state) {
         state
             .store
             .delete_session(&token)

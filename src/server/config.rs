@@ -64,6 +64,11 @@ pub struct Config {
     /// `SETUP_NOW_OUTBOX_LEASE_SECS`: how long a claimed email is reserved for
     /// the instance sending it before another may (default 300).
     pub outbox_lease: Duration,
+    /// `SETUP_NOW_SESSION_IDLE_MINUTES` (default 30) and
+    /// `SETUP_NOW_SESSION_HOURS` (default 12): a session ends after so long
+    /// without a request, and so long after its sign-in in any case.
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
     /// `LEPTOS_SITE_ROOT`: the folder with `pkg/` (default `target/site`).
     pub site_root: String,
 }
@@ -159,6 +164,8 @@ impl Config {
         };
         let scheduler_interval = seconds("SETUP_NOW_SCHEDULER_INTERVAL_SECS", 30)?;
         let outbox_lease = seconds("SETUP_NOW_OUTBOX_LEASE_SECS", 300)?;
+        let session_idle = seconds("SETUP_NOW_SESSION_IDLE_MINUTES", 30)? * 60;
+        let session_absolute = seconds("SETUP_NOW_SESSION_HOURS", 12)? * 3600;
         let public_url = match lookup("SETUP_NOW_PUBLIC_URL").filter(|u| !u.trim().is_empty()) {
             Some(url) => url.trim().trim_end_matches('/').to_string(),
             None if dev => "http://127.0.0.1:3000".into(),
@@ -247,6 +254,8 @@ impl Config {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty()),
             outbox_lease,
+            session_idle,
+            session_absolute,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }
@@ -343,6 +352,16 @@ mod tests {
         assert!(c.dev_hooks && c.demo_data);
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.session_idle, Duration::from_secs(30 * 60));
+        assert_eq!(c.session_absolute, Duration::from_secs(12 * 3600));
+        let short = config(&[
+            ("SETUP_NOW_MODE", "development"),
+            ("SETUP_NOW_SESSION_IDLE_MINUTES", "5"),
+            ("SETUP_NOW_SESSION_HOURS", "1"),
+        ])
+        .unwrap();
+        assert_eq!(short.session_idle, Duration::from_secs(300));
+        assert_eq!(short.session_absolute, Duration::from_secs(3600));
     }
 
     const PRODUCTION: [(&str, &str); 4] = [

@@ -79,7 +79,7 @@ pub async fn check_subdomain(name: String) -> Result<Availability, AppError> {
             // One read answers both whether the session is live and whether
             // the name is taken: this check runs on every pause in typing.
             let state = crate::server::state::app_state()?;
-            let token = crate::server::auth::session_token().ok_or(AppError::Unauthorized)?;
+            let token = crate::server::auth::session_token(&state).ok_or(AppError::Unauthorized)?;
             let taken = state
                 .store
                 .subdomain_check(&token, subdomain.as_str(), state.clock.now().await)

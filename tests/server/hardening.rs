@@ -355,7 +355,7 @@ async fn expired_sessions_and_idle_counters_are_purged_by_the_scheduler() {
         .unwrap();
     setup_now::server::services::pass::run(
         &app.state.store,
-        now + chrono::Duration::days(1),
+        now + chrono::Duration::minutes(10),
         PUBLIC_URL,
     )
     .await

@@ -612,7 +612,10 @@ async fn an_invitation_lets_one_person_in_once() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(cookie_in(&r, "setup_now_session").is_some(), "signed in");
+    assert!(
+        cookie_in(&r, "__Host-setup_now_session").is_some(),
+        "signed in"
+    );
     assert_eq!(role_of(&app, invited).await.as_deref(), Some("read_only"));
     let again = app
         .call::<String>(

@@ -16,6 +16,7 @@ mod outbox_smtp;
 mod rotation;
 mod scheduler;
 mod service;
+mod sessions;
 mod setup_wizard;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;

@@ -175,8 +175,24 @@ pub struct SetterFacts {
     pub partner_has_members: bool,
 }
 
-/// How long a session lasts.
-pub const SESSION_DAYS: i64 = 7;
+/// How long a session lasts: it ends after `idle` without a request, and
+/// `absolute` after its sign-in whatever happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLifetimes {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+}
+
+impl Default for SessionLifetimes {
+    /// 30 minutes idle, 12 hours in all (OWASP's session management cheat
+    /// sheet for an application of this kind).
+    fn default() -> Self {
+        SessionLifetimes {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+        }
+    }
+}
 
 /// The signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq)]

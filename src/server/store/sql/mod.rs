@@ -104,6 +104,7 @@ pub struct Store {
     pool: sqlx::Pool<Db>,
     engine: Engine,
     secrets: crate::server::store::sealer::OutboxSecrets,
+    sessions: super::SessionLifetimes,
 }
 
 impl Store {
@@ -117,7 +118,19 @@ impl Store {
             pool,
             engine,
             secrets,
+            sessions: super::SessionLifetimes::default(),
         }
+    }
+
+    /// The same store, with sessions lasting as `lifetimes` says.
+    pub fn with_session_lifetimes(mut self, lifetimes: super::SessionLifetimes) -> Self {
+        self.sessions = lifetimes;
+        self
+    }
+
+    /// How long sessions last.
+    pub fn session_lifetimes(&self) -> super::SessionLifetimes {
+        self.sessions
     }
 
     /// The engine this store runs on.

@@ -1,7 +1,7 @@
 //! Users, sessions, password resets and the record of failed sign-ins, and
 //! the facts about orders that access is decided on.
 
-use super::{Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, SESSION_DAYS, SessionUser};
+use super::{Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, SessionUser};
 use super::{Store, Write, parse_ts, ts};
 use crate::model::setup::SetupMode;
 use crate::server::throttle;
@@ -41,28 +41,46 @@ impl Store {
             .bind(&hash)
             .bind(user_id)
             .bind(ts(now))
-            .bind(ts(now + chrono::Duration::days(SESSION_DAYS)))
+            .bind(ts(now + self.sessions.idle.min(self.sessions.absolute)))
             .execute(&self.pool)
             .await
             .context("creating a session")?;
         Ok(token)
     }
 
-    /// The user of a session that has not expired.
+    /// The user of a session that has not expired. Being used keeps it
+    /// alive for the idle lifetime again, never past its absolute end (the
+    /// new end is written at most once a minute).
     pub async fn session_user(
         &self,
         token: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<SessionUser>> {
+        let hash = tokens::hash_token(token);
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM {LIVE_SESSION} LEFT JOIN partner_orgs p ON p.id = u.partner_org_id"
+            "SELECT {USER_COLUMNS}, s.created_at AS session_created, s.expires_at AS session_ends \
+             FROM {LIVE_SESSION} LEFT JOIN partner_orgs p ON p.id = u.partner_org_id"
         ))
-        .bind(tokens::hash_token(token))
+        .bind(&hash)
         .bind(ts(now))
         .fetch_optional(&self.pool)
         .await
         .context("reading a session")?;
-        Ok(row.as_ref().map(user_from_row))
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let created = parse_ts(row.get("session_created"))?;
+        let ends = parse_ts(row.get("session_ends"))?;
+        let new_end = (now + self.sessions.idle).min(created + self.sessions.absolute);
+        if new_end - ends > chrono::Duration::minutes(1) {
+            sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+                .bind(ts(new_end))
+                .bind(&hash)
+                .execute(&self.pool)
+                .await
+                .context("keeping a session alive")?;
+        }
+        Ok(Some(user_from_row(&row)))
     }
 
     /// Ends a session.
