@@ -28,10 +28,15 @@ use tower_http::{
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    // `SETUP_NOW_LOG_FORMAT=json`: one JSON object a line, the request's
+    // span (with its id) in each.
+    let _ = match std::env::var("SETUP_NOW_LOG_FORMAT").as_deref() {
+        Ok("json") => logs.json().with_current_span(true).try_init(),
+        _ => logs.try_init(),
+    };
 }
 
 /// Connections accepted from `listener` send each write at once (TCP_NODELAY).
@@ -151,7 +156,15 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     })
 }
 
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+/// Liveness: the process serves (it listens only once its database is
+/// migrated and the scheduler runs).
+async fn healthz() -> impl IntoResponse {
+    (StatusCode::OK, "ok")
+}
+
+/// Readiness: whether the database answers now (a load balancer sends no
+/// traffic here while it does not; the pool reconnects by itself).
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(err) => {
@@ -204,6 +217,7 @@ pub fn router(state: AppState) -> Router {
     let guarded_state = state.clone();
     let app = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/activity/{order_id}/csv", get(activity_csv::download))
         .merge(api::router(&state))
         .leptos_routes_with_context(
@@ -218,7 +232,60 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .merge(pkg);
-    guard::layers(app, &guarded_state).layer(CompressionLayer::new().br(true).gzip(true))
+    let app = guard::layers(app, &guarded_state).layer(CompressionLayer::new().br(true).gzip(true));
+    with_request_ids(app)
+}
+
+/// The longest `x-request-id` taken from a caller.
+const REQUEST_ID_MAX: usize = 64;
+
+/// Every response carries `x-request-id`: the caller's when it is short
+/// and printable, else a new UUID; every log line of the request is in a
+/// span that carries it.
+fn with_request_ids(app: Router) -> Router {
+    use tower_http::request_id::{
+        MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+    };
+    use tower_http::trace::TraceLayer;
+    let header = axum::http::HeaderName::from_static("x-request-id");
+    let span = |request: &axum::http::Request<axum::body::Body>| {
+        let id = request
+            .extensions()
+            .get::<RequestId>()
+            .and_then(|id| id.header_value().to_str().ok())
+            .unwrap_or("-");
+        // Never the path: it can carry a link's token.
+        tracing::info_span!("request", id = %id, method = %request.method())
+    };
+    app.layer(PropagateRequestIdLayer::new(header.clone()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(span)
+                .on_request(())
+                .on_response(())
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
+        .layer(axum::middleware::map_request(drop_unfit_request_id))
+}
+
+/// Removes a caller's `x-request-id` that is too long or not printable
+/// ASCII, so that a new one is made.
+async fn drop_unfit_request_id(
+    mut request: axum::http::Request<axum::body::Body>,
+) -> axum::http::Request<axum::body::Body> {
+    let fit = request.headers().get("x-request-id").map(|value| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= REQUEST_ID_MAX
+            && bytes.iter().all(|b| b.is_ascii_graphic())
+    });
+    if fit == Some(false) {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod hardening;
 mod helpers;
 mod hub;
 mod identity;
+mod operations;
 mod orders_api;
 mod organizations;
 mod outbox_smtp;

@@ -150,6 +150,12 @@ impl Store {
         self.pool.begin_with(self.engine.begin_write()).await
     }
 
+    /// Closes the pool: every later query fails (an instance stopping, or a
+    /// test standing in for a database that is down).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
