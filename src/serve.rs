@@ -57,9 +57,54 @@ fn without_nagle(
 /// Reads the environment, then serves until the process is stopped.
 pub async fn run_from_env() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let server = start(config).await?;
-    tracing::info!("serving on http://{}", server.addr);
-    server.handle.await.context("server task")?
+    let Running {
+        addr,
+        mut handle,
+        tasks,
+        shutdown,
+        ..
+    } = start(config).await?;
+    tracing::info!("serving on http://{addr}");
+    tokio::select! {
+        served = &mut handle => return served.context("server task")?,
+        signal = stop_signal() => tracing::info!("{signal}: stopping"),
+    }
+    // Stop accepting; the background work stops where it is (a pass or a
+    // delivery not yet committed is rolled back, and its leases run out).
+    shutdown.notify_one();
+    for task in &tasks {
+        task.abort();
+    }
+    match tokio::time::timeout(STOP_GRACE, &mut handle).await {
+        Ok(served) => served.context("server task")??,
+        Err(_) => tracing::warn!("requests still in flight after {STOP_GRACE:?}: stopping anyway"),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// How long requests in flight may take to finish after SIGTERM.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Waits for SIGTERM (an orchestrator's stop) or Ctrl-C; which one came.
+async fn stop_signal() -> &'static str {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                name = interrupt => name,
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(_) => interrupt.await,
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await
 }
 
 /// A running server.
@@ -72,6 +117,8 @@ pub struct Running {
     pub handle: tokio::task::JoinHandle<anyhow::Result<()>>,
     /// The background work: scheduler, outbox and event workers.
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Notified once: stop accepting, let what is in flight finish.
+    pub shutdown: Arc<tokio::sync::Notify>,
 }
 
 impl Running {
@@ -140,11 +187,14 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let listener = without_nagle(listener);
     let app = router(state.clone());
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let stopping = shutdown.clone();
     let handle = tokio::spawn(async move {
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
+        .with_graceful_shutdown(async move { stopping.notified().await })
         .await
         .context("serving")
     });
@@ -153,6 +203,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         state,
         handle,
         tasks,
+        shutdown,
     })
 }
 

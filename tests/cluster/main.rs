@@ -368,3 +368,61 @@ async fn three_instances_invite_each_order_once_and_a_kill_loses_nothing() {
         2 * ORDERS
     );
 }
+
+/// An orchestrator stops an instance with SIGTERM: it stops accepting,
+/// lets requests in flight finish and exits 0 (not killed by the signal).
+#[tokio::test]
+async fn sigterm_lets_the_request_in_flight_finish_and_exits_zero() {
+    let db = database::TestDatabase::new().await;
+    let (smtp_port, _) = smtp_sink::smtp_sink().await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("term.log");
+    let mut instance = start(process::free_port(), &db.url, smtp_port, &log);
+    let client = reqwest::Client::new();
+    instance.healthy(&client).await;
+    // Orders placed while the signal arrives.
+    let base = instance.base();
+    let posting = tokio::spawn({
+        let client = client.clone();
+        async move {
+            let today = chrono::Utc::now().date_naive().to_string();
+            let mut answered = 0;
+            for i in 0..200 {
+                match client
+                    .post(format!("{base}/api/orders"))
+                    .bearer_auth(TOKEN)
+                    .json(&order(&format!("TERM-{i:03}"), &today))
+                    .send()
+                    .await
+                {
+                    Ok(r) => {
+                        assert_eq!(r.status(), 201);
+                        answered += 1;
+                    }
+                    // Refused once the listener and the idle connection
+                    // are closed.
+                    Err(_) => break,
+                }
+            }
+            answered
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let pid = instance.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = instance.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 15 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status:?}");
+    let answered = posting.await.unwrap();
+    println!("sigterm: {answered} orders answered before the listener closed, exit {status}");
+}
