@@ -72,6 +72,7 @@ pub fn action_text_in(locale: Locale, action: &str) -> String {
         "contact_changed" => td_string!(locale, activity.contact_changed).to_string(),
         "escalated" => td_string!(locale, activity.escalated).to_string(),
         "closed" => td_string!(locale, activity.closed).to_string(),
+        "reopened" => td_string!(locale, activity.reopened).to_string(),
         "setup_started" => td_string!(locale, activity.setup_started).to_string(),
         "setup_delegated" => td_string!(locale, activity.setup_delegated).to_string(),
         "order_set_up" => td_string!(locale, activity.order_set_up).to_string(),

@@ -403,6 +403,7 @@ async fn the_openapi_document_describes_every_order_route_with_the_bearer_scheme
         ("/api/orders/{order_number}", "get"),
         ("/api/orders/{order_number}", "patch"),
         ("/api/orders/{order_number}/resend", "post"),
+        ("/api/orders/{order_number}/reopen", "post"),
         ("/api/events/replay", "post"),
     ] {
         let operation = &doc["paths"][path][method];
@@ -548,4 +549,84 @@ async fn values_the_document_does_not_allow_are_refused_not_corrected() {
     let mut body = order_body("STRICT-OK", "2026-12-01");
     body["provisioning_contact_email"] = json!("Jana.Novak@Partner.example");
     assert_eq!(app.post_order(&body).await.status(), 201);
+}
+
+async fn reopen(app: &TestApp, number: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/orders/{number}/reopen", app.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_closed_order_reopens_with_a_new_link_and_30_more_days() {
+    let app = spawn_app().await;
+    app.place("REOPEN-1", "2026-12-01").await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let contact = "contact-reopen-1@partner.example";
+    let first = app.setup_token(contact).await;
+    assert_eq!(
+        reopen(&app, "REOPEN-1").await.status(),
+        409,
+        "not closed yet"
+    );
+
+    // Not set up in 30 days: closed, its link dead.
+    app.set_clock("2027-01-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    let order: Value = app
+        .client
+        .get(format!("{}/api/orders/REOPEN-1", app.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(order["status"], "closed");
+
+    let reopened = reopen(&app, "REOPEN-1").await;
+    assert_eq!(reopened.status(), 200);
+    let order: Value = reopened.json().await.unwrap();
+    assert_eq!(order["status"], "invited");
+    assert_eq!(order["order_number"], "REOPEN-1");
+    let second = app.setup_token(contact).await;
+    assert_ne!(second, first, "a new link");
+    let open = |token: String| {
+        let url = format!("{}/setup/{token}", app.base);
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap().status() }
+    };
+    assert_eq!(open(second).await, 200);
+    assert_ne!(open(first).await, 200, "the old link stays dead");
+
+    // 30 more days: not closed 29 days on, closed after 30.
+    app.set_clock("2027-01-30T08:00:00Z").await;
+    app.run_scheduler().await;
+    assert_eq!(reopen(&app, "REOPEN-1").await.status(), 409, "still open");
+    app.set_clock("2027-02-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    assert_eq!(
+        reopen(&app, "REOPEN-1").await.status(),
+        200,
+        "closed again, reopened again"
+    );
+
+    assert_eq!(reopen(&app, "NO-SUCH-ORDER").await.status(), 404);
+    let anonymous = app
+        .client
+        .post(format!("{}/api/orders/REOPEN-1/reopen", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit WHERE action = 'reopened'")
+            .await,
+        2
+    );
 }

@@ -78,6 +78,7 @@ impl Modify for BearerScheme {
         super::orders::get_order,
         super::orders::change_contact,
         super::orders::resend,
+        super::orders::reopen,
         super::orders::replay_events,
     ),
     modifiers(&BearerScheme, &OrderLinks),

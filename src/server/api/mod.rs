@@ -24,6 +24,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(orders::get_order).patch(orders::change_contact),
         )
         .route("/api/orders/{order_number}/resend", post(orders::resend))
+        .route("/api/orders/{order_number}/reopen", post(orders::reopen))
         .route("/api/events/replay", post(orders::replay_events))
         .route("/api/openapi.json", get(doc::openapi_json));
     if state.config.dev_hooks {

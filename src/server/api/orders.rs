@@ -277,6 +277,52 @@ pub(super) async fn resend(
     }
 }
 
+/// Opens a closed order again: the contact gets a new "Set Up Now" link and
+/// the order 30 more days to be set up.
+#[utoipa::path(
+    post,
+    path = "/api/orders/{order_number}/reopen",
+    tag = "orders",
+    params(("order_number" = String, Path, example = "ST-0001", description = "The order number the order was placed with")),
+    responses(
+        (status = 200, description = "The order, invited again with a new link", body = OrderView),
+        (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 404, description = "No order with this number", body = Problem),
+        (status = 409, description = "The order is not closed", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn reopen(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(order_number): Path<String>,
+) -> Response {
+    if let Err(refusal) = commerce_only(&state, &headers) {
+        return refusal;
+    }
+    let record = match record_of(&state, &order_number).await {
+        Ok(record) => record,
+        Err(refusal) => return refusal,
+    };
+    let now = state.clock.now().await;
+    let public_url = &state.config.public_url;
+    match crate::server::services::invitations::reopen_order(
+        &state.store,
+        &record.order_id,
+        now,
+        public_url,
+    )
+    .await
+    {
+        Ok(true) => {
+            state.wake_workers();
+            view(&state, &order_number).await
+        }
+        Ok(false) => refused(StatusCode::CONFLICT, "the order is not closed"),
+        Err(error) => app_error(error),
+    }
+}
+
 /// Sends again every event that occurred since an instant, with the ids they
 /// had, in order per order (and switches delivery on again after a 410).
 #[utoipa::path(

@@ -120,6 +120,27 @@ pub async fn resend_invitation(
     Ok(true)
 }
 
+/// Opens a closed order again, asked by the commerce system: a new "Set Up
+/// Now" link to its contact and the whole setup window again. `Ok(false)`
+/// when the order is not closed.
+pub async fn reopen_order(
+    store: &Store,
+    order_id: &str,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> Result<bool, AppError> {
+    let mut tx = store.write().await?;
+    if !tx.reopen(order_id, now).await? {
+        return Ok(false);
+    }
+    let to = reinvite_contact(&mut tx, public_url, order_id, now).await?;
+    tx.audit(now, "commerce", "reopened", Some(order_id), &to)
+        .await?;
+    tx.event(order_id, "order.invited", now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// "Resend invitation" to the customer of a "Customer setup" order: a new
 /// "Set Up Now" link, earlier ones stop working.
 pub async fn resend_customer_invitation(

@@ -345,6 +345,25 @@ impl Write<'_> {
         Ok(row.map(|row| row.get::<Option<String>, _>("invited_at").is_some()))
     }
 
+    /// Opens a closed order again, invited `now`, so that its whole setup
+    /// window starts again; whether it was closed.
+    pub(crate) async fn reopen(
+        &mut self,
+        order_id: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let row = sqlx::query(
+            "UPDATE orders SET closed_at = NULL, escalated_at = NULL, invited_at = $1 \
+             WHERE id = $2 AND closed_at IS NOT NULL AND setup_at IS NULL RETURNING id",
+        )
+        .bind(ts(now))
+        .bind(order_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reopening an order")?;
+        Ok(row.is_some())
+    }
+
     /// Withdraws an order's open approval request; whether there was one.
     pub(crate) async fn cancel_approvals(
         &mut self,
