@@ -220,21 +220,20 @@ pub fn app_error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
 /// only with the crate's build-script generator (see `lib.rs`), so the
 /// number goes in by hand.
 pub fn retry_text_in(locale: Locale, error: &AppError) -> Option<String> {
-    let (text, secs) = match *error {
-        AppError::RateLimited {
-            retry_after_secs: 1,
-        } => (td_string!(locale, err.rate_limited_one), 1),
-        AppError::RateLimited { retry_after_secs } => {
-            (td_string!(locale, err.rate_limited), retry_after_secs)
-        }
-        AppError::TooManyAttempts {
-            retry_after_secs: 1,
-        } => (td_string!(locale, err.too_many_attempts_one), 1),
-        AppError::TooManyAttempts { retry_after_secs } => {
-            (td_string!(locale, err.too_many_attempts), retry_after_secs)
-        }
+    let (one, many, secs) = match *error {
+        AppError::RateLimited { retry_after_secs } => (
+            td_string!(locale, err.rate_limited_one),
+            td_string!(locale, err.rate_limited),
+            retry_after_secs,
+        ),
+        AppError::TooManyAttempts { retry_after_secs } => (
+            td_string!(locale, err.too_many_attempts_one),
+            td_string!(locale, err.too_many_attempts),
+            retry_after_secs,
+        ),
         _ => return None,
     };
+    let text = if secs == 1 { one } else { many };
     Some(text.to_string().replace("{seconds}", &secs.to_string()))
 }
 
