@@ -41,6 +41,7 @@ lint: test-tools
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --features ssr --test cluster --test soak -- -D warnings
 	cargo clippy --features hydrate,split --lib --target wasm32-unknown-unknown -- -D warnings
+	scripts/check-deploy.sh
 
 # Unit tests, then the story suite on SQLite and on PostgreSQL.
 unit: test-tools

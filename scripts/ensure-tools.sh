@@ -38,6 +38,8 @@ at_least() { # version, minimum: whether version >= minimum
 packages=() # Debian packages to install
 others=()   # what no apt line installs, with how
 need_pkg() { packages+=("$@"); }
+lean=()      # of those, installed without the packages they recommend
+need_lean_pkg() { packages+=("$@"); lean+=("$@"); }
 
 if ! has cargo || ! has rustup; then
   if [ -n "${SUDO_USER:-}" ]; then
@@ -60,10 +62,14 @@ fi
 if [ "$PURPOSE" = test ]; then
   has curl || need_pkg curl
   { has chromium && has chromedriver; } || need_pkg chromium chromium-driver
-  if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null \
-     && ! has initdb && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  # A server of its own for the tests that stop and start one (readiness),
+  # and a throwaway cluster where none answers on 5432.
+  if ! has initdb && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     need_pkg postgresql
   fi
+  # A real Prometheus scrapes the test server; promtool tests the alerts.
+  # (Without its node exporter, which would start as a service.)
+  { has prometheus && has promtool; } || need_lean_pkg prometheus
   # The backup and restore commands of docs/production.md, tested on both.
   has sqlite3 || need_pkg sqlite3
   has pg_dump || need_pkg postgresql-client
@@ -76,7 +82,14 @@ fi
 if [ ${#packages[@]} -gt 0 ] && [ ${#others[@]} -eq 0 ] && [ "$(id -u)" = 0 ] && has apt-get; then
   say "installing from Debian: ${packages[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  full=()
+  for p in "${packages[@]}"; do [[ " ${lean[*]} " == *" $p "* ]] || full+=("$p"); done
+  if [ ${#full[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${full[@]}" >/dev/null
+  fi
+  if [ ${#lean[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
+  fi
   packages=()
 fi
 if [ ${#packages[@]} -gt 0 ] || [ ${#others[@]} -gt 0 ]; then

@@ -92,10 +92,14 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                 crate::server::auth::remember_language(&state, email.as_str()).await?;
                 crate::server::auth::sign_in(&state, &user_id).await
             }
-            _ => match held {
-                Some(w) => Err(wait(w)),
-                None => Err(AppError::Unauthorized),
-            },
+            _ => {
+                // Counted for the operator (`/metrics`).
+                state.metrics.sign_in_failed();
+                match held {
+                    Some(w) => Err(wait(w)),
+                    None => Err(AppError::Unauthorized),
+                }
+            }
         }
     })
     .await

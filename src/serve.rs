@@ -7,6 +7,10 @@ use crate::server::{
     activity_csv, api, config::Config, dev::demo, guard, mail, scheduler, state, store, webhooks,
 };
 use anyhow::Context;
+use axum::extract::{ConnectInfo, MatchedPath, Request};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::{
     Router,
     extract::State,
@@ -57,28 +61,13 @@ fn without_nagle(
 /// Reads the environment, then serves until the process is stopped.
 pub async fn run_from_env() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let Running {
-        addr,
-        mut handle,
-        tasks,
-        shutdown,
-        ..
-    } = start(config).await?;
-    tracing::info!("serving on http://{addr}");
+    let mut running = start(config).await?;
+    tracing::info!("serving on http://{}", running.addr);
     tokio::select! {
-        served = &mut handle => return served.context("server task")?,
+        served = &mut running.handle => return served.context("server task")?,
         signal = stop_signal() => tracing::info!("{signal}: stopping"),
     }
-    // Stop accepting; the background work stops where it is (a pass or a
-    // delivery not yet committed is rolled back, and its leases run out).
-    shutdown.notify_one();
-    for task in &tasks {
-        task.abort();
-    }
-    match tokio::time::timeout(STOP_GRACE, &mut handle).await {
-        Ok(served) => served.context("server task")??,
-        Err(_) => tracing::warn!("requests still in flight after {STOP_GRACE:?}: stopping anyway"),
-    }
+    running.shut_down().await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -122,6 +111,33 @@ pub struct Running {
 }
 
 impl Running {
+    /// Stops as an orchestrator asks (SIGTERM): stops accepting, lets the
+    /// requests in flight finish, and the background work end between two
+    /// items (a scheduler pass finishes; a worker records the email or event
+    /// it is sending and hands back the rest of its claim, which another
+    /// instance then takes at once); all within [`STOP_GRACE`], after which
+    /// what is left is dropped (its leases run out as after a crash).
+    pub async fn shut_down(mut self) -> anyhow::Result<()> {
+        self.shutdown.notify_one();
+        self.state.stopping.cancel();
+        let deadline = tokio::time::Instant::now() + STOP_GRACE;
+        let served = tokio::time::timeout_at(deadline, &mut self.handle).await;
+        for task in &mut self.tasks {
+            if tokio::time::timeout_at(deadline, &mut *task).await.is_err() {
+                tracing::warn!("background work still running after {STOP_GRACE:?}: dropped");
+                task.abort();
+            }
+        }
+        match served {
+            Ok(served) => served.context("server task")?,
+            Err(_) => {
+                tracing::warn!("requests still in flight after {STOP_GRACE:?}: stopping anyway");
+                self.handle.abort();
+                Ok(())
+            }
+        }
+    }
+
     /// Stops serving and every background task at once, as a crash would
     /// (nothing is finished or flushed): for tests of restarts.
     pub fn stop(&self) {
@@ -166,6 +182,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         outbox_signal: Arc::new(tokio::sync::Notify::new()),
         events_signal: Arc::new(tokio::sync::Notify::new()),
         hashing: crate::server::hashing::HashingSlots::default(),
+        metrics: crate::server::metrics::Metrics::new(),
+        stopping: tokio_util::sync::CancellationToken::new(),
     });
     if state.config.demo_data {
         demo::load(&state).await.context("loading demo data")?;
@@ -181,6 +199,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         tasks.push(webhooks::spawn_worker(state.clone(), target));
     }
     tasks.push(scheduler::spawn_scheduler(state.clone()));
+    tasks.push(spawn_metrics_upkeep(state.clone()));
     let listener = tokio::net::TcpListener::bind(state.config.addr)
         .await
         .with_context(|| format!("binding {}", state.config.addr))?;
@@ -207,16 +226,104 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     })
 }
 
+/// Keeps the histograms' memory bounded between scrapes.
+fn spawn_metrics_upkeep(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                _ = every.tick() => state.metrics.upkeep(),
+                _ = state.stopping.cancelled() => return,
+            }
+        }
+    })
+}
+
+/// `/metrics` in the Prometheus text format, to callers allowed by
+/// [`may_read_metrics`]; 403 to others.
+async fn metrics(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if !may_read_metrics(&state.config, peer, &headers) {
+        return (StatusCode::FORBIDDEN, "forbidden").into_response();
+    }
+    let now = state.clock.now().await;
+    let text = state.metrics.render(&state.store, now).await;
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+/// A caller with the bearer `SETUP_NOW_METRICS_TOKEN`, or one on this
+/// host's loopback that did not come through a proxy (a proxy on the same
+/// host is loopback too, but says whom it forwards).
+fn may_read_metrics(config: &Config, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    if let Some(token) = &config.metrics_token {
+        let sent = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if sent.is_some_and(|sent| api::answers::same_secret(sent.as_bytes(), token.as_bytes())) {
+            return true;
+        }
+    }
+    let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"]
+        .into_iter()
+        .chain(config.client_ip_header.as_deref())
+        .any(|name| headers.contains_key(name));
+    peer.ip().is_loopback() && !forwarded
+}
+
+/// Counts every answer by its route's pattern (`/setup/{token}`, never the
+/// path with its token), method and status, with the time to its head.
+async fn count_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "other".to_string(), |path| route_pattern(path.as_str()));
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    state.metrics.request(
+        method.as_str(),
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
+/// A matched route's pattern as operators read it: a nested service's
+/// catch-all (`/pkg/...`) under a plain name.
+fn route_pattern(matched: &str) -> String {
+    matched.replace("{*__private__axum_nest_tail_param}", "{*file}")
+}
+
 /// Liveness: the process serves (it listens only once its database is
 /// migrated and the scheduler runs).
 async fn healthz() -> impl IntoResponse {
     (StatusCode::OK, "ok")
 }
 
+/// How long readiness waits for the database.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Readiness: whether the database answers now (a load balancer sends no
 /// traffic here while it does not; the pool reconnects by itself).
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
+    // A database that does not answer at all is down too: the pool would
+    // wait its whole acquire timeout (10 s) for a connection.
+    let answered = tokio::time::timeout(READY_WITHIN, state.store.ping())
+        .await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within {READY_WITHIN:?}")));
+    match answered {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(err) => {
             tracing::error!(error = format!("{err:#}"), "health check failed");
@@ -269,6 +376,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/activity/{order_id}/csv", get(activity_csv::download))
         .merge(api::router(&state))
         .leptos_routes_with_context(
@@ -283,7 +391,12 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .merge(pkg);
-    let app = guard::layers(app, &guarded_state).layer(CompressionLayer::new().br(true).gzip(true));
+    let app = guard::layers(app, &guarded_state)
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn_with_state(
+            guarded_state,
+            count_request,
+        ));
     with_request_ids(app)
 }
 

@@ -61,6 +61,10 @@ pub struct Config {
     /// `SETUP_NOW_CLIENT_IP_HEADER`: the header a trusted proxy in front sets to
     /// the client's address (e.g. `x-forwarded-for`); unset: the peer address.
     pub client_ip_header: Option<String>,
+    /// `SETUP_NOW_METRICS_TOKEN`: a bearer token that may read `/metrics`
+    /// from anywhere (at least 16 characters in production); unset, only
+    /// callers on this host's loopback may (contract section 15).
+    pub metrics_token: Option<String>,
     /// `SETUP_NOW_OUTBOX_LEASE_SECS`: how long a claimed email is reserved for
     /// the instance sending it before another may (default 300).
     pub outbox_lease: Duration,
@@ -233,7 +237,12 @@ impl Config {
         if let (Mode::Production, Some(url)) = (mode, &smtp_url) {
             smtp_is_private(url).context("SETUP_NOW_SMTP_URL")?;
         }
+        let metrics_token = lookup("SETUP_NOW_METRICS_TOKEN").filter(|t| !t.trim().is_empty());
+        if !dev && metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            bail!("SETUP_NOW_METRICS_TOKEN must have at least 16 characters in production mode");
+        }
         Ok(Config {
+            metrics_token,
             webhook,
             secret_key,
             previous_secret_key,

@@ -11,6 +11,7 @@ pub mod dev;
 pub mod guard;
 pub mod hashing;
 pub mod mail;
+pub mod metrics;
 pub mod queue;
 pub mod scheduler;
 pub mod services;

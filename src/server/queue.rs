@@ -86,11 +86,13 @@ pub fn events(first_wait: Duration) -> Retry {
 pub const BATCH: usize = 20;
 
 /// Delivers what is due whenever `signal` wakes it, and at least every
-/// `every`; at once again after a full batch. `deliver` answers how many it
-/// took.
+/// `every`; at once again after a full batch; until `stopping` (a delivery
+/// under way ends first: `deliver` itself hands back what it has not done).
+/// `deliver` answers how many it took.
 pub fn spawn_worker<F, Fut>(
     what: &'static str,
     signal: Arc<tokio::sync::Notify>,
+    stopping: tokio_util::sync::CancellationToken,
     every: std::time::Duration,
     mut deliver: F,
 ) -> tokio::task::JoinHandle<()>
@@ -99,13 +101,16 @@ where
     Fut: Future<Output = anyhow::Result<usize>> + Send,
 {
     tokio::spawn(async move {
-        loop {
+        while !stopping.is_cancelled() {
             match deliver().await {
                 Ok(n) if n >= BATCH => continue,
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = format!("{err:#}"), what, "delivery failed"),
             }
-            let _ = tokio::time::timeout(every, signal.notified()).await;
+            tokio::select! {
+                _ = tokio::time::timeout(every, signal.notified()) => {}
+                _ = stopping.cancelled() => {}
+            }
         }
     })
 }

@@ -1,13 +1,17 @@
 //! The background work inside the server: scheduler passes on an interval, and
 //! the outbox worker that delivers email over SMTP.
 
+use super::metrics::{Delivery, Outcome};
 use super::{mail::SmtpSender, queue, state::AppState, store::PassReport};
 use std::time::Duration;
 
 /// One pass, now (as the clock reads it).
 pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
     let now = state.clock.now().await;
+    let started = std::time::Instant::now();
     let report = super::services::pass::run(&state.store, now, &state.config.public_url).await?;
+    // Only passes that finished: passes that keep failing show as none.
+    state.metrics.scheduler_pass(started.elapsed());
     if report.invitations + report.escalations + report.closed > 0 {
         state.wake_workers();
         tracing::info!(?report, "scheduler pass");
@@ -15,7 +19,8 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
     Ok(report)
 }
 
-/// Runs a pass every `interval` until the process ends.
+/// Runs a pass every `interval` until the server stops (a pass under way
+/// finishes first).
 pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
     let interval = state.config.scheduler_interval;
     tokio::spawn(async move {
@@ -25,7 +30,10 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticker.tick().await;
+            tokio::select! {
+                _ = ticker.tick() => {}
+                _ = state.stopping.cancelled() => return,
+            }
             if let Err(err) = run_pass(&state).await {
                 tracing::error!(error = format!("{err:#}"), "scheduler pass failed");
             }
@@ -43,6 +51,13 @@ pub async fn deliver_emails(state: &AppState, sender: &SmtpSender) -> anyhow::Re
         .await?;
     let taken = items.len();
     for item in items {
+        // Stopping: the rest of the claim goes back at once, for another
+        // instance (or the next start) to send.
+        if state.stopping.is_cancelled() {
+            let released = state.store.release_outbox(&item.lease).await?;
+            tracing::info!(released, "stopping: emails handed back");
+            break;
+        }
         let message_id = format!("<{}@setup-now>", item.dedupe_key.replace([':', ' '], "."));
         let sent = sender
             .send(
@@ -56,6 +71,7 @@ pub async fn deliver_emails(state: &AppState, sender: &SmtpSender) -> anyhow::Re
         let now = state.clock.now().await;
         match sent {
             Ok(()) => {
+                state.metrics.delivery(Delivery::Email, Outcome::Delivered);
                 if !state.store.outbox_sent(item.id, &item.lease, now).await? {
                     // Another instance claimed it after our lease ran out;
                     // it may send it again (at-least-once within the lease).
@@ -70,6 +86,14 @@ pub async fn deliver_emails(state: &AppState, sender: &SmtpSender) -> anyhow::Re
                     .store
                     .outbox_failed(item.id, &item.lease, &error, retry_at, now)
                     .await?;
+                state.metrics.delivery(
+                    Delivery::Email,
+                    if retry_at.is_none() {
+                        Outcome::GivenUp
+                    } else {
+                        Outcome::Failed
+                    },
+                );
                 if retry_at.is_none() {
                     tracing::error!(
                         id = item.id,
@@ -89,8 +113,15 @@ pub async fn deliver_emails(state: &AppState, sender: &SmtpSender) -> anyhow::Re
 /// Delivers the outbox over SMTP whenever woken, and at least every 15 s.
 pub fn spawn_outbox_worker(state: AppState, sender: SmtpSender) -> tokio::task::JoinHandle<()> {
     let signal = state.outbox_signal.clone();
-    queue::spawn_worker("emails", signal, Duration::from_secs(15), move || {
-        let (state, sender) = (state.clone(), sender.clone());
-        async move { deliver_emails(&state, &sender).await }
-    })
+    let stopping = state.stopping.clone();
+    queue::spawn_worker(
+        "emails",
+        signal,
+        stopping,
+        Duration::from_secs(15),
+        move || {
+            let (state, sender) = (state.clone(), sender.clone());
+            async move { deliver_emails(&state, &sender).await }
+        },
+    )
 }

@@ -90,6 +90,11 @@ pub struct Shared {
     pub events_signal: Arc<tokio::sync::Notify>,
     /// Bounds password hashing (memory and cores).
     pub hashing: super::hashing::HashingSlots,
+    /// What `/metrics` serves.
+    pub metrics: super::metrics::Metrics,
+    /// Cancelled when the server stops: the background work ends between
+    /// two items and hands back what it claimed and did not do.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -7,6 +7,7 @@
 //! retried with growing, jittered waits for three days; a receiver that
 //! answers 410 switches delivery off until `POST /api/events/replay`.
 
+use super::metrics::{Delivery, Outcome};
 use super::queue;
 use super::state::AppState;
 use super::store::{EventItem, EventOutcome};
@@ -55,6 +56,12 @@ pub async fn deliver_events(
         .await?;
     let taken = items.len();
     for item in items {
+        // Stopping: the rest of the claim goes back at once.
+        if state.stopping.is_cancelled() {
+            let released = state.store.release_events(&item.lease).await?;
+            tracing::info!(released, "stopping: events handed back");
+            break;
+        }
         let outcome = send(client, target, &item).await;
         let now = state.clock.now().await;
         let outcome = match outcome {
@@ -97,6 +104,14 @@ pub async fn deliver_events(
                 }
             }
         };
+        state.metrics.delivery(
+            Delivery::Event,
+            match &outcome {
+                EventOutcome::Delivered { .. } => Outcome::Delivered,
+                EventOutcome::Failed { retry_at: None, .. } => Outcome::GivenUp,
+                EventOutcome::Failed { .. } => Outcome::Failed,
+            },
+        );
         state.store.event_attempted(&item, outcome, now).await?;
     }
     Ok(taken)
@@ -135,9 +150,11 @@ pub fn spawn_worker(state: AppState, target: Target) -> tokio::task::JoinHandle<
         }
     };
     let signal = state.events_signal.clone();
+    let stopping = state.stopping.clone();
     queue::spawn_worker(
         "events",
         signal,
+        stopping,
         std::time::Duration::from_secs(5),
         move || {
             let (state, client, target) = (state.clone(), client.clone(), target.clone());

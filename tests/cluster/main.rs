@@ -374,10 +374,22 @@ async fn three_instances_invite_each_order_once_and_a_kill_loses_nothing() {
 #[tokio::test]
 async fn sigterm_lets_the_request_in_flight_finish_and_exits_zero() {
     let db = database::TestDatabase::new().await;
+    sigterm_while_orders_arrive(&db.url).await;
+}
+
+/// The same on SQLite (the single-instance engine).
+#[tokio::test]
+async fn sigterm_on_sqlite_lets_the_request_in_flight_finish_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("term.db").display());
+    sigterm_while_orders_arrive(&url).await;
+}
+
+async fn sigterm_while_orders_arrive(database_url: &str) {
     let (smtp_port, _) = smtp_sink::smtp_sink().await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("term.log");
-    let mut instance = start(process::free_port(), &db.url, smtp_port, &log);
+    let mut instance = start(process::free_port(), database_url, smtp_port, &log);
     let client = reqwest::Client::new();
     instance.healthy(&client).await;
     // Orders placed while the signal arrives.
@@ -425,4 +437,213 @@ async fn sigterm_lets_the_request_in_flight_finish_and_exits_zero() {
     assert!(status.success(), "exit status {status:?}");
     let answered = posting.await.unwrap();
     println!("sigterm: {answered} orders answered before the listener closed, exit {status}");
+}
+
+/// A PostgreSQL server of this test's own (initdb and pg_ctl in a temporary
+/// folder, on a free loopback port), which the test may stop and start.
+struct OwnPostgres {
+    bin: std::path::PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl OwnPostgres {
+    fn start() -> OwnPostgres {
+        let bin = std::env::var_os("PATH")
+            .into_iter()
+            .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+            .find(|dir| dir.join("initdb").is_file())
+            .or_else(|| {
+                let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+                    .ok()?
+                    .filter_map(|entry| Some(entry.ok()?.path().join("bin")))
+                    .filter(|bin| bin.join("initdb").is_file())
+                    .collect();
+                found.sort_by_key(|bin| {
+                    bin.parent()
+                        .and_then(|v| v.file_name()?.to_str()?.parse::<u32>().ok())
+                });
+                found.pop()
+            })
+            .expect("initdb (Debian's postgresql: make test-tools installs it)");
+        let dir = tempfile::tempdir().unwrap();
+        let postgres = OwnPostgres {
+            bin,
+            dir,
+            port: process::free_port(),
+        };
+        if Self::as_root() {
+            let owned = Command::new("chown")
+                .arg("postgres")
+                .arg(postgres.dir.path())
+                .status()
+                .unwrap();
+            assert!(owned.success());
+        }
+        let data = postgres.dir.path().join("data");
+        postgres.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+            ],
+        );
+        postgres.pg_ctl("start");
+        postgres
+    }
+
+    /// initdb and the server refuse to run as root: as the `postgres` user.
+    fn as_root() -> bool {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let path = self.bin.join(tool);
+        let status = if Self::as_root() {
+            Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&path)
+                .args(args)
+                .stdout(Stdio::null())
+                .status()
+        } else {
+            Command::new(&path)
+                .args(args)
+                .stdout(Stdio::null())
+                .status()
+        }
+        .unwrap();
+        assert!(status.success(), "{tool} {args:?}: {status}");
+    }
+
+    fn pg_ctl(&self, what: &str) {
+        let data = self.dir.path().join("data");
+        let log = self.dir.path().join("server.log");
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let mut args = vec![
+            "-D",
+            data.to_str().unwrap(),
+            "-w",
+            "-l",
+            log.to_str().unwrap(),
+        ];
+        if what == "start" {
+            args.extend(["-o", options.as_str()]);
+        } else {
+            args.extend(["-m", "fast"]);
+        }
+        args.push(what);
+        self.run("pg_ctl", &args);
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let pg_ctl = self.bin.join("pg_ctl");
+        let mut stop = if Self::as_root() {
+            let mut runuser = Command::new("runuser");
+            runuser.args(["-u", "postgres", "--"]).arg(&pg_ctl);
+            runuser
+        } else {
+            Command::new(&pg_ctl)
+        };
+        let _ = stop
+            .args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+async fn status_of(client: &reqwest::Client, url: &str) -> Option<u16> {
+    Some(client.get(url).send().await.ok()?.status().as_u16())
+}
+
+/// Polls `url` until it answers `wanted`; panics after `within`.
+async fn wait_status(client: &reqwest::Client, url: &str, wanted: u16, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        let got = status_of(client, url).await;
+        if got == Some(wanted) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{url} answered {got:?}, not {wanted}, for {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The database stops: the instance says it is not ready (and still
+/// lives); the database starts again: ready again, the pool reconnecting
+/// by itself, with no restart of the instance.
+#[tokio::test]
+async fn readiness_follows_a_database_that_stops_and_starts_again() {
+    let postgres = OwnPostgres::start();
+    let (smtp_port, _) = smtp_sink::smtp_sink().await;
+    let dir = tempfile::tempdir().unwrap();
+    let instance = start(
+        process::free_port(),
+        &postgres.url(),
+        smtp_port,
+        &dir.path().join("ready.log"),
+    );
+    let client = reqwest::Client::new();
+    instance.healthy(&client).await;
+    let ready = format!("{}/readyz", instance.base());
+    assert_eq!(status_of(&client, &ready).await, Some(200));
+    let placed = |number: &'static str| {
+        let client = client.clone();
+        let base = instance.base();
+        async move {
+            let today = chrono::Utc::now().date_naive().to_string();
+            client
+                .post(format!("{base}/api/orders"))
+                .bearer_auth(TOKEN)
+                .json(&order(number, &today))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(placed("READY-1").await, 201);
+
+    postgres.pg_ctl("stop");
+    let stopped = Instant::now();
+    wait_status(&client, &ready, 503, Duration::from_secs(15)).await;
+    let noticed = stopped.elapsed();
+    assert_eq!(
+        status_of(&client, &format!("{}/healthz", instance.base())).await,
+        Some(200),
+        "the process lives on"
+    );
+
+    postgres.pg_ctl("start");
+    let started = Instant::now();
+    wait_status(&client, &ready, 200, Duration::from_secs(30)).await;
+    assert_eq!(placed("READY-2").await, 201, "serving again");
+    println!(
+        "readiness: 503 {:.1} s after the database stopped, 200 again {:.1} s after it started",
+        noticed.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
 }

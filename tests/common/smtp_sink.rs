@@ -8,6 +8,11 @@ use tokio::net::TcpListener;
 /// A minimal SMTP server (RFC 5321 commands lettre uses) that keeps every
 /// message it accepts.
 pub async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+    smtp_sink_taking(std::time::Duration::ZERO).await
+}
+
+/// [`smtp_sink`] that takes `each` to accept a message (a slow relay).
+pub async fn smtp_sink_taking(each: std::time::Duration) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let received = Arc::new(Mutex::new(Vec::new()));
@@ -26,6 +31,7 @@ pub async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
                 while let Ok(Some(line)) = lines.next_line().await {
                     if let Some(body) = data.as_mut() {
                         if line == "." {
+                            tokio::time::sleep(each).await;
                             store.lock().unwrap().push(data.take().unwrap());
                             write.write_all(b"250 2.0.0 queued\r\n").await.ok();
                         } else {

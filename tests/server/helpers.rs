@@ -46,6 +46,7 @@ pub struct TestApp {
     /// The server's tasks (stopped by [`TestApp::restart`]).
     tasks: Vec<tokio::task::JoinHandle<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    shutdown: std::sync::Arc<tokio::sync::Notify>,
     env: HashMap<String, String>,
     _database: TestDatabase,
 }
@@ -89,6 +90,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         db,
         tasks: running.tasks,
         handle: Some(running.handle),
+        shutdown: running.shutdown,
         env,
         _database: database,
     }
@@ -135,6 +137,21 @@ impl TestApp {
         self.state = running.state;
         self.tasks = running.tasks;
         self.handle = Some(running.handle);
+        self.shutdown = running.shutdown;
+    }
+
+    /// Stops this server as SIGTERM does ([`server::Running::shut_down`]):
+    /// what is in flight finishes, the background work hands back what it
+    /// holds. [`TestApp::restart`] starts it again.
+    pub async fn shut_down(&mut self) -> anyhow::Result<()> {
+        let running = server::Running {
+            addr: self.base.trim_start_matches("http://").parse()?,
+            state: self.state.clone(),
+            handle: self.handle.take().expect("the server runs"),
+            tasks: std::mem::take(&mut self.tasks),
+            shutdown: self.shutdown.clone(),
+        };
+        running.shut_down().await
     }
 }
 

@@ -2,7 +2,7 @@
 //! (`SOAK_SECONDS`) at 64 connections (`SOAK_CONNECTIONS`) with a mix of what
 //! its users do — wizard pages, live availability checks, order posts and
 //! replays, setup commits and their replays, sign-ins with wrong passwords —
-//! while it is killed with SIGKILL twice and restarted on the same database.
+//! while it is killed with SIGKILL twice, stopped with SIGTERM once, and restarted on the same database.
 //! Then it checks, from the responses and the database:
 //!
 //! - no 5xx other than 503, and no 503 outside the restarts;
@@ -96,6 +96,28 @@ impl Server {
             child.kill().expect("SIGKILL");
             child.wait().unwrap();
         }
+    }
+
+    /// Stops the server as an orchestrator does (SIGTERM) and waits for it
+    /// to exit: its exit status, or `None` when it still ran after 15 s (then
+    /// it is killed).
+    async fn terminate(&mut self) -> Option<std::process::ExitStatus> {
+        let mut child = self.child.take()?;
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Some(status) = child.try_wait().unwrap() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
     }
 
     fn base(&self) -> String {
@@ -550,20 +572,26 @@ async fn soak() {
         });
     }
 
-    // Two kills, at 40 % and 60 % of the run, so that the last process
-    // serves as long before the last minute as the first one did before the
-    // first (see the memory check); each restart window lasts from the kill
-    // until the server answers again, plus a second.
+    // Two kills with SIGKILL, at 40 % and 60 % of the run, so that the last
+    // process serves as long before the last minute as the first one did
+    // before the first (see the memory check), and a stop with SIGTERM
+    // between them, as an orchestrator stops it; each restart window lasts
+    // from the signal until the server answers again, plus a second.
     let mut windows = Vec::new();
-    for fraction in [0.4, 0.6] {
+    let mut terminated = None;
+    for (fraction, signal) in [(0.4, "SIGKILL"), (0.5, "SIGTERM"), (0.6, "SIGKILL")] {
         let at = shared.started + Duration::from_secs_f64(seconds as f64 * fraction);
         tokio::time::sleep_until(at.into()).await;
         let killed = shared.started.elapsed();
-        server.kill();
+        if signal == "SIGTERM" {
+            terminated = Some(server.terminate().await);
+        } else {
+            server.kill();
+        }
         pid.store(server.spawn(), Ordering::Relaxed);
         server.healthy(&client).await;
         let back = shared.started.elapsed();
-        println!("soak: killed at {killed:.1?} with SIGKILL, serving again at {back:.1?}");
+        println!("soak: stopped at {killed:.1?} with {signal}, serving again at {back:.1?}");
         windows.push((killed, back + Duration::from_secs(1)));
     }
     while let Some(done) = workers.join_next().await {
@@ -634,10 +662,15 @@ async fn soak() {
     check("every kind of request was answered".into(), ran);
     check(
         format!(
-            "the server was killed twice and came back: {} restarts",
+            "the server was stopped three times (SIGKILL, SIGTERM, SIGKILL) and came back: {} restarts",
             windows.len()
         ),
-        windows.len() == 2,
+        windows.len() == 3,
+    );
+    let term_status = terminated.flatten();
+    check(
+        format!("after SIGTERM it exited 0 within 15 s: {term_status:?}"),
+        term_status.is_some_and(|status| status.success()),
     );
     check(
         format!("no 5xx other than 503: {fives_not_503}"),

@@ -312,3 +312,16 @@ pub struct OrderAccess {
     /// Who set the order up (or asked its customer to approve it).
     pub setup_by: Option<String>,
 }
+
+/// What an operator's gauges read from the database (contract section 15).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueGauges {
+    /// Emails neither sent nor given up.
+    pub outbox_pending: i64,
+    /// Seconds since the oldest of them was written; 0 when there is none.
+    pub outbox_oldest_pending_seconds: f64,
+    /// Status events neither delivered nor given up.
+    pub events_pending: i64,
+    /// Orders by status key (`scheduled`, `invited`, …), as the hub lists them.
+    pub orders: Vec<(String, i64)>,
+}

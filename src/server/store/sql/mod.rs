@@ -12,6 +12,7 @@ mod language;
 mod limits;
 mod links;
 mod members;
+mod operations;
 mod orders;
 mod outbox;
 mod pass;

@@ -76,6 +76,26 @@ pub(crate) async fn claim(
     Ok((token, rows))
 }
 
+/// Ends the lease `lease` on every row it still holds (not settled), and
+/// takes back the attempt its claim counted: the rows are due again at once.
+pub(crate) async fn release(
+    pool: &sqlx::Pool<Db>,
+    queue: &Queue,
+    lease: &str,
+) -> anyhow::Result<u64> {
+    let released = sqlx::query(&format!(
+        "UPDATE {table} SET lease_until = NULL, lease_token = NULL, attempts = attempts - 1 \
+         WHERE lease_token = $1 AND {done} IS NULL",
+        table = queue.table,
+        done = queue.done,
+    ))
+    .bind(lease)
+    .execute(pool)
+    .await
+    .with_context(|| format!("handing back a lease on {}", queue.table))?;
+    Ok(released.rows_affected())
+}
+
 /// How one attempt ended.
 pub(crate) enum Settled<'a> {
     /// Done (sent, delivered).
