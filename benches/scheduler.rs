@@ -74,7 +74,7 @@ async fn pass(engine: &str, store: &Store) -> anyhow::Result<()> {
 async fn sqlite() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = Store::connect(&url, secrets()).await?;
+    let store = Store::connect(&url, secrets(), None).await?;
     let mut conn = sqlx::SqliteConnection::connect(&url).await?;
     let started = Instant::now();
     sqlx::query(SEED_SQLITE)
@@ -101,7 +101,7 @@ async fn postgres(admin: &str) -> anyhow::Result<()> {
         None => anyhow::bail!("SETUP_NOW_TEST_POSTGRES_URL has no database"),
     };
     let result = async {
-        let store = Store::connect(&url, secrets()).await?;
+        let store = Store::connect(&url, secrets(), None).await?;
         let mut conn = sqlx::PgConnection::connect(&url).await?;
         let started = Instant::now();
         sqlx::query(SEED_POSTGRES)

@@ -157,6 +157,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
                 .with_previous(config.previous_secret_key.as_ref()),
             forget_when_sent: !config.dev_hooks,
         },
+        config.database_pool_size,
     )
     .await?;
     let store = store.with_session_lifetimes(store::SessionLifetimes {

@@ -256,19 +256,28 @@ pub fn client_address(state: &AppState) -> String {
     let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
         return "unknown".into();
     };
-    if let Some(name) = &state.config.client_ip_header {
-        return parts
-            .headers
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    client_address_of(&state.config, &parts.headers, peer)
+}
+
+/// [`client_address`] from a request's headers and its peer.
+pub fn client_address_of(
+    config: &super::config::Config,
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> String {
+    if let Some(name) = &config.client_ip_header {
+        return headers
             .get(name.as_str())
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
             .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok())
             .map_or_else(|| "unknown".into(), |ip| ip.to_string());
     }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+    peer.map_or_else(|| "unknown".into(), |peer| peer.ip().to_string())
 }
 
 /// The network a client address belongs to, for throttling: an IPv4

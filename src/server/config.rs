@@ -24,6 +24,10 @@ pub struct Config {
     /// `SETUP_NOW_DATABASE_URL`: `sqlite://PATH` (default `sqlite://setup-now.db`)
     /// or `postgres://USER@HOST:PORT/DATABASE`.
     pub database_url: String,
+    /// `SETUP_NOW_DATABASE_POOL_SIZE`: the most connections one instance
+    /// opens (default 16 on PostgreSQL, 8 on SQLite; 1 to 1000). Instances
+    /// times this must fit PostgreSQL's `max_connections`.
+    pub database_pool_size: Option<u32>,
     /// `SETUP_NOW_PUBLIC_URL`: the absolute base of links in emails
     /// (default `http://127.0.0.1:3000`). Never taken from a request's Host header.
     pub public_url: String,
@@ -65,6 +69,10 @@ pub struct Config {
     /// from anywhere (at least 16 characters in production); unset, only
     /// callers on this host's loopback may (contract section 15).
     pub metrics_token: Option<String>,
+    /// `SETUP_NOW_BEARER_ATTEMPTS`: wrong bearer tokens one client network
+    /// may send to the order API in 15 minutes before it must wait (default
+    /// 20; [`crate::server::throttle::bearer`]).
+    pub bearer_attempts: i64,
     /// `SETUP_NOW_OUTBOX_LEASE_SECS`: how long a claimed email is reserved for
     /// the instance sending it before another may (default 300).
     pub outbox_lease: Duration,
@@ -237,11 +245,32 @@ impl Config {
         if let (Mode::Production, Some(url)) = (mode, &smtp_url) {
             smtp_is_private(url).context("SETUP_NOW_SMTP_URL")?;
         }
+        let database_pool_size = lookup("SETUP_NOW_DATABASE_POOL_SIZE")
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| {
+                n.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .context("SETUP_NOW_DATABASE_POOL_SIZE must be a number from 1 to 1000")
+            })
+            .transpose()?;
         let metrics_token = lookup("SETUP_NOW_METRICS_TOKEN").filter(|t| !t.trim().is_empty());
         if !dev && metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
             bail!("SETUP_NOW_METRICS_TOKEN must have at least 16 characters in production mode");
         }
+        let bearer_attempts = match lookup("SETUP_NOW_BEARER_ATTEMPTS") {
+            None => 20,
+            Some(n) => n
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .context("SETUP_NOW_BEARER_ATTEMPTS must be a positive number")?,
+        };
         Ok(Config {
+            bearer_attempts,
+            database_pool_size,
             metrics_token,
             webhook,
             secret_key,
@@ -352,6 +381,21 @@ mod tests {
     fn production_refuses_to_start_without_a_commerce_token() {
         let err = config(&[]).unwrap_err();
         assert!(format!("{err}").contains("SETUP_NOW_COMMERCE_TOKEN"));
+    }
+
+    #[test]
+    fn the_pool_size_is_a_number_from_1_to_1000() {
+        let dev = ("SETUP_NOW_MODE", "development");
+        assert_eq!(config(&[dev]).unwrap().database_pool_size, None);
+        let set = config(&[dev, ("SETUP_NOW_DATABASE_POOL_SIZE", " 40 ")]).unwrap();
+        assert_eq!(set.database_pool_size, Some(40));
+        for bad in ["0", "1001", "many", "-3"] {
+            let err = config(&[dev, ("SETUP_NOW_DATABASE_POOL_SIZE", bad)]).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("SETUP_NOW_DATABASE_POOL_SIZE"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -44,6 +44,18 @@ pub const NETWORK: Policy = Policy {
     ceiling: Duration::minutes(15),
 };
 
+/// Wrong bearer tokens on the order API, per client network: `free` (20 by
+/// default, `SETUP_NOW_BEARER_ATTEMPTS`) in 15 minutes, then 1 s, 2 s, 4 s
+/// ... up to 15 minutes, during which every request from that network is
+/// refused, the right token too (else guessing would go on at full speed).
+pub fn bearer(free: i64) -> Policy {
+    Policy {
+        free,
+        window: Duration::minutes(15),
+        ceiling: Duration::minutes(15),
+    }
+}
+
 /// An attempt now: wait this long, or go and store the new counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {

@@ -630,3 +630,48 @@ async fn a_closed_order_reopens_with_a_new_link_and_30_more_days() {
         2
     );
 }
+
+/// Wrong bearer tokens from one network are slowed down as sign-ins are:
+/// twenty in 15 minutes, then the network waits (1 s, then twice as long
+/// each time), and while it waits every request is refused with 429 and
+/// `Retry-After`, the right token too. Other networks are not held.
+#[tokio::test]
+async fn wrong_bearer_tokens_from_one_network_are_slowed_down() {
+    let app = spawn_app_with(&[("SETUP_NOW_CLIENT_IP_HEADER", "x-forwarded-for")]).await;
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    let get = |from: &'static str, token: &'static str| {
+        let request = app
+            .client
+            .get(format!("{}/api/orders/NOPE-1", app.base))
+            .header("x-forwarded-for", from)
+            .bearer_auth(token);
+        async move {
+            let response = request.send().await.unwrap();
+            let retry = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+            (response.status().as_u16(), retry)
+        }
+    };
+    let guesser = "203.0.113.7";
+    for _ in 0..20 {
+        assert_eq!(get(guesser, "guess").await, (401, None));
+    }
+    assert_eq!(get(guesser, "guess").await, (429, Some("1".into())));
+    assert_eq!(
+        get(guesser, "dev-commerce-token").await,
+        (429, Some("1".into())),
+        "the right token waits too"
+    );
+    assert_eq!(
+        get("198.51.100.4", "dev-commerce-token").await.0,
+        404,
+        "another network is not held"
+    );
+    // After the wait, one more guess; then twice as long.
+    app.set_clock("2026-12-01T08:00:02Z").await;
+    assert_eq!(get(guesser, "dev-commerce-token").await.0, 404);
+    assert_eq!(get(guesser, "guess").await, (401, None));
+    assert_eq!(get(guesser, "guess").await, (429, Some("2".into())));
+}

@@ -67,3 +67,17 @@ async fn instances_started_together_on_a_new_database_all_come_up_with_one_set_o
         }
     }
 }
+
+/// `SETUP_NOW_DATABASE_POOL_SIZE` sizes the pool (instances times it must fit
+/// PostgreSQL's `max_connections`); unset, the engine's default.
+#[tokio::test]
+async fn the_pool_is_as_large_as_configured() {
+    let app = crate::helpers::spawn_app_with(&[("SETUP_NOW_DATABASE_POOL_SIZE", "3")]).await;
+    assert_eq!(app.state.store.pool_size(), 3);
+    let default = crate::helpers::spawn_app().await;
+    let expected = match backend() {
+        Backend::Postgres => 16,
+        Backend::Sqlite => 8,
+    };
+    assert_eq!(default.state.store.pool_size(), expected);
+}

@@ -2,13 +2,16 @@
 //! commerce system's bearer token checked before anything else.
 
 use crate::error::FieldError;
-use crate::server::state::AppState;
+use crate::server::{auth, state::AppState, throttle};
 use axum::{
     Json,
+    extract::{ConnectInfo, Request, State},
     http::{HeaderMap, StatusCode, header},
+    middleware::Next,
     response::{IntoResponse, Response},
 };
 use serde_json::json;
+use std::net::SocketAddr;
 
 /// A fault: logged in full, answered without detail.
 pub(crate) fn unexpected(err: anyhow::Error) -> Response {
@@ -60,27 +63,62 @@ pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
         == 0
 }
 
-/// `Err(401)` unless the request carries the commerce system's token.
-#[allow(clippy::result_large_err)]
-pub(crate) fn commerce_only(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    // During a rotation the previous token is accepted too.
+/// Whether the request carries the commerce system's token (during a
+/// rotation, the previous one too).
+fn carries_commerce_token(state: &AppState, headers: &HeaderMap) -> bool {
     let config = &state.config;
     let accepted = std::iter::once(&config.commerce_token).chain(&config.previous_commerce_token);
-    let authorized = bearer_token(headers).is_some_and(|token| {
+    bearer_token(headers).is_some_and(|token| {
         accepted
             .map(|t| same_secret(token.as_bytes(), t.as_bytes()))
             .fold(false, |any, same| any | same)
-    });
-    if authorized {
-        Ok(())
-    } else {
-        Err((
+    })
+}
+
+/// In front of every route of the commerce system: 401 without its token,
+/// and 429 (with `Retry-After`) to a client network that sent too many wrong
+/// ones lately, whatever it sends now ([`throttle::bearer`]).
+pub(crate) async fn commerce_only(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let address = auth::client_address_of(&state.config, request.headers(), Some(peer));
+    let key = format!("bearer:{}", auth::network_of(&address));
+    let now = state.clock.now().await;
+    match state.store.attempt_hold(&key, now).await {
+        Ok(None) => {}
+        Ok(Some(wait)) => return too_many_wrong_tokens(wait),
+        Err(err) => return unexpected(err),
+    }
+    if carries_commerce_token(&state, request.headers()) {
+        return next.run(request).await;
+    }
+    let policy = throttle::bearer(state.config.bearer_attempts);
+    match state.store.reserve_attempt(&key, now, policy).await {
+        Ok(None) => (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer")],
             Json(json!({"error": "missing or wrong bearer token"})),
         )
-            .into_response())
+            .into_response(),
+        Ok(Some(wait)) => too_many_wrong_tokens(wait),
+        Err(err) => unexpected(err),
     }
+}
+
+/// 429 with the seconds to wait.
+fn too_many_wrong_tokens(wait: chrono::Duration) -> Response {
+    let seconds = wait.num_seconds().max(1);
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, seconds.to_string())],
+        Json(json!({
+            "error": format!("too many wrong bearer tokens from this network: try again in {seconds} s")
+        })),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

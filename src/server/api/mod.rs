@@ -17,6 +17,7 @@ use axum::{
 /// `/api/orders…`, `/api/events/replay`, `/api/openapi.json` and, when
 /// switched on, `/api/dev/*`.
 pub fn router(state: &AppState) -> Router<AppState> {
+    // Every route of the commerce system checks its token first.
     let router = Router::new()
         .route("/api/orders", post(orders::place_order))
         .route(
@@ -26,6 +27,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/orders/{order_number}/resend", post(orders::resend))
         .route("/api/orders/{order_number}/reopen", post(orders::reopen))
         .route("/api/events/replay", post(orders::replay_events))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            answers::commerce_only,
+        ))
         .route("/api/openapi.json", get(doc::openapi_json));
     if state.config.dev_hooks {
         router

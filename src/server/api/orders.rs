@@ -4,7 +4,7 @@
 //! entry in `/api/openapi.json`; the bodies it reads and writes are the
 //! schema types of [`super::doc`].
 
-use super::answers::{commerce_only, refused, unexpected, unprocessable};
+use super::answers::{refused, unexpected, unprocessable};
 use super::schema::{
     ContactChange, FieldErrors, OrderBody, OrderView, Placed, Problem, Replay, Replayed,
 };
@@ -17,7 +17,7 @@ use axum::{
     Json,
     body::Bytes,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use serde_json::Value;
@@ -63,20 +63,15 @@ fn app_error(error: AppError) -> Response {
         (status = 201, description = "A new order", body = Placed),
         (status = 200, description = "The same order again: nothing changed", body = Placed),
         (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 429, description = "Too many wrong bearer tokens from this network lately: every request waits", body = Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 409, description = "This order number with different content exists", body = Problem),
         (status = 413, description = "The body is larger than 64 KiB"),
         (status = 422, description = "Invalid fields, each named; nothing stored", body = FieldErrors),
     ),
     security(("bearer" = []))
 )]
-pub(super) async fn place_order(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(refusal) = commerce_only(&state, &headers) {
-        return refusal;
-    }
+pub(super) async fn place_order(State(state): State<AppState>, body: Bytes) -> Response {
     let order = match OrderInput::intake(&body) {
         Ok(order) => order,
         Err(IntakeError::NotJson(reason)) => return not_json(&reason),
@@ -131,18 +126,16 @@ async fn view(state: &AppState, order_number: &str) -> Response {
     responses(
         (status = 200, description = "The order", body = OrderView),
         (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 429, description = "Too many wrong bearer tokens from this network lately: every request waits", body = Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "No order with this number", body = Problem),
     ),
     security(("bearer" = []))
 )]
 pub(super) async fn get_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(order_number): Path<String>,
 ) -> Response {
-    if let Err(refusal) = commerce_only(&state, &headers) {
-        return refusal;
-    }
     view(&state, &order_number).await
 }
 
@@ -158,6 +151,8 @@ pub(super) async fn get_order(
     responses(
         (status = 200, description = "The order with its new contact", body = OrderView),
         (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 429, description = "Too many wrong bearer tokens from this network lately: every request waits", body = Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "No order with this number", body = Problem),
         (status = 409, description = "The order is already set up or closed", body = Problem),
         (status = 413, description = "The body is larger than 64 KiB"),
@@ -167,13 +162,9 @@ pub(super) async fn get_order(
 )]
 pub(super) async fn change_contact(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(order_number): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = commerce_only(&state, &headers) {
-        return refusal;
-    }
     let value = match json_body(&body) {
         Ok(value) => value,
         Err(refusal) => return refusal,
@@ -247,6 +238,8 @@ fn field(error: DomainError) -> FieldError {
     responses(
         (status = 202, description = "A new invitation is on its way"),
         (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 429, description = "Too many wrong bearer tokens from this network lately: every request waits", body = Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "No order with this number", body = Problem),
         (status = 409, description = "Set up, closed, or not invited yet (before its start date)", body = Problem),
     ),
@@ -254,12 +247,8 @@ fn field(error: DomainError) -> FieldError {
 )]
 pub(super) async fn resend(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(order_number): Path<String>,
 ) -> Response {
-    if let Err(refusal) = commerce_only(&state, &headers) {
-        return refusal;
-    }
     let record = match record_of(&state, &order_number).await {
         Ok(record) => record,
         Err(refusal) => return refusal,
@@ -287,6 +276,8 @@ pub(super) async fn resend(
     responses(
         (status = 200, description = "The order, invited again with a new link", body = OrderView),
         (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 429, description = "Too many wrong bearer tokens from this network lately: every request waits", body = Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "No order with this number", body = Problem),
         (status = 409, description = "The order is not closed", body = Problem),
     ),
@@ -294,12 +285,8 @@ pub(super) async fn resend(
 )]
 pub(super) async fn reopen(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(order_number): Path<String>,
 ) -> Response {
-    if let Err(refusal) = commerce_only(&state, &headers) {
-        return refusal;
-    }
     let record = match record_of(&state, &order_number).await {
         Ok(record) => record,
         Err(refusal) => return refusal,
@@ -333,19 +320,14 @@ pub(super) async fn reopen(
     responses(
         (status = 202, description = "The events are queued again", body = Replayed),
         (status = 401, description = "Missing or wrong bearer token", body = Problem),
+        (status = 429, description = "Too many wrong bearer tokens from this network lately: every request waits", body = Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 413, description = "The body is larger than 64 KiB"),
         (status = 422, description = "`since` is not an RFC 3339 instant", body = FieldErrors),
     ),
     security(("bearer" = []))
 )]
-pub(super) async fn replay_events(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(refusal) = commerce_only(&state, &headers) {
-        return refusal;
-    }
+pub(super) async fn replay_events(State(state): State<AppState>, body: Bytes) -> Response {
     let value = match json_body(&body) {
         Ok(value) => value,
         Err(refusal) => return refusal,

@@ -17,13 +17,18 @@ use std::time::Duration;
 impl Store {
     /// Opens the database a URL names (`sqlite://…` or `postgres://…`) and
     /// applies that engine's migrations; stored email links are sealed as
-    /// `secrets` says.
-    pub async fn connect(url: &str, secrets: OutboxSecrets) -> anyhow::Result<Self> {
+    /// `secrets` says; with at most `pool_size` connections (default 16 on
+    /// PostgreSQL, 8 on SQLite).
+    pub async fn connect(
+        url: &str,
+        secrets: OutboxSecrets,
+        pool_size: Option<u32>,
+    ) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            postgres(url, secrets).await
+            postgres(url, secrets, pool_size.unwrap_or(16)).await
         } else if url.starts_with("sqlite:") {
-            sqlite(url, secrets).await
+            sqlite(url, secrets, pool_size.unwrap_or(8)).await
         } else {
             anyhow::bail!("SETUP_NOW_DATABASE_URL must start with sqlite:// or postgres://")
         }
@@ -31,7 +36,7 @@ impl Store {
 }
 
 /// Opens (creating if needed) the SQLite database at `url`.
-async fn sqlite(url: &str, secrets: OutboxSecrets) -> anyhow::Result<Store> {
+async fn sqlite(url: &str, secrets: OutboxSecrets, pool_size: u32) -> anyhow::Result<Store> {
     // The file is created when it is missing.
     let url = if url.contains("mode=") {
         url.to_string()
@@ -41,7 +46,7 @@ async fn sqlite(url: &str, secrets: OutboxSecrets) -> anyhow::Result<Store> {
         format!("{url}?mode=rwc")
     };
     let pool = AnyPoolOptions::new()
-        .max_connections(8)
+        .max_connections(pool_size)
         // The database is a file in this process: a connection cannot have
         // been dropped by a network or a server restart, so it is not pinged
         // before each use (the ping was a round trip to the connection's
@@ -68,9 +73,9 @@ async fn sqlite(url: &str, secrets: OutboxSecrets) -> anyhow::Result<Store> {
 }
 
 /// Connects to the PostgreSQL database at `url`.
-async fn postgres(url: &str, secrets: OutboxSecrets) -> anyhow::Result<Store> {
+async fn postgres(url: &str, secrets: OutboxSecrets, pool_size: u32) -> anyhow::Result<Store> {
     let pool = AnyPoolOptions::new()
-        .max_connections(16)
+        .max_connections(pool_size)
         .acquire_timeout(Duration::from_secs(10))
         .connect(url)
         .await

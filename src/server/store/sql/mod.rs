@@ -134,6 +134,11 @@ impl Store {
         self.sessions
     }
 
+    /// The most connections its pool opens.
+    pub fn pool_size(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     /// The engine this store runs on.
     pub fn engine(&self) -> Engine {
         self.engine

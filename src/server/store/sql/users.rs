@@ -161,6 +161,27 @@ impl Store {
         }
     }
 
+    /// How long attempts under `key` must still wait, without counting one.
+    pub async fn attempt_hold(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<chrono::Duration>> {
+        let until: Option<Option<String>> =
+            sqlx::query_scalar("SELECT blocked_until FROM sign_in_failures WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .context("reading an attempt counter")?;
+        Ok(until
+            .flatten()
+            .as_deref()
+            .map(parse_ts)
+            .transpose()?
+            .filter(|until| *until > now)
+            .map(|until| until - now))
+    }
+
     /// Whether the account under `key` signed in from `network` within the
     /// last [`KNOWN_NETWORK_DAYS`] days.
     pub async fn known_network(
