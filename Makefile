@@ -1,7 +1,7 @@
 # setup-now: `make run` serves the app with demo data; `make test` runs every check.
 # Both install what they need first (see scripts/ensure-tools.sh) and reuse it
 # later: `make run` only what building and serving need, `make test` also the
-# test tools (Chromium, PostgreSQL, Schemathesis).
+# test tools (Chromium, PostgreSQL, Prometheus, Schemathesis).
 
 SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/setup-now/target
