@@ -189,6 +189,7 @@ pub fn hub_status_text(i18n: I18nContext<Locale>, status: crate::model::hub::Hub
         HubStatus::SetUp => t_string!(i18n, status.set_up),
         HubStatus::Provisioned => t_string!(i18n, status.provisioned),
         HubStatus::Closed => t_string!(i18n, status.closed),
+        HubStatus::NeedsAttention => t_string!(i18n, status.needs_attention),
     }
     .to_string()
 }

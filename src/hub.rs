@@ -31,7 +31,7 @@ pub async fn load_hub(
         };
         let (rows, total) = state
             .store
-            .hub_page(&user, &filter)
+            .hub_page(&user, &filter, state.clock.now().await)
             .await
             .map_err(AppError::unexpected)?;
         let mut organizations: Vec<HubOrg> = Vec::new();
@@ -226,7 +226,7 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {t!(i18n, hub.status)}
                     <select name="status">
                         <option value="" selected=status.is_none()>{t!(i18n, hub.all_statuses)}</option>
-                        {HubStatus::ALL.into_iter().map(|s| view! {
+                        {HubStatus::FILTERS.into_iter().map(|s| view! {
                             <option value=s.key() selected=status == Some(s)>{hub_status_text(i18n, s)}</option>
                         }).collect_view()}
                     </select>

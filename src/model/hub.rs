@@ -21,7 +21,18 @@ pub enum HubStatus {
     SetUp,
     Provisioned,
     Closed,
+    /// Not a status: the orders someone should act on (contract section 14):
+    /// escalated, awaiting approval for more than [`STALE_DAYS`] days,
+    /// closing within [`CLOSING_WITHIN_DAYS`] days, or set up and not
+    /// provisioned for more than [`STALE_DAYS`] days.
+    NeedsAttention,
 }
+
+/// Days after which an approval not given, or a setup not provisioned,
+/// needs attention.
+pub const STALE_DAYS: i64 = 3;
+/// An order closing within this many days needs attention.
+pub const CLOSING_WITHIN_DAYS: i64 = 7;
 
 impl HubStatus {
     pub const ALL: [HubStatus; 5] = [
@@ -32,6 +43,16 @@ impl HubStatus {
         HubStatus::Closed,
     ];
 
+    /// What the hub's filter offers: the statuses, then "Needs attention".
+    pub const FILTERS: [HubStatus; 6] = [
+        HubStatus::AwaitingDetails,
+        HubStatus::AwaitingApproval,
+        HubStatus::SetUp,
+        HubStatus::Provisioned,
+        HubStatus::Closed,
+        HubStatus::NeedsAttention,
+    ];
+
     /// How it appears in links, e.g. `set_up`.
     pub fn key(self) -> &'static str {
         match self {
@@ -40,6 +61,7 @@ impl HubStatus {
             HubStatus::SetUp => "set_up",
             HubStatus::Provisioned => "provisioned",
             HubStatus::Closed => "closed",
+            HubStatus::NeedsAttention => "needs_attention",
         }
     }
 
@@ -106,7 +128,7 @@ impl HubFilter {
         let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => {
-                let found = HubStatus::ALL.into_iter().find(|h| h.key() == s);
+                let found = HubStatus::FILTERS.into_iter().find(|h| h.key() == s);
                 if found.is_none() {
                     error("status", DomainError::StatusUnknown);
                 }

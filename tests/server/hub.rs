@@ -20,7 +20,8 @@ async fn place_for(app: &TestApp, number: &str, party: &str, customer: &str) {
 }
 
 async fn page(app: &TestApp, user: &SessionUser, filter: HubFilter) -> (Vec<OrderSummary>, u64) {
-    let (rows, total) = app.state.store.hub_page(user, &filter).await.unwrap();
+    let now = app.state.clock.now().await;
+    let (rows, total) = app.state.store.hub_page(user, &filter, now).await.unwrap();
     (rows.into_iter().map(|(_, o, _)| o).collect(), total)
 }
 
@@ -143,4 +144,102 @@ async fn a_hub_address_with_a_bad_page_status_or_search_is_refused_by_field() {
         .await
         .unwrap();
     assert_eq!(view["total"], 1);
+}
+
+/// "Needs attention" (contract section 14): escalated orders, approvals
+/// waiting more than 3 days, orders closing within 7 days, and orders set up
+/// but not provisioned for more than 3 days; nothing else.
+#[tokio::test]
+async fn needs_attention_lists_the_orders_someone_should_act_on() {
+    let app = spawn_app().await;
+    // Set up on 2026-12-01 at 08:00 and never provisioned.
+    partner_sets_up(&app, "NA-SETUP-OLD", "P-NA", "admin-na@customer.example").await;
+    let user = app
+        .state
+        .store
+        .user_by_email(&contact("NA-SETUP-OLD"))
+        .await
+        .unwrap()
+        .unwrap();
+    let now: chrono::DateTime<chrono::Utc> = "2026-12-10T08:00:00Z".parse().unwrap();
+    let days_ago = |days: i64| {
+        (now - chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    };
+    // (order, columns set, needs attention)
+    type Case<'a> = (&'a str, Vec<(&'a str, String)>, bool);
+    let cases: [Case; 9] = [
+        (
+            "NA-ESCALATED",
+            vec![("invited_at", days_ago(3)), ("escalated_at", days_ago(2))],
+            true,
+        ),
+        ("NA-INVITED", vec![("invited_at", days_ago(5))], false),
+        ("NA-CLOSING", vec![("invited_at", days_ago(24))], true),
+        (
+            "NA-APPROVAL-OLD",
+            vec![
+                ("invited_at", days_ago(6)),
+                ("approval_requested_at", days_ago(4)),
+            ],
+            true,
+        ),
+        (
+            "NA-APPROVAL-NEW",
+            vec![
+                ("invited_at", days_ago(6)),
+                ("approval_requested_at", days_ago(1)),
+            ],
+            false,
+        ),
+        (
+            "NA-SETUP-NEW",
+            vec![("invited_at", days_ago(6)), ("setup_at", days_ago(1))],
+            false,
+        ),
+        (
+            "NA-PROVISIONED",
+            vec![("setup_at", days_ago(9)), ("provisioned_at", days_ago(8))],
+            false,
+        ),
+        (
+            "NA-CLOSED",
+            vec![("invited_at", days_ago(40)), ("closed_at", days_ago(10))],
+            false,
+        ),
+        ("NA-SCHEDULED", vec![], false),
+    ];
+    for (number, columns, _) in &cases {
+        place_for(&app, number, "P-NA", "Zákazník a.s.").await;
+        for (column, at) in columns {
+            sqlx::query(&format!(
+                "UPDATE orders SET {column} = $1 WHERE order_number = $2"
+            ))
+            .bind(at.as_str())
+            .bind(*number)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        }
+    }
+    app.set_clock("2026-12-10T08:00:00Z").await;
+    let filter = HubFilter {
+        status: Some(HubStatus::NeedsAttention),
+        ..HubFilter::default()
+    };
+    let (orders, total) = page(&app, &user, filter).await;
+    let mut listed: Vec<&str> = orders.iter().map(|o| o.order_number.as_str()).collect();
+    listed.sort();
+    let mut expected: Vec<&str> = cases
+        .iter()
+        .filter(|(_, _, needs)| *needs)
+        .map(|(number, _, _)| *number)
+        .chain(["NA-SETUP-OLD"])
+        .collect();
+    expected.sort();
+    assert_eq!(listed, expected);
+    assert_eq!(total, expected.len() as u64);
+    // It is a filter of the hub's address like the statuses.
+    let parsed = HubFilter::parse(None, Some("needs_attention"), None).unwrap();
+    assert_eq!(parsed.status, Some(HubStatus::NeedsAttention));
+    assert_eq!(parsed.href(1), "/hub?status=needs_attention");
 }

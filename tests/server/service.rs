@@ -350,7 +350,11 @@ async fn a_customer_managed_organization_is_refused_to_its_partner() {
         .await
         .expect("the customer administrator manages it");
     let (hub, _) = store
-        .hub_page(&partner, &setup_now::hub::HubFilter::default())
+        .hub_page(
+            &partner,
+            &setup_now::hub::HubFilter::default(),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert!(

@@ -49,25 +49,55 @@ pub(crate) fn summary_from_row(row: &DbRow) -> anyhow::Result<OrderSummary> {
     })
 }
 
-/// The SQL condition (on `o`) of the orders [`summary_from_row`] lists
-/// under `status`; the same precedence, so each order matches one.
-pub(crate) fn status_condition(status: crate::model::hub::HubStatus) -> &'static str {
-    use crate::model::hub::HubStatus;
-    match status {
-        HubStatus::Closed => "o.closed_at IS NOT NULL",
-        HubStatus::Provisioned => "(o.closed_at IS NULL AND o.provisioned_at IS NOT NULL)",
-        HubStatus::SetUp => {
-            "(o.closed_at IS NULL AND o.provisioned_at IS NULL AND o.setup_at IS NOT NULL)"
+/// The conditions (on `o`) of the orders [`summary_from_row`] lists under
+/// each status; the same precedence, so each order matches one.
+const CLOSED: &str = "o.closed_at IS NOT NULL";
+const PROVISIONED: &str = "(o.closed_at IS NULL AND o.provisioned_at IS NOT NULL)";
+const SET_UP: &str =
+    "(o.closed_at IS NULL AND o.provisioned_at IS NULL AND o.setup_at IS NOT NULL)";
+const AWAITING_APPROVAL: &str = "(o.closed_at IS NULL AND o.provisioned_at IS NULL \
+     AND o.setup_at IS NULL AND o.approval_requested_at IS NOT NULL)";
+const AWAITING_DETAILS: &str = "(o.closed_at IS NULL AND o.provisioned_at IS NULL \
+     AND o.setup_at IS NULL AND o.approval_requested_at IS NULL)";
+
+/// Appends the condition (on `o`) of the orders the hub lists under
+/// `status` at `now`.
+pub(crate) fn push_status_condition(
+    query: &mut sqlx::QueryBuilder<'_, super::Db>,
+    status: crate::model::hub::HubStatus,
+    now: DateTime<Utc>,
+) {
+    use crate::model::hub::{CLOSING_WITHIN_DAYS, HubStatus, STALE_DAYS};
+    use crate::server::store::SETUP_WINDOW_DAYS;
+    let listed = match status {
+        HubStatus::Closed => CLOSED,
+        HubStatus::Provisioned => PROVISIONED,
+        HubStatus::SetUp => SET_UP,
+        HubStatus::AwaitingApproval => AWAITING_APPROVAL,
+        HubStatus::AwaitingDetails => AWAITING_DETAILS,
+        HubStatus::NeedsAttention => {
+            let stale = ts(now - chrono::Duration::days(STALE_DAYS));
+            // The scheduler closes an order SETUP_WINDOW_DAYS after its
+            // invitation.
+            let closing =
+                ts(now - chrono::Duration::days(SETUP_WINDOW_DAYS as i64 - CLOSING_WITHIN_DAYS));
+            query
+                .push(format!(
+                    "(({AWAITING_DETAILS} AND (o.escalated_at IS NOT NULL "
+                ))
+                .push("OR (o.invited_at IS NOT NULL AND o.invited_at <= ")
+                .push_bind(closing)
+                .push(format!(
+                    "))) OR ({AWAITING_APPROVAL} AND o.approval_requested_at <= "
+                ))
+                .push_bind(stale.clone())
+                .push(format!(") OR ({SET_UP} AND o.setup_at <= "))
+                .push_bind(stale)
+                .push("))");
+            return;
         }
-        HubStatus::AwaitingApproval => {
-            "(o.closed_at IS NULL AND o.provisioned_at IS NULL AND o.setup_at IS NULL \
-             AND o.approval_requested_at IS NOT NULL)"
-        }
-        HubStatus::AwaitingDetails => {
-            "(o.closed_at IS NULL AND o.provisioned_at IS NULL AND o.setup_at IS NULL \
-             AND o.approval_requested_at IS NULL)"
-        }
-    }
+    };
+    query.push(listed);
 }
 
 impl Store {

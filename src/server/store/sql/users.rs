@@ -285,6 +285,7 @@ impl Store {
         &self,
         user: &SessionUser,
         filter: &crate::model::hub::HubFilter,
+        now: DateTime<Utc>,
     ) -> anyhow::Result<(
         Vec<(String, crate::model::orders::OrderSummary, OrderAccess)>,
         u64,
@@ -305,9 +306,8 @@ impl Store {
                     .push_bind(user.email.clone());
             }
             if let Some(status) = filter.status {
-                query
-                    .push(" AND ")
-                    .push(super::orders::status_condition(status));
+                query.push(" AND ");
+                super::orders::push_status_condition(query, status, now);
             }
             if !filter.search.is_empty() {
                 // Case-insensitively where the engine folds case, and as typed
