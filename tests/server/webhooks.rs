@@ -26,6 +26,8 @@ struct Receiver {
     /// Statuses to answer, in order; then 200.
     script: Arc<Mutex<Vec<u16>>>,
     seen: Arc<Mutex<Vec<Delivery>>>,
+    /// How long each answer takes (a slow receiver).
+    delay: std::time::Duration,
 }
 
 /// `v1,<base64 HMAC-SHA256 of id.timestamp.body>` computed here, as a
@@ -65,6 +67,7 @@ async fn hook(
         expected_signature(&id, &timestamp, &body),
         "bad signature on {id}"
     );
+    tokio::time::sleep(receiver.delay).await;
     let age = chrono::Utc::now().timestamp() - timestamp.parse::<i64>().unwrap();
     assert!(age.abs() < 60, "the timestamp is the attempt's");
     let answered = {
@@ -84,8 +87,14 @@ async fn hook(
 }
 
 async fn receiver(script: Vec<u16>) -> (String, Receiver) {
+    receiver_taking(script, std::time::Duration::ZERO).await
+}
+
+/// [`receiver`] that takes `delay` to answer each delivery.
+async fn receiver_taking(script: Vec<u16>, delay: std::time::Duration) -> (String, Receiver) {
     let receiver = Receiver {
         script: Arc::new(Mutex::new(script)),
+        delay,
         ..Receiver::default()
     };
     let app = Router::new()
@@ -285,4 +294,42 @@ async fn a_redirect_from_the_receiver_is_a_failed_attempt_never_followed() {
         "the redirect is recorded as the attempt's answer, and the event is not delivered"
     );
     assert_eq!(*followed.lock().unwrap(), 0, "the redirect was followed");
+}
+
+/// SIGTERM ([`TestApp::shut_down`]) while events are being delivered: the
+/// one under way is delivered and recorded, the rest of the claim is handed
+/// back, and the restarted server sends it at once (the 60 s lease is not
+/// waited for), each event once.
+#[tokio::test]
+async fn stopping_hands_back_the_events_not_delivered() {
+    const ORDERS: usize = 5;
+    let (url, receiver) = receiver_taking(Vec::new(), std::time::Duration::from_millis(300)).await;
+    let mut app = app_sending_to(&url).await;
+    for i in 0..ORDERS {
+        app.place(&format!("EVTERM-{i}"), "2026-12-01").await;
+    }
+    app.set_clock("2026-12-01T08:00:00Z").await;
+    app.run_scheduler().await;
+    until(&receiver, |seen| !seen.is_empty()).await;
+    app.shut_down().await.unwrap();
+    let before = receiver.seen.lock().unwrap().len();
+    assert!(before < ORDERS, "stopped half-way: {before}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM events WHERE delivered_at IS NOT NULL")
+            .await,
+        before as i64
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM events WHERE delivered_at IS NULL AND lease_token IS NULL \
+             AND attempts = 0"
+        )
+        .await,
+        (ORDERS - before) as i64,
+        "the rest is handed back"
+    );
+    app.restart().await;
+    let seen = until(&receiver, |seen| seen.len() >= ORDERS).await;
+    let ids: std::collections::HashSet<_> = seen.iter().map(|d| d.id.clone()).collect();
+    assert_eq!((seen.len(), ids.len()), (ORDERS, ORDERS), "each once");
 }
