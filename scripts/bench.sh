@@ -114,14 +114,18 @@ LINK=$(link_for "bench@partner.example")
 order "BENCH-2" "bench2@partner.example"
 curl -fsS -X POST "$BASE/api/dev/scheduler/run" >/dev/null
 TOKEN2=$(link_for "bench2@partner.example"); TOKEN2=${TOKEN2##*/}
-curl -fsS "$BASE/api/setup/commit" --data-urlencode "token=$TOKEN2" \
+curl -fsS -c "$WORK/jar" "$BASE/api/setup/commit" --data-urlencode "token=$TOKEN2" \
   --data-urlencode "draft[role]=Partner" --data-urlencode "draft[who]=Myself" \
   --data-urlencode "draft[setter_email]=bench2@partner.example" --data-urlencode "draft[partner_name]=Bench Partner" \
   --data-urlencode "draft[partner_country]=CZ" --data-urlencode "draft[not_recognized]=false" \
   --data-urlencode "draft[admin_email]=admin@bench-customer.example" \
   --data-urlencode "draft[customer_name]=Bench Customer" --data-urlencode "draft[customer_country]=CZ" \
   --data-urlencode "draft[customer_address]=Street 1" >/dev/null
-curl -fsS -c "$WORK/jar" "$BASE/api/setup/password" --data-urlencode "token=$TOKEN2" \
+# The session is made on the real clock: the production server that is
+# measured next reads that one (a session made at the frozen instant has
+# long been idle by then).
+curl -fsS -X DELETE "$BASE/api/dev/clock" >/dev/null
+curl -fsS -b "$WORK/jar" -c "$WORK/jar" "$BASE/api/setup/password" --data-urlencode "token=$TOKEN2" \
   --data-urlencode "password=bench-password-2026" --data-urlencode "confirmation=bench-password-2026" >/dev/null
 COOKIE=$(awk '$6 == "setup_now_session" { print $6 "=" $7 }' "$WORK/jar")
 [ -n "$COOKIE" ] || { echo "bench: no session cookie" >&2; exit 1; }
