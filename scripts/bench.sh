@@ -127,8 +127,11 @@ curl -fsS -c "$WORK/jar" "$BASE/api/setup/commit" --data-urlencode "token=$TOKEN
 curl -fsS -X DELETE "$BASE/api/dev/clock" >/dev/null
 curl -fsS -b "$WORK/jar" -c "$WORK/jar" "$BASE/api/setup/password" --data-urlencode "token=$TOKEN2" \
   --data-urlencode "password=bench-password-2026" --data-urlencode "confirmation=bench-password-2026" >/dev/null
-COOKIE=$(awk '$6 == "setup_now_session" { print $6 "=" $7 }' "$WORK/jar")
-[ -n "$COOKIE" ] || { echo "bench: no session cookie" >&2; exit 1; }
+SESSION=$(awk '$6 == "setup_now_session" { print $7 }' "$WORK/jar")
+[ -n "$SESSION" ] || { echo "bench: no session cookie" >&2; exit 1; }
+# Made in development (plain http); the production server measured below
+# reads the __Host- cookie (https): send it under both names.
+COOKIE="setup_now_session=$SESSION; __Host-setup_now_session=$SESSION"
 # The hub's figure: 2,000 more orders of that partner (party P-BENCH-2).
 node - "$BASE" <<'JS'
 const [base] = process.argv.slice(2);
@@ -194,7 +197,7 @@ wrk.body = "name=bench-site"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$COOKIE"
 LUA
-curl -fsS -b "$WORK/jar" -d "name=bench-site" "$BASE/api/service/subdomain" | grep -q Available \
+curl -fsS -H "Cookie: $COOKIE" -d "name=bench-site" "$BASE/api/service/subdomain" | grep -q Available \
   || { echo "bench: the availability check does not answer" >&2; exit 1; }
 bench_wrk check "$BASE/api/service/subdomain" -s "$WORK/check.lua"
 
@@ -205,7 +208,7 @@ wrk.body = "page=1&status=&q="
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$COOKIE"
 LUA
-curl -fsS -b "$WORK/jar" -d "page=1&status=&q=" "$BASE/api/hub/view" | grep -q '"total":2001' \
+curl -fsS -H "Cookie: $COOKIE" -d "page=1&status=&q=" "$BASE/api/hub/view" | grep -q '"total":2001' \
   || { echo "bench: the hub does not list the 2,001 orders" >&2; exit 1; }
 echo "-- hub/view (the data of the first page)"
 wrk -t1 -c1 -d5s --latency -s "$WORK/hub.lua" "$BASE/api/hub/view" | grep -E "Requests/sec|50%|99%|Non-2xx" || true
