@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::{
     Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 pub const REQUESTS: &str = "setup_now_http_requests_total";
@@ -50,6 +51,24 @@ const REQUEST_BUCKETS: [f64; 12] = [
 /// A scheduler pass: the budget is 2 s over 10k due orders.
 const PASS_BUCKETS: [f64; 10] = [0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0];
 
+/// A request's method as a label: the methods of RFC 9110 as they are,
+/// any other as `other` (a client may send any token; each would otherwise
+/// be a new series).
+fn method_label(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        "CONNECT" => "CONNECT",
+        "TRACE" => "TRACE",
+        _ => "other",
+    }
+}
+
 /// The wall clock in Unix seconds (never the development clock, which may
 /// stand still: alerts compare it with Prometheus' own time).
 fn unix_now() -> f64 {
@@ -73,10 +92,20 @@ pub enum Outcome {
     GivenUp,
 }
 
+/// A request series' counter and histogram.
+type RequestSeries = (metrics::Counter, metrics::Histogram);
+/// The request series by route pattern, then (method, status).
+type RequestSeriesByRoute = HashMap<Box<str>, HashMap<(&'static str, u16), RequestSeries>>;
+
 /// One server's metrics.
 pub struct Metrics {
     recorder: PrometheusRecorder,
     handle: PrometheusHandle,
+    /// The handles of each request series once registered, by route pattern
+    /// then (method, status): a request then counts without building its
+    /// labels or looking its key up in the registry (both allocated, and
+    /// cost the availability check a few per cent).
+    requests: std::sync::RwLock<RequestSeriesByRoute>,
     /// When the gauges were last read from the database; held while they
     /// are read, so that scrapes at once read once.
     gauges_read: tokio::sync::Mutex<Option<Instant>>,
@@ -101,6 +130,7 @@ impl Metrics {
         let metrics = Metrics {
             recorder,
             handle,
+            requests: std::sync::RwLock::new(HashMap::new()),
             gauges_read: tokio::sync::Mutex::new(None),
         };
         metrics.record(|| {
@@ -157,17 +187,37 @@ impl Metrics {
         metrics::with_local_recorder(&self.recorder, f)
     }
 
-    /// One answered request. `route` is the route's pattern, never a path.
+    /// One answered request. `route` is the route's pattern, never a path
+    /// (a finite set, as are the methods counted and the statuses).
     pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
+        let method = method_label(method);
+        let seconds = took.as_secs_f64();
+        if let Ok(routes) = self.requests.read()
+            && let Some((count, time)) = routes.get(route).and_then(|s| s.get(&(method, status)))
+        {
+            count.increment(1);
+            time.record(seconds);
+            return;
+        }
         let labels = [
             ("method", method.to_string()),
             ("route", route.to_string()),
             ("status", status.to_string()),
         ];
-        self.record(|| {
-            metrics::counter!(REQUESTS, &labels).increment(1);
-            metrics::histogram!(REQUEST_SECONDS, &labels).record(took.as_secs_f64());
+        let (count, time) = self.record(|| {
+            (
+                metrics::counter!(REQUESTS, &labels),
+                metrics::histogram!(REQUEST_SECONDS, &labels),
+            )
         });
+        count.increment(1);
+        time.record(seconds);
+        if let Ok(mut routes) = self.requests.write() {
+            routes
+                .entry(route.into())
+                .or_default()
+                .insert((method, status), (count, time));
+        }
     }
 
     /// A sign-in refused.
@@ -264,6 +314,16 @@ mod tests {
             "a histogram with buckets, not a summary: {text}"
         );
         assert!(!two.handle.render().contains(REQUESTS));
+        // Any other method is one series, not one per token sent.
+        one.request("BREW", "other", 405, Duration::from_millis(1));
+        one.request("PROPFIND", "other", 405, Duration::from_millis(1));
+        let text = one.handle.render();
+        assert!(
+            text.contains(
+                r#"setup_now_http_requests_total{method="other",route="other",status="405"} 2"#
+            ),
+            "{text}"
+        );
     }
 
     #[test]
