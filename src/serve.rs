@@ -267,10 +267,7 @@ async fn metrics(
 /// host is loopback too, but says whom it forwards).
 fn may_read_metrics(config: &Config, peer: SocketAddr, headers: &HeaderMap) -> bool {
     if let Some(token) = &config.metrics_token {
-        let sent = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
+        let sent = api::answers::bearer_token(headers);
         if sent.is_some_and(|sent| api::answers::same_secret(sent.as_bytes(), token.as_bytes())) {
             return true;
         }
