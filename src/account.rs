@@ -7,6 +7,7 @@ use crate::domain::{DomainError, Password, check_password};
 use crate::error::{AppError, FieldError};
 use crate::form::Form;
 use crate::i18n::*;
+pub use crate::model::account::SignInStep;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -30,8 +31,17 @@ pub fn parse_new_password(password: &str, confirmation: &str) -> Result<Password
 /// then per account: an address that is nobody's writes nothing, and on a
 /// network the account signed in from lately the right password passes the
 /// account's hold, so that guesses from elsewhere cannot lock its owner out.
+///
+/// With two-step sign-in on, a right password answers
+/// [`SignInStep::CodeNeeded`] and signs nobody in; the same call again with
+/// `code` (a code, or a recovery code) does. A wrong code counts as a wrong
+/// password.
 #[server(endpoint = "hub/sign-in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] code: Option<String>,
+) -> Result<SignInStep, AppError> {
     use crate::server::state::serve;
     use crate::server::throttle;
     serve(|state| async move {
@@ -79,8 +89,31 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
             None => (None, None),
         };
         let valid = crate::server::auth::verify_password(&state, password, hash).await?;
+        let refused = |held: Option<chrono::Duration>, error: AppError| {
+            // Counted for the operator (`/metrics`).
+            state.metrics.sign_in_failed();
+            match held {
+                Some(w) => Err(wait(w)),
+                None => Err(error),
+            }
+        };
         match (valid, user_id) {
             (true, Some(user_id)) => {
+                use crate::server::services::two_step;
+                let two_step = two_step::record(store, &user_id).await?;
+                if two_step.secret.is_some() {
+                    let code = code.as_deref().map(str::trim).unwrap_or_default();
+                    if code.is_empty() {
+                        // Still counted: only a whole sign-in clears the count.
+                        return Ok(SignInStep::CodeNeeded);
+                    }
+                    if !two_step::second_step(store, &user_id, code, now).await? {
+                        return refused(
+                            held,
+                            AppError::field("code", crate::domain::DomainError::TwoStepCodeWrong),
+                        );
+                    }
+                }
                 store
                     .clear_failures(&account_key)
                     .await
@@ -90,16 +123,13 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                     .await
                     .map_err(AppError::unexpected)?;
                 crate::server::auth::remember_language(&state, email.as_str()).await?;
-                crate::server::auth::sign_in(&state, &user_id).await
+                crate::server::auth::sign_in(&state, &user_id).await?;
+                Ok(match two_step.required && two_step.secret.is_none() {
+                    true => SignInStep::TurnOnTwoStep,
+                    false => SignInStep::Done,
+                })
             }
-            _ => {
-                // Counted for the operator (`/metrics`).
-                state.metrics.sign_in_failed();
-                match held {
-                    Some(w) => Err(wait(w)),
-                    None => Err(AppError::Unauthorized),
-                }
-            }
+            _ => refused(held, AppError::Unauthorized),
         }
     })
     .await
@@ -233,7 +263,69 @@ pub async fn accept_join(
     .await
 }
 
-/// "Email", "Password", "Sign in", and "Forgot password?".
+/// Where a browser goes when signing in answered that the organization
+/// requires two-step sign-in first.
+pub fn go_to_account() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign("/account");
+    }
+}
+
+/// The message for a failed sign-in: a wrong password (or code) in plain
+/// words, anything else as it is.
+pub fn sign_in_error_text(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -> String {
+    match error {
+        AppError::Unauthorized => t_string!(i18n, hub.wrong).to_string(),
+        AppError::Invalid(_) if error.for_field("code").is_some() => {
+            t_string!(i18n, two_step.wrong_code).to_string()
+        }
+        error => app_error_text(i18n, error),
+    }
+}
+
+/// "Code" and "Verify": the second step of signing in with two-step
+/// sign-in on (a code from the authenticator app, or a recovery code).
+#[component]
+pub fn SecondStepField(
+    /// The input's id.
+    id: &'static str,
+    code: RwSignal<String>,
+    /// Pressing Enter in the field.
+    on_enter: Callback<()>,
+    /// Whether focus goes to the field when it appears (after a password).
+    #[prop(optional)]
+    focus: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if focus && let Some(input) = field.get() {
+            let _ = input.focus();
+        }
+    });
+    let hint = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>{t!(i18n, two_step.code)}</label>
+            <p class="hint" id=hint.clone()>{t!(i18n, two_step.code_hint)}</p>
+            <input id=id type="text" autocomplete="one-time-code" spellcheck="false"
+                node_ref=field
+                aria-describedby=hint
+                prop:value=move || code.get()
+                on:input=move |ev| code.set(event_target_value(&ev))
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        on_enter.run(());
+                    }
+                } />
+        </div>
+    }
+}
+
+/// "Email", "Password", "Sign in", and "Forgot password?"; with two-step
+/// sign-in on, then "Code" and "Verify".
 #[component]
 pub fn SignInForm(
     /// The address to prefill.
@@ -245,41 +337,58 @@ pub fn SignInForm(
     let i18n = use_i18n();
     let email = RwSignal::new(email);
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let code_needed = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
         error.set(None);
+        let code = code_needed.get_untracked().then(|| code.get_untracked());
         spawn_local(async move {
-            match sign_in(email.get_untracked(), password.get_untracked()).await {
-                Ok(()) => on_signed_in.run(()),
+            match sign_in(email.get_untracked(), password.get_untracked(), code).await {
+                Ok(SignInStep::Done) => on_signed_in.run(()),
+                Ok(SignInStep::CodeNeeded) => code_needed.set(true),
+                Ok(SignInStep::TurnOnTwoStep) => go_to_account(),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
     view! {
         <form novalidate on:submit=submit>
-            <div class="field">
-                <label for="email">{t!(i18n, hub.email)}</label>
-                <input id="email" type="email" autocomplete="username" prop:value=move || email.get()
-                    on:input=move |ev| email.set(event_target_value(&ev)) />
-            </div>
-            <div class="field">
-                <label for="password">{t!(i18n, hub.password)}</label>
-                <input id="password" type="password" autocomplete="current-password" prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev)) />
-            </div>
-            {move || error.get().map(|e| {
-                let text = if e == AppError::Unauthorized { t_string!(i18n, hub.wrong).to_string() } else { app_error_text(i18n, &e) };
-                view! { <p class="error" role="alert">{text}</p> }
-            })}
+            <Show
+                when=move || code_needed.get()
+                fallback=move || view! {
+                    <div class="field">
+                        <label for="email">{t!(i18n, hub.email)}</label>
+                        <input id="email" type="email" autocomplete="username" prop:value=move || email.get()
+                            on:input=move |ev| email.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="password">{t!(i18n, hub.password)}</label>
+                        <input id="password" type="password" autocomplete="current-password" prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev)) />
+                    </div>
+                }
+            >
+                <SecondStepField id="two-step-code" code focus=true on_enter=Callback::new(move |()| send()) />
+            </Show>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{sign_in_error_text(i18n, &e)}</p> })}
             <div class="actions">
-                <button type="submit" disabled=move || busy.get()>{t!(i18n, hub.sign_in)}</button>
+                <button type="submit" disabled=move || busy.get()>
+                    {move || match code_needed.get() {
+                        true => t_string!(i18n, two_step.verify),
+                        false => t_string!(i18n, hub.sign_in),
+                    }}
+                </button>
                 <span class="spacer"></span>
                 <a href="/hub/forgot">{t!(i18n, account.forgot_link)}</a>
             </div>

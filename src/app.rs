@@ -10,6 +10,7 @@ use crate::dev::mailbox::MailboxPage;
 use crate::hub::HubPage;
 use crate::i18n::*;
 use crate::people::{JoinPage, PeoplePage};
+use crate::security::AccountPage;
 use crate::service::page::ServicePage;
 use crate::wizard::page::SetupPage;
 use leptos::prelude::*;
@@ -132,6 +133,11 @@ pub fn AppRoutes() -> impl IntoView {
                 ssr=SsrMode::Async
             />
             <Route
+                path=StaticSegment("account")
+                view={Lazy::<AccountRoute>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route
                 path=(StaticSegment("join"), ParamSegment("token"))
                 view={Lazy::<JoinRoute>::new()}
                 ssr=SsrMode::Async
@@ -223,6 +229,7 @@ split_page!(ApproveRoute => ApprovePage);
 split_page!(ActivityRoute => ActivityPage);
 split_page!(PeopleRoute => PeoplePage);
 split_page!(JoinRoute => JoinPage);
+split_page!(AccountRoute => AccountPage);
 
 #[component]
 fn AppTitle() -> impl IntoView {

@@ -144,6 +144,8 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "read_only_cannot_set_up" => t_string!(i18n, err.read_only_cannot_set_up).to_string(),
         "code_invalid" => t_string!(i18n, err.code_invalid).to_string(),
         "code_wrong" => t_string!(i18n, err.code_wrong).to_string(),
+        "two_step_code_wrong" => t_string!(i18n, two_step.wrong_code).to_string(),
+        "password_wrong" => t_string!(i18n, err.password_wrong).to_string(),
         "code_expired" => t_string!(i18n, err.code_expired).to_string(),
         "already_in_organization" => t_string!(i18n, err.already_in_organization).to_string(),
         "last_administrator" => t_string!(i18n, err.last_administrator).to_string(),
@@ -164,6 +166,7 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "gone" => t_string!(i18n, err.gone).to_string(),
         "unauthorized" => t_string!(i18n, err.unauthorized).to_string(),
         "forbidden" => t_string!(i18n, err.forbidden).to_string(),
+        "two_step_required" => t_string!(i18n, err.two_step_required).to_string(),
         "too_many_attempts" => t_string!(i18n, err.too_many_attempts).to_string(),
         "transport" => t_string!(i18n, err.transport).to_string(),
         "busy" => t_string!(i18n, err.busy).to_string(),
@@ -298,6 +301,13 @@ pub fn LoadRefused(error: AppError) -> impl IntoView {
         AppError::Unauthorized => view! {
             <p>{t!(i18n, service.sign_in_needed)}</p>
             <a class="button" href="/hub">{t!(i18n, hub.sign_in)}</a>
+        }
+        .into_any(),
+        // Nothing else until two-step sign-in is on (contract section 13).
+        AppError::TwoStepRequired => view! {
+            <leptos_router::components::Redirect path="/account" />
+            <p role="alert">{app_error_text(i18n, &AppError::TwoStepRequired)}</p>
+            <a class="button" href="/account">{t!(i18n, hub.account)}</a>
         }
         .into_any(),
         error => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &error)}</p> }

@@ -78,6 +78,10 @@ pub enum AppError {
     /// Signed in, but not allowed.
     #[error("forbidden")]
     Forbidden,
+    /// The user's organization requires two-step sign-in, and it is not on
+    /// yet: nothing but turning it on (`/account`) until it is.
+    #[error("two-step sign-in required")]
+    TwoStepRequired,
     /// Too many failed sign-ins; try again after the given time.
     #[error("too many attempts: retry after {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
@@ -132,6 +136,7 @@ impl AppError {
             AppError::Gone => "gone",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
+            AppError::TwoStepRequired => "two_step_required",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Busy { .. } => "busy",
             AppError::RateLimited { .. } => "rate_limited",
@@ -152,7 +157,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Gone => 410,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::TwoStepRequired => 403,
             AppError::TooManyAttempts { .. } | AppError::RateLimited { .. } => 429,
             AppError::Busy { .. } => 503,
             AppError::Unexpected | AppError::Transport(_) => 500,

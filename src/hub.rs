@@ -3,7 +3,7 @@
 //! do next, as the server decides it ([`crate::server::access`]).
 
 use crate::account::SignInForm;
-use crate::components::{app_error_text, hub_status_text, status_text};
+use crate::components::{LoadRefused, app_error_text, hub_status_text, status_text};
 pub use crate::model::hub::{
     HubFilter, HubOrder, HubOrg, HubStatus, HubView, MAX_SEARCH, PAGE_SIZE,
 };
@@ -185,7 +185,7 @@ pub fn HubPage() -> impl IntoView {
                             <SignInForm on_signed_in=Callback::new(move |_| reload()) />
                         }
                         .into_any(),
-                        Err(e) => view! { <p role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),
+                        Err(error) => view! { <LoadRefused error /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -213,6 +213,7 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
         <p>
             {t!(i18n, hub.signed_in_as)} " " <strong>{view.email.clone()}</strong> " "
             <button type="button" class="link" on:click=sign_out_now>{t!(i18n, hub.sign_out)}</button>
+            " · " <a href="/account">{t!(i18n, hub.account)}</a>
             {view.is_admin.then(|| view! { " · " <a href="/hub/people">{t!(i18n, hub.people)}</a> })}
         </p>
         <h2>{t!(i18n, hub.organizations)}</h2>

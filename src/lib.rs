@@ -17,6 +17,7 @@ pub mod form;
 pub mod hub;
 pub mod model;
 pub mod people;
+pub mod security;
 pub mod service;
 pub mod wizard;
 

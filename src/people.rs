@@ -85,6 +85,24 @@ pub async fn remove_person(user_id: String) -> Result<(), AppError> {
     .await
 }
 
+/// "Require two-step sign-in", checked or not.
+#[server(endpoint = "people/two-step")]
+pub async fn require_two_step(required: bool) -> Result<(), AppError> {
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let (user, org) = administrator(&state).await?;
+        crate::server::services::two_step::set_required(
+            &state.store,
+            &org,
+            required,
+            &user.email,
+            state.clock.now().await,
+        )
+        .await
+    })
+    .await
+}
+
 /// "Approve" or "Decline" of a join request.
 #[server(endpoint = "people/answer")]
 pub async fn answer_request(request_id: String, approve: bool) -> Result<(), AppError> {
@@ -250,6 +268,7 @@ fn People(
                 }).collect_view()}
             </ul>
         })}
+        <RequireTwoStep required=view.two_step_required done />
         <InviteForm done />
         {(!invitations.is_empty()).then(|| view! {
             <h3>{t!(i18n, people.invitations_heading)}</h3>
@@ -278,6 +297,36 @@ fn People(
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// "Require two-step sign-in": a change takes effect at once.
+#[component]
+fn RequireTwoStep(
+    required: bool,
+    done: impl Fn(Result<(), AppError>, String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let change = move |ev: leptos::ev::Event| {
+        let checked = event_target_checked(&ev);
+        busy.set(true);
+        spawn_local(async move {
+            let result = require_two_step(checked).await;
+            busy.set(false);
+            done(result, t_string!(i18n, people.saved).to_string());
+        });
+    };
+    view! {
+        <h2>{t!(i18n, two_step.title)}</h2>
+        <label class="choice">
+            <input type="checkbox" checked=required
+                disabled=move || busy.get()
+                aria-describedby="require-two-step-hint"
+                on:change=change />
+            {t!(i18n, two_step.require)}
+        </label>
+        <p class="hint" id="require-two-step-hint">{t!(i18n, two_step.require_hint)}</p>
     }
 }
 

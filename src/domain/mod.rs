@@ -145,6 +145,13 @@ pub enum DomainError {
     /// The person is in this organization already.
     #[error("This person is in your organization already.")]
     AlreadyInOrganization,
+    /// A two-step sign-in code (or recovery code) that is not right, or was
+    /// used already.
+    #[error("The code is not correct.")]
+    TwoStepCodeWrong,
+    /// The password of the signed-in user is not theirs.
+    #[error("The password is not correct.")]
+    PasswordWrong,
 }
 
 impl DomainError {
@@ -189,6 +196,8 @@ impl DomainError {
             DomainError::ReadOnlyCannotSetUp => "read_only_cannot_set_up",
             DomainError::CodeInvalid => "code_invalid",
             DomainError::CodeWrong => "code_wrong",
+            DomainError::TwoStepCodeWrong => "two_step_code_wrong",
+            DomainError::PasswordWrong => "password_wrong",
             DomainError::CodeExpired => "code_expired",
             DomainError::AlreadyInOrganization => "already_in_organization",
             DomainError::PstnConnectionUnknown => "pstn_connection_unknown",

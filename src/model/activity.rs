@@ -94,6 +94,12 @@ pub fn action_text_in(locale: Locale, action: &str) -> String {
         "person_removed" => td_string!(locale, activity.person_removed).to_string(),
         "person_invited" => td_string!(locale, activity.person_invited).to_string(),
         "invitation_accepted" => td_string!(locale, activity.invitation_accepted).to_string(),
+        "two_step_on" => td_string!(locale, activity.two_step_on).to_string(),
+        "two_step_off" => td_string!(locale, activity.two_step_off).to_string(),
+        "two_step_required" => td_string!(locale, activity.two_step_required).to_string(),
+        "two_step_not_required" => td_string!(locale, activity.two_step_not_required).to_string(),
+        "recovery_code_used" => td_string!(locale, activity.recovery_code_used).to_string(),
+        "signed_out_everywhere" => td_string!(locale, activity.signed_out_everywhere).to_string(),
         other => other.replace('_', " "),
     }
 }

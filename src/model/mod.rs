@@ -2,6 +2,7 @@
 //! compiled for the browser and the server alike: one floor above the
 //! domain's values, below everything that reads or writes.
 
+pub mod account;
 pub mod activity;
 pub mod approval;
 pub mod hub;

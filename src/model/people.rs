@@ -43,6 +43,8 @@ pub struct PeopleView {
     pub invitations: Vec<InvitationRow>,
     /// The newest first.
     pub activity: Vec<ActivityEntry>,
+    /// "Require two-step sign-in" is checked (contract section 13).
+    pub two_step_required: bool,
 }
 
 /// What `/join/{token}` shows.

@@ -60,11 +60,14 @@ pub async fn download(
 ) -> Response {
     let now = state.clock.now().await;
     let user = match cookie(&headers, session_cookie_name(&state)) {
-        Some(token) => state.store.session_user(&token, now).await,
+        Some(token) => state.store.session(&token, now).await,
         None => Ok(None),
     };
     let user = match user {
-        Ok(Some(user)) => user,
+        Ok(Some(session)) if session.two_step_missing => {
+            return (StatusCode::FORBIDDEN, "turn on two-step sign-in first").into_response();
+        }
+        Ok(Some(session)) => session.user,
         Ok(None) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
         Err(err) => {
             tracing::error!(error = format!("{err:#}"), "activity download");

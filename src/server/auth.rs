@@ -1,7 +1,7 @@
 //! Passwords (argon2id, OWASP parameters) and session cookies.
 
 use super::state::AppState;
-use super::store::SessionUser;
+use super::store::{Session, SessionUser};
 use crate::error::AppError;
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
@@ -215,21 +215,48 @@ pub async fn remember_language(state: &AppState, email: &str) -> Result<(), AppE
     }
 }
 
-/// The signed-in user of this request, if any.
-pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
+/// This request's live session, if any, whatever its two-step state (the
+/// `/account` page and signing out need no more).
+pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
     match session_token(state) {
         None => Ok(None),
         Some(token) => state
             .store
-            .session_user(&token, state.clock.now().await)
+            .session(&token, state.clock.now().await)
             .await
             .map_err(AppError::unexpected),
+    }
+}
+
+/// The signed-in user of this request, if any. A user whose organization
+/// requires two-step sign-in, and who has not turned it on, is refused
+/// everything else ([`AppError::TwoStepRequired`], contract section 13).
+pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
+    match current_session(state).await? {
+        None => Ok(None),
+        Some(session) if session.two_step_missing => Err(AppError::TwoStepRequired),
+        Some(session) => Ok(Some(session.user)),
     }
 }
 
 /// The signed-in user, or `Unauthorized`.
 pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
     current_user(state).await?.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in user, or `Unauthorized`, even before they turned on the
+/// two-step sign-in their organization requires: for `/account` only.
+pub async fn require_account(state: &AppState) -> Result<Session, AppError> {
+    current_session(state).await?.ok_or(AppError::Unauthorized)
+}
+
+/// Sets the cookie that ends this browser's session.
+pub fn clear_session_cookie(state: &AppState) -> Result<(), AppError> {
+    let header_value = cookie_header(state, "", time_secs::Secs(0))?;
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(header::SET_COOKIE, header_value);
+    }
+    Ok(())
 }
 
 /// Ends this request's session and clears the cookie.
@@ -241,11 +268,7 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
             .await
             .map_err(AppError::unexpected)?;
     }
-    let header_value = cookie_header(state, "", time_secs::Secs(0))?;
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(header::SET_COOKIE, header_value);
-    }
-    Ok(())
+    clear_session_cookie(state)
 }
 
 /// The client's address: from the header the trusted proxy in front sets

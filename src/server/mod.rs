@@ -19,4 +19,5 @@ pub mod state;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod two_step;
 pub mod webhooks;

@@ -22,4 +22,5 @@ mod setup_wizard;
 #[path = "../common/smtp_sink.rs"]
 mod smtp_sink;
 mod startup;
+mod two_step;
 mod webhooks;

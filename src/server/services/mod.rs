@@ -14,3 +14,4 @@ pub mod people;
 pub mod proofs;
 pub mod provisioning;
 pub mod setup;
+pub mod two_step;

@@ -13,7 +13,7 @@ pub mod sealer;
 mod sql;
 mod types;
 
-pub use sql::{Store, Write};
+pub use sql::{Store, TwoStepRecord, Write};
 pub use types::*;
 
 use anyhow::Context;

@@ -207,6 +207,15 @@ pub struct SessionUser {
     pub role: crate::domain::Role,
 }
 
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: SessionUser,
+    /// The user's organization requires two-step sign-in and they have not
+    /// turned it on: they may only do that (contract section 13).
+    pub two_step_missing: bool,
+}
+
 /// What a request shows about who is behind it in the setup wizard: the
 /// signed-in user, the code this browser entered (its cookie's hash), and
 /// the one-time value of the commit (contract sections 5 and 11).

@@ -4,7 +4,7 @@
 use super::super::fields::{radio, text_field};
 use super::super::state::{Proving, WizardState};
 use super::super::{send_new_code, verify_code};
-use crate::components::{FieldMessage, app_error_text};
+use crate::components::FieldMessage;
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
 use crate::model::setup::{self as machine, WhoSetsUp};
@@ -67,6 +67,9 @@ pub(crate) fn ProofPanel(state: WizardState) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let sign_in_error = RwSignal::new(None::<AppError>);
+    // Two-step sign-in is on for the address: "Code" and "Verify" next.
+    let second_step = RwSignal::new(None::<String>);
+    let two_step_code = RwSignal::new(String::new());
     let field = NodeRef::<leptos::html::Input>::new();
     // The field appears after "Next": focus goes to it.
     Effect::new(move |_| {
@@ -92,12 +95,20 @@ pub(crate) fn ProofPanel(state: WizardState) -> impl IntoView {
         }
         busy.set(true);
         sign_in_error.set(None);
+        let code = second_step
+            .with_untracked(|s| s.as_ref() == Some(&email))
+            .then(|| two_step_code.get_untracked());
         spawn_local(async move {
-            match crate::account::sign_in(email.clone(), password.get_untracked()).await {
-                Ok(()) => {
+            use crate::account::SignInStep;
+            match crate::account::sign_in(email.clone(), password.get_untracked(), code).await {
+                Ok(SignInStep::Done) => {
                     password.set(String::new());
+                    two_step_code.set(String::new());
+                    second_step.set(None);
                     state.proven(email);
                 }
+                Ok(SignInStep::CodeNeeded) => second_step.set(Some(email)),
+                Ok(SignInStep::TurnOnTwoStep) => crate::account::go_to_account(),
                 Err(error) => sign_in_error.set(Some(error)),
             }
             busy.set(false);
@@ -169,25 +180,34 @@ pub(crate) fn ProofPanel(state: WizardState) -> impl IntoView {
             Proving::SignIn(email) => view! {
                 <div class="proof">
                     <p>{t!(i18n, wizard.proof_sign_in, email = email.clone())}</p>
-                    <div class="field">
-                        <label for="proof-password">{t!(i18n, hub.password)}</label>
-                        <input id="proof-password" type="password" autocomplete="current-password"
-                            node_ref=field
-                            prop:value=move || password.get()
-                            on:input=move |ev| password.set(event_target_value(&ev))
-                            on:keydown=move |ev| on_enter(ev, &sign_in) />
-                    </div>
+                    <Show
+                        when={
+                            let email = email.clone();
+                            move || second_step.with(|s| s.as_ref() == Some(&email))
+                        }
+                        fallback=move || view! {
+                            <div class="field">
+                                <label for="proof-password">{t!(i18n, hub.password)}</label>
+                                <input id="proof-password" type="password" autocomplete="current-password"
+                                    node_ref=field
+                                    prop:value=move || password.get()
+                                    on:input=move |ev| password.set(event_target_value(&ev))
+                                    on:keydown=move |ev| on_enter(ev, &sign_in) />
+                            </div>
+                        }
+                    >
+                        <crate::account::SecondStepField id="proof-two-step" code=two_step_code focus=true
+                            on_enter=Callback::new(move |()| sign_in()) />
+                    </Show>
                     {move || sign_in_error.get().map(|e| {
-                        let text = if e == AppError::Unauthorized {
-                            t_string!(i18n, hub.wrong).to_string()
-                        } else {
-                            app_error_text(i18n, &e)
-                        };
-                        view! { <p class="error" role="alert">{text}</p> }
+                        view! { <p class="error" role="alert">{crate::account::sign_in_error_text(i18n, &e)}</p> }
                     })}
                     <div class="actions">
                         <button type="button" disabled=move || busy.get() on:click=move |_| sign_in()>
-                            {t!(i18n, hub.sign_in)}
+                            {move || match second_step.get().is_some() {
+                                true => t_string!(i18n, two_step.verify),
+                                false => t_string!(i18n, hub.sign_in),
+                            }}
                         </button>
                         <span class="spacer"></span>
                         <a href="/hub/forgot">{t!(i18n, account.forgot_link)}</a>

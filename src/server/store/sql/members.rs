@@ -99,6 +99,7 @@ impl Store {
             requests,
             invitations,
             activity,
+            two_step_required: self.two_step_required(org).await?,
         })
     }
 

@@ -21,6 +21,7 @@ mod proofs;
 mod queue;
 mod service;
 mod settings;
+mod two_step;
 mod users;
 
 pub(crate) use crate::server::store::{
@@ -30,6 +31,7 @@ pub(crate) use events::*;
 pub(crate) use language::*;
 pub(crate) use orders::*;
 pub(crate) use outbox::*;
+pub use two_step::TwoStepRecord;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};

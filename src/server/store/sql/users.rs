@@ -1,7 +1,7 @@
 //! Users, sessions, password resets and the record of failed sign-ins, and
 //! the facts about orders that access is decided on.
 
-use super::{Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, SessionUser};
+use super::{Db, DbRow, KNOWN_NETWORK_DAYS, OrderAccess, Session, SessionUser};
 use super::{Store, Write, parse_ts, ts};
 use crate::model::setup::SetupMode;
 use crate::server::throttle;
@@ -48,17 +48,28 @@ impl Store {
         Ok(token)
     }
 
-    /// The user of a session that has not expired. Being used keeps it
-    /// alive for the idle lifetime again, never past its absolute end (the
-    /// new end is written at most once a minute).
+    /// The user of a session that has not expired (see [`Store::session`]).
     pub async fn session_user(
         &self,
         token: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<SessionUser>> {
+        Ok(self.session(token, now).await?.map(|s| s.user))
+    }
+
+    /// A session that has not expired, with its user. Being used keeps it
+    /// alive for the idle lifetime again, never past its absolute end (the
+    /// new end is written at most once a minute).
+    pub async fn session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Session>> {
         let hash = tokens::hash_token(token);
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.created_at AS session_created, s.expires_at AS session_ends \
+            "SELECT {USER_COLUMNS}, s.created_at AS session_created, s.expires_at AS session_ends, \
+             CASE WHEN p.require_two_step = 1 AND u.totp_secret IS NULL THEN 1 ELSE 0 END \
+             AS two_step_missing \
              FROM {LIVE_SESSION} LEFT JOIN partner_orgs p ON p.id = u.partner_org_id"
         ))
         .bind(&hash)
@@ -80,7 +91,10 @@ impl Store {
                 .await
                 .context("keeping a session alive")?;
         }
-        Ok(Some(user_from_row(&row)))
+        Ok(Some(Session {
+            user: user_from_row(&row),
+            two_step_missing: super::flag(&row, "two_step_missing")?,
+        }))
     }
 
     /// Ends a session.
