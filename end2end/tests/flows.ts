@@ -1,5 +1,5 @@
-import { expect, type Page } from "@playwright/test";
-import { next, open } from "./helpers";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { invitedOrder, next, open, unique } from "./helpers";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -104,4 +104,21 @@ export async function signInToHub(page: Page, email: string) {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Signed in as")).toBeVisible();
+}
+
+/** A browser context of its own (nobody signed in), speaking `lang` when given. */
+export async function freshPage(browser: Browser, baseURL: string | undefined, lang?: "en" | "cs") {
+  const context = await browser.newContext({ baseURL });
+  if (lang) await context.addCookies([{ name: "i18n_pref_locale", value: lang, url: baseURL! }]);
+  return { context, page: await context.newPage() };
+}
+
+/** Partner `partyId`'s first order set up by `contact`, who creates a password. */
+export async function partnerWithAdministrator(browser: Browser, baseURL: string | undefined, request: APIRequestContext, partyId: string, contact: string) {
+  const { context, page } = await freshPage(browser, baseURL);
+  const first = await invitedOrder(request, { partyId, contact });
+  await selfSetup(page, first.link, `admin-${unique("p").toLowerCase()}@customer.example`);
+  await createPassword(page);
+  await context.close();
+  return first;
 }

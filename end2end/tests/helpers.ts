@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export const COMMERCE_TOKEN = "dev-commerce-token";
@@ -124,4 +125,29 @@ export async function codeIn(request: APIRequestContext, to: string): Promise<st
     })
     .toBeTruthy();
   return code!;
+}
+
+/**
+ * The RFC 6238 code (HMAC-SHA1, 6 digits, 30-second steps) of a base32
+ * secret at instant `at`: what an authenticator app would show, computed here
+ * independently of the server's implementation.
+ */
+export function totp(secretBase32: string, at: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...secretBase32.replace(/=+$/, "").toUpperCase()]
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0"))
+    .join("");
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.parse(at) / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
+
+/** Freezes the server's development clock at `now`. */
+export async function setClock(request: APIRequestContext, now: string) {
+  expect((await request.post("/api/dev/clock", { data: { now } })).ok()).toBeTruthy();
 }

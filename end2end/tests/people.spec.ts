@@ -1,27 +1,12 @@
 import { test, expect, type Browser, type Page } from "@playwright/test";
 import { invitedOrder, linkIn, next, open, unique } from "./helpers";
-import { adminThroughReview, chooseSelfSetup, createPassword, PASSWORD, selfSetup, serviceToBilling, signInToHub } from "./flows";
+import { adminThroughReview, chooseSelfSetup, createPassword, freshPage, partnerWithAdministrator, PASSWORD, selfSetup, serviceToBilling, signInToHub } from "./flows";
 
 // Issue 22: a link is not an identity. Every walk starts in fresh browser
 // contexts: nobody is signed in unless the walk signs in.
 
 function address(tag: string, domain = "partner.example") {
   return `${tag}-${unique("p").toLowerCase()}@${domain}`;
-}
-
-async function freshPage(browser: Browser, baseURL: string | undefined) {
-  const context = await browser.newContext({ baseURL });
-  return { context, page: await context.newPage() };
-}
-
-/** Partner `partyId`'s first order set up by `contact`, who creates a password. */
-async function partnerWithAdministrator(browser: Browser, baseURL: string | undefined, request: Parameters<typeof invitedOrder>[0], partyId: string, contact: string) {
-  const { context, page } = await freshPage(browser, baseURL);
-  const first = await invitedOrder(request, { partyId, contact });
-  await selfSetup(page, first.link, address("admin", "customer.example"));
-  await createPassword(page);
-  await context.close();
-  return first;
 }
 
 /** The row of the hub that names `orderNumber`. */

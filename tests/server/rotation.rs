@@ -81,3 +81,25 @@ async fn the_previous_commerce_token_works_during_its_window_only() {
     );
     assert_eq!(place_with(&app, NEW, "TOKEN-7").await, 201);
 }
+
+#[tokio::test]
+async fn two_step_secrets_outlive_the_previous_key() {
+    use crate::two_step::{administrator, sign_in, turn_on};
+    let mut app = spawn_app_with(&[("SETUP_NOW_SECRET_KEY", OLD_KEY)]).await;
+    let (admin, cookie) = administrator(&app, "ROTATE-TWO").await;
+    let (secret, _) = turn_on(&app, &cookie, "2026-12-01T08:00:00Z").await;
+    // The window opens, and closes: the secret was sealed again in it.
+    app.restart_with(&[
+        ("SETUP_NOW_SECRET_KEY", NEW_KEY),
+        ("SETUP_NOW_SECRET_KEY_PREVIOUS", OLD_KEY),
+    ])
+    .await;
+    app.restart_with(&[("SETUP_NOW_SECRET_KEY_PREVIOUS", "")])
+        .await;
+    let now = "2026-12-01T08:01:00Z";
+    app.set_clock(now).await;
+    let instant = chrono::DateTime::parse_from_rfc3339(now).unwrap().timestamp();
+    let code = setup_now::server::two_step::code_at(&secret, instant).unwrap();
+    let (status, body, _) = sign_in(&app, &admin, Some(&code)).await;
+    assert_eq!((status, body.as_str()), (200, "\"Done\""));
+}

@@ -16,7 +16,7 @@ fn unix(at_text: &str) -> i64 {
 }
 
 /// A partner administrator with a password and a session: (address, cookie).
-async fn administrator(app: &TestApp, number: &str) -> (String, String) {
+pub(crate) async fn administrator(app: &TestApp, number: &str) -> (String, String) {
     let party = format!("P-{number}");
     partner_sets_up(
         app,
@@ -33,7 +33,7 @@ async fn administrator(app: &TestApp, number: &str) -> (String, String) {
 }
 
 /// Signs in with a password and, when given, a code: the status and body.
-async fn sign_in(app: &TestApp, email: &str, code: Option<&str>) -> (u16, String, Option<String>) {
+pub(crate) async fn sign_in(app: &TestApp, email: &str, code: Option<&str>) -> (u16, String, Option<String>) {
     let mut form = vec![("email", email), ("password", PASSWORD)];
     if let Some(code) = code {
         form.push(("code", code));
@@ -57,7 +57,7 @@ async fn sign_in(app: &TestApp, email: &str, code: Option<&str>) -> (u16, String
 
 /// Turns two-step sign-in on for the session's user at `now`: the secret
 /// and the recovery codes.
-async fn turn_on(app: &TestApp, cookie: &str, now: &str) -> (String, Vec<String>) {
+pub(crate) async fn turn_on(app: &TestApp, cookie: &str, now: &str) -> (String, Vec<String>) {
     app.set_clock(now).await;
     let enrolment: Value = app
         .call_as(Some(cookie), "account/two-step/start", &[])

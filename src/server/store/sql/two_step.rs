@@ -61,6 +61,45 @@ impl Store {
         Ok(())
     }
 
+    /// Seals every stored two-step secret again under the current key (a
+    /// key rotation: the previous key still opens them now, and will not
+    /// once it is dropped). A secret neither key opens is left as it is and
+    /// counted. Answers (sealed again, unreadable).
+    pub async fn reseal_two_step_secrets(&self) -> anyhow::Result<(u64, u64)> {
+        let rows = sqlx::query(
+            "SELECT id, totp_secret, totp_pending FROM users \
+             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("reading two-step secrets")?;
+        let (mut done, mut unreadable) = (0, 0);
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let mut reseal = |sealed: Option<String>| match sealed {
+                None => Ok(None),
+                Some(sealed) => match self.sealer().open(&sealed) {
+                    Ok(secret) => self.sealer().seal(&secret).map(Some),
+                    Err(_) => {
+                        unreadable += 1;
+                        Ok(Some(sealed))
+                    }
+                },
+            };
+            let secret = reseal(row.try_get("totp_secret")?)?;
+            let pending = reseal(row.try_get("totp_pending")?)?;
+            sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = $2 WHERE id = $3")
+                .bind(secret)
+                .bind(pending)
+                .bind(&id)
+                .execute(&self.pool)
+                .await
+                .context("sealing a two-step secret again")?;
+            done += 1;
+        }
+        Ok((done, unreadable))
+    }
+
     /// Whether organization `org` requires two-step sign-in.
     pub async fn two_step_required(&self, org: &str) -> anyhow::Result<bool> {
         let row = sqlx::query(
