@@ -163,7 +163,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     if config.previous_secret_key.is_some() {
         // A rotation: what the previous key sealed and must outlive it.
         let (resealed, unreadable) = store.reseal_two_step_secrets().await?;
-        tracing::info!(resealed, unreadable, "two-step secrets sealed under the new key");
+        tracing::info!(
+            resealed,
+            unreadable,
+            "two-step secrets sealed under the new key"
+        );
     }
     let store = store.with_session_lifetimes(store::SessionLifetimes {
         idle: chrono::Duration::from_std(config.session_idle).context("session idle time")?,

@@ -94,6 +94,10 @@ pub fn action_text_in(locale: Locale, action: &str) -> String {
         "person_removed" => td_string!(locale, activity.person_removed).to_string(),
         "person_invited" => td_string!(locale, activity.person_invited).to_string(),
         "invitation_accepted" => td_string!(locale, activity.invitation_accepted).to_string(),
+        "close_warning_sent" => td_string!(locale, activity.close_warning_sent).to_string(),
+        "provision_reminder_sent" => {
+            td_string!(locale, activity.provision_reminder_sent).to_string()
+        }
         "two_step_on" => td_string!(locale, activity.two_step_on).to_string(),
         "two_step_off" => td_string!(locale, activity.two_step_off).to_string(),
         "two_step_required" => td_string!(locale, activity.two_step_required).to_string(),

@@ -12,7 +12,13 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<PassReport> {
     let report = super::services::pass::run(&state.store, now, &state.config.public_url).await?;
     // Only passes that finished: passes that keep failing show as none.
     state.metrics.scheduler_pass(started.elapsed());
-    if report.invitations + report.escalations + report.closed > 0 {
+    if report.invitations
+        + report.escalations
+        + report.closed
+        + report.close_warnings
+        + report.provision_reminders
+        > 0
+    {
         state.wake_workers();
         tracing::info!(?report, "scheduler pass");
     }

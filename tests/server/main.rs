@@ -10,6 +10,7 @@ mod hardening;
 mod helpers;
 mod hub;
 mod identity;
+mod lifecycle;
 mod operations;
 mod orders_api;
 mod organizations;

@@ -98,7 +98,9 @@ async fn two_step_secrets_outlive_the_previous_key() {
         .await;
     let now = "2026-12-01T08:01:00Z";
     app.set_clock(now).await;
-    let instant = chrono::DateTime::parse_from_rfc3339(now).unwrap().timestamp();
+    let instant = chrono::DateTime::parse_from_rfc3339(now)
+        .unwrap()
+        .timestamp();
     let code = setup_now::server::two_step::code_at(&secret, instant).unwrap();
     let (status, body, _) = sign_in(&app, &admin, Some(&code)).await;
     assert_eq!((status, body.as_str()), (200, "\"Done\""));

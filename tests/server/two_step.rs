@@ -33,7 +33,11 @@ pub(crate) async fn administrator(app: &TestApp, number: &str) -> (String, Strin
 }
 
 /// Signs in with a password and, when given, a code: the status and body.
-pub(crate) async fn sign_in(app: &TestApp, email: &str, code: Option<&str>) -> (u16, String, Option<String>) {
+pub(crate) async fn sign_in(
+    app: &TestApp,
+    email: &str,
+    code: Option<&str>,
+) -> (u16, String, Option<String>) {
     let mut form = vec![("email", email), ("password", PASSWORD)];
     if let Some(code) = code {
         form.push(("code", code));

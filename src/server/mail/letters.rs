@@ -142,6 +142,67 @@ pub fn customer_invitation(
     set_up_now_letter(letter, order, url, next)
 }
 
+fn provision_subscription(locale: Locale) -> &'static str {
+    td_string!(locale, service.provision)
+}
+
+/// "Will close": the provisioning contact, 21 and 28 days after the
+/// invitation, while nobody has set the order up; `date` is when it closes.
+pub fn close_warning(locale: Locale, to: &str, order: &OrderFacts, date: &str, url: &str) -> Email {
+    let values = [("number", order.number), ("date", date)];
+    let subject = fill(td_string!(locale, mail.close_warning_subject), &values);
+    let letter = Letter::new("close_warning", locale, to, subject)
+        .heading(td_string!(locale, mail.close_warning_heading))
+        .paragraph(fill(td_string!(locale, mail.close_warning_text), &values));
+    set_up_now_letter(letter, order, url, td_string!(locale, mail.invitation_next))
+}
+
+/// "Closed": the provisioning contact, or (`partner` given) the account
+/// representative, when an order closes without having been set up.
+pub fn closed(locale: Locale, to: &str, order: &OrderFacts, partner: Option<&str>) -> Email {
+    let values = [
+        ("number", order.number),
+        ("date", order.start_date),
+        ("partner", partner.unwrap_or_default()),
+    ];
+    let subject = fill(td_string!(locale, mail.closed_subject), &values);
+    let text = match partner {
+        Some(_) => td_string!(locale, mail.closed_rep_text),
+        None => td_string!(locale, mail.closed_text),
+    };
+    Letter::new("closed", locale, to, subject)
+        .heading(fill(td_string!(locale, mail.closed_heading), &values))
+        .paragraph(fill(text, &values))
+        .details(order_details(locale, order))
+        .render()
+}
+
+/// "Provision": whoever set up an order that nobody provisioned 3 days
+/// later; `date` is when it was set up, `url` its service setup.
+pub fn provision_reminder(
+    locale: Locale,
+    to: &str,
+    order: &OrderFacts,
+    date: &str,
+    url: &str,
+) -> Email {
+    let values = [
+        ("number", order.number),
+        ("customer", order.customer),
+        ("date", date),
+    ];
+    let subject = fill(td_string!(locale, mail.provision_reminder_subject), &values);
+    Letter::new("provision_reminder", locale, to, subject)
+        .heading(td_string!(locale, mail.provision_reminder_heading))
+        .paragraph(fill(
+            td_string!(locale, mail.provision_reminder_text),
+            &values,
+        ))
+        .button(provision_subscription, url)
+        .details(order_details(locale, order))
+        .render()
+}
+
 /// The account representative, told that nobody started the setup.
 pub fn escalation(locale: Locale, to: &str, order: &OrderFacts, partner: &str) -> Email {
     let values = [

@@ -312,8 +312,9 @@ mod letters;
 
 pub use letters::{
     OrderFacts, ServiceLine, administrator_welcome, approval_answered, approval_request,
-    billing_started, customer_invitation, delegation, escalation, invitation, join_answered,
-    join_invitation, join_request, password_reset, reminder, role_name, verification_code,
+    billing_started, close_warning, closed, customer_invitation, delegation, escalation,
+    invitation, join_answered, join_invitation, join_request, password_reset, provision_reminder,
+    reminder, role_name, verification_code,
 };
 
 /// Sends stored emails over SMTP.

@@ -1,4 +1,5 @@
-//! One scheduler pass: invitations due, escalations due, orders to close.
+//! One scheduler pass: invitations due, escalations due, orders to close and
+//! the warnings before, reminders to provision.
 //! Each batch is claimed and its emails, links, audit entries and events
 //! written in one transaction, so a pass repeated, run twice at once, or
 //! stopped anywhere never sends an email twice and never skips one. One
@@ -13,6 +14,13 @@ use std::collections::HashMap;
 
 /// How many orders one transaction claims.
 const BATCH: i64 = 500;
+
+/// The "will close" warnings: (stage, days after the invitation).
+const CLOSE_WARNINGS: [(i64, i64); 2] = [(1, 21), (2, 28)];
+
+/// Days after an order is set up that whoever set it up is reminded to
+/// provision it, if nobody has.
+const PROVISION_REMINDER_DAYS: i64 = 3;
 
 /// One scheduler pass at `now`, links under `public_url`.
 pub async fn run(
@@ -35,7 +43,31 @@ pub async fn run(
             break;
         }
     }
-    report.closed = close_unfinished(store, now).await?;
+    // Closed first: an order past its window gets no warning of it.
+    loop {
+        let n = close_unfinished(store, now).await?;
+        report.closed += n;
+        if n < BATCH as u64 {
+            break;
+        }
+    }
+    // The later warning first: an order 29 days in gets that one alone.
+    for (stage, days) in CLOSE_WARNINGS.iter().rev() {
+        loop {
+            let n = warn_of_closing(store, now, public_url, *stage, *days).await?;
+            report.close_warnings += n;
+            if n < BATCH as u64 {
+                break;
+            }
+        }
+    }
+    loop {
+        let n = remind_to_provision(store, now, public_url).await?;
+        report.provision_reminders += n;
+        if n < BATCH as u64 {
+            break;
+        }
+    }
     store.purge_expired(now).await?;
     Ok(report)
 }
@@ -190,21 +222,170 @@ fn rep_of(order: &DueOrder) -> &str {
     order.account_rep_email.as_deref().unwrap_or_default()
 }
 
-/// Closes the orders whose setup was not completed within the window after
-/// the invitation; their links stop working.
+/// When an order invited at `invited_at` closes, and that instant as text.
+fn closing_of(order: &DueOrder) -> anyhow::Result<DateTime<Utc>> {
+    let invited = order.invited_at.as_deref().unwrap_or_default();
+    Ok(crate::server::store::parse_ts(invited)? + Duration::days(SETUP_WINDOW_DAYS as i64))
+}
+
+/// "Will close": the provisioning contact of each order not set up `days`
+/// after its invitation, warned once at this `stage`, with a new link (the
+/// earlier ones still work) until the order closes.
+async fn warn_of_closing(
+    store: &Store,
+    now: DateTime<Utc>,
+    public_url: &str,
+    stage: i64,
+    days: i64,
+) -> anyhow::Result<u64> {
+    let window = Duration::days(SETUP_WINDOW_DAYS as i64);
+    let mut tx = store.write().await?;
+    let due = tx
+        .claim_close_warnings(stage, now - Duration::days(days), now - window, BATCH)
+        .await?;
+    let contacts: Vec<&str> = due
+        .iter()
+        .map(|o| o.provisioning_contact_email.as_str())
+        .collect();
+    let chosen = tx.chosen_languages(&contacts).await?;
+    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
+    let services = tx.services_of_orders(&ids).await?;
+    let (mut links, mut emails, mut audit) = (Vec::new(), Vec::new(), Vec::new());
+    for order in &due {
+        let (id, to) = (&order.id, &order.provisioning_contact_email);
+        let closing = closing_of(order)?;
+        let date = closing.date_naive().to_string();
+        let (token, hash) = tokens::new_token()?;
+        let email = mail::close_warning(
+            locale(&chosen, to, order),
+            to,
+            &facts(order, &services),
+            &date,
+            &mail::setup_url(public_url, &token),
+        );
+        links.push(NewLink {
+            hash,
+            order_id: id.clone(),
+            email: to.clone(),
+            audience: "partner",
+            expires: ts(closing),
+        });
+        let invited = order.invited_at.clone().unwrap_or_default();
+        emails.push((
+            format!("close_warning:{id}:{stage}:{invited}"),
+            Some(id.clone()),
+            email,
+        ));
+        audit.push((id.clone(), date));
+    }
+    tx.links(&links, now).await?;
+    tx.emails(&emails, now).await?;
+    tx.audit_all(now, "scheduler", "close_warning_sent", &audit)
+        .await?;
+    tx.commit().await?;
+    Ok(due.len() as u64)
+}
+
+/// "Provision": whoever set up an order that nobody provisioned within
+/// [`PROVISION_REMINDER_DAYS`] days, reminded once, with a link to its
+/// service setup.
+async fn remind_to_provision(
+    store: &Store,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> anyhow::Result<u64> {
+    let mut tx = store.write().await?;
+    let due = tx
+        .claim_provision_reminders(now, now - Duration::days(PROVISION_REMINDER_DAYS), BATCH)
+        .await?;
+    let setters: Vec<&str> = due
+        .iter()
+        .filter_map(|o| o.setup_by_email.as_deref())
+        .collect();
+    let chosen = tx.chosen_languages(&setters).await?;
+    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
+    let services = tx.services_of_orders(&ids).await?;
+    let (mut emails, mut audit) = (Vec::new(), Vec::new());
+    for order in &due {
+        // Set up before anyone's address was recorded: nobody to remind.
+        let Some(to) = order.setup_by_email.as_deref() else {
+            continue;
+        };
+        let id = &order.id;
+        let set_up = order.setup_at.as_deref().unwrap_or_default();
+        let date = crate::server::store::parse_ts(set_up)?
+            .date_naive()
+            .to_string();
+        let email = mail::provision_reminder(
+            locale(&chosen, to, order),
+            to,
+            &facts(order, &services),
+            &date,
+            &format!("{public_url}/service/{id}"),
+        );
+        emails.push((format!("provision_reminder:{id}"), Some(id.clone()), email));
+        audit.push((id.clone(), to.to_string()));
+    }
+    tx.emails(&emails, now).await?;
+    tx.audit_all(now, "scheduler", "provision_reminder_sent", &audit)
+        .await?;
+    tx.commit().await?;
+    Ok(due.len() as u64)
+}
+
+/// Closes up to a batch of the orders whose setup was not completed within
+/// the window after the invitation; their links stop working, and their
+/// provisioning contacts and account representatives are told.
 async fn close_unfinished(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u64> {
     let mut tx = store.write().await?;
     let closed = tx
-        .close_unfinished(now, now - Duration::days(SETUP_WINDOW_DAYS as i64))
+        .close_unfinished(now, now - Duration::days(SETUP_WINDOW_DAYS as i64), BATCH)
         .await?;
+    let addresses: Vec<&str> = closed
+        .iter()
+        .flat_map(|o| [o.provisioning_contact_email.as_str(), rep_of(o)])
+        .collect();
+    let chosen = tx.chosen_languages(&addresses).await?;
+    let ids: Vec<&str> = closed.iter().map(|o| o.id.as_str()).collect();
+    let services = tx.services_of_orders(&ids).await?;
+    let mut emails = Vec::new();
+    for order in &closed {
+        let (id, contact, rep) = (&order.id, &order.provisioning_contact_email, rep_of(order));
+        let invited = order.invited_at.clone().unwrap_or_default();
+        let to_contact = mail::closed(
+            locale(&chosen, contact, order),
+            contact,
+            &facts(order, &services),
+            None,
+        );
+        emails.push((
+            format!("closed:{id}:{invited}"),
+            Some(id.clone()),
+            to_contact,
+        ));
+        if !rep.is_empty() {
+            let to_rep = mail::closed(
+                locale(&chosen, rep, order),
+                rep,
+                &facts(order, &services),
+                Some(&order.partner_name),
+            );
+            emails.push((
+                format!("closed_rep:{id}:{invited}"),
+                Some(id.clone()),
+                to_rep,
+            ));
+        }
+    }
+    tx.emails(&emails, now).await?;
     let audit: Vec<(String, String)> = closed
         .iter()
-        .map(|(id, _)| (id.clone(), "setup not completed in time".to_string()))
+        .map(|o| (o.id.clone(), "setup not completed in time".to_string()))
         .collect();
     tx.audit_all(now, "scheduler", "closed", &audit).await?;
     let numbers = closed
         .iter()
-        .map(|(id, number)| (id.as_str(), number.as_str()));
+        .map(|o| (o.id.as_str(), o.order_number.as_str()));
     tx.events(&events(numbers, "order.closed"), now).await?;
     tx.commit().await?;
     Ok(closed.len() as u64)

@@ -20,6 +20,10 @@ pub struct PassReport {
     pub invitations: u64,
     pub escalations: u64,
     pub closed: u64,
+    /// "Will close" warnings sent (21 and 28 days after the invitation).
+    pub close_warnings: u64,
+    /// Reminders to provision an order set up 3 days before.
+    pub provision_reminders: u64,
 }
 
 /// Days after the invitation within which setup must be completed.
@@ -36,9 +40,18 @@ pub struct DueOrder {
     pub partner_name: String,
     pub partner_country: String,
     pub provisioning_contact_email: String,
-    /// Claimed for an escalation only.
+    /// Claimed for an escalation or a closure only.
     #[sqlx(default)]
     pub account_rep_email: Option<String>,
+    /// Claimed for a warning or a closure only.
+    #[sqlx(default)]
+    pub invited_at: Option<String>,
+    /// Claimed for a reminder to provision only.
+    #[sqlx(default)]
+    pub setup_at: Option<String>,
+    /// Claimed for a reminder to provision only.
+    #[sqlx(default)]
+    pub setup_by_email: Option<String>,
 }
 
 /// What a change of status records: the order and the event's type

@@ -383,7 +383,7 @@ impl Write<'_> {
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let row = sqlx::query(
-            "UPDATE orders SET closed_at = NULL, escalated_at = NULL, invited_at = $1 \
+            "UPDATE orders SET closed_at = NULL, escalated_at = NULL, close_warnings = 0, invited_at = $1 \
              WHERE id = $2 AND closed_at IS NOT NULL AND setup_at IS NULL RETURNING id",
         )
         .bind(ts(now))

@@ -8,7 +8,6 @@ use super::{Store, ts};
 use crate::server::mail::{Email, ServiceLine};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// The scheduler's writes, inside the pass's transactions. Each claim is its
@@ -66,31 +65,83 @@ impl Write<'_> {
         .context("claiming due escalations")
     }
 
+    /// Marks warned (`stage` 1 or 2), and answers, up to `batch` orders not
+    /// set up, invited before `invited_before` and after `closing_before`
+    /// (not yet due to close), not warned at this stage yet.
+    pub(crate) async fn claim_close_warnings(
+        &mut self,
+        stage: i64,
+        invited_before: DateTime<Utc>,
+        closing_before: DateTime<Utc>,
+        batch: i64,
+    ) -> anyhow::Result<Vec<DueOrder>> {
+        let skip = engine_of_tx(self).skip_locked();
+        sqlx::query_as(&format!(
+            "UPDATE orders SET close_warnings = $1 WHERE id IN (SELECT id FROM orders \
+             WHERE invited_at IS NOT NULL AND setup_at IS NULL AND closed_at IS NULL \
+             AND invited_at <= $2 AND invited_at > $3 AND close_warnings < $1 \
+             ORDER BY invited_at LIMIT $4{skip}) \
+             RETURNING {MAIL_COLUMNS}, invited_at"
+        ))
+        .bind(stage)
+        .bind(ts(invited_before))
+        .bind(ts(closing_before))
+        .bind(batch)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("claiming due warnings of closing")
+    }
+
+    /// Marks reminded, and answers, up to `batch` orders set up before
+    /// `set_up_before`, not provisioned and not reminded yet.
+    pub(crate) async fn claim_provision_reminders(
+        &mut self,
+        now: DateTime<Utc>,
+        set_up_before: DateTime<Utc>,
+        batch: i64,
+    ) -> anyhow::Result<Vec<DueOrder>> {
+        let skip = engine_of_tx(self).skip_locked();
+        sqlx::query_as(&format!(
+            "UPDATE orders SET provision_reminded_at = $1 WHERE id IN (SELECT id FROM orders \
+             WHERE setup_at IS NOT NULL AND provisioned_at IS NULL AND provision_reminded_at IS NULL \
+             AND closed_at IS NULL AND setup_at <= $2 \
+             ORDER BY setup_at LIMIT $3{skip}) \
+             RETURNING {MAIL_COLUMNS}, setup_at, setup_by_email"
+        ))
+        .bind(ts(now))
+        .bind(ts(set_up_before))
+        .bind(batch)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("claiming due reminders to provision")
+    }
+
     /// Closes the orders invited before `invited_before` and not set up,
     /// unless an approval of theirs is still open; their links stop working.
-    /// Their ids and numbers.
+    /// The orders closed, with their account representatives.
     pub(crate) async fn close_unfinished(
         &mut self,
         now: DateTime<Utc>,
         invited_before: DateTime<Utc>,
-    ) -> anyhow::Result<Vec<(String, String)>> {
-        let closed = sqlx::query(
-            "UPDATE orders SET closed_at = $1 WHERE invited_at IS NOT NULL AND setup_at IS NULL \
+        batch: i64,
+    ) -> anyhow::Result<Vec<DueOrder>> {
+        let skip = engine_of_tx(self).skip_locked();
+        let closed: Vec<DueOrder> = sqlx::query_as(&format!(
+            "UPDATE orders SET closed_at = $1 WHERE id IN (SELECT id FROM orders \
+             WHERE invited_at IS NOT NULL AND setup_at IS NULL \
              AND closed_at IS NULL AND invited_at <= $2 AND NOT EXISTS (SELECT 1 FROM approvals a \
                WHERE a.order_id = orders.id AND a.answered_at IS NULL AND a.expires_at > $3) \
-             RETURNING id, order_number",
-        )
+             ORDER BY invited_at LIMIT $4{skip}) \
+             RETURNING {MAIL_COLUMNS}, account_rep_email, invited_at"
+        ))
         .bind(ts(now))
         .bind(ts(invited_before))
         .bind(ts(now))
+        .bind(batch)
         .fetch_all(&mut *self.tx)
         .await
         .context("closing unfinished orders")?;
-        let closed: Vec<(String, String)> = closed
-            .iter()
-            .map(|row| (row.get("id"), row.get("order_number")))
-            .collect();
-        for (id, _) in &closed {
+        for DueOrder { id, .. } in &closed {
             sqlx::query(
                 "UPDATE setup_links SET revoked_at = $1 WHERE order_id = $2 \
                  AND revoked_at IS NULL AND spent_at IS NULL",
