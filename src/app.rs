@@ -5,6 +5,7 @@ use crate::account::{ForgotPage, ResetPage};
 use crate::activity::ActivityPage;
 use crate::approval::ApprovePage;
 use crate::components::LanguageSwitch;
+use crate::customers::CustomersPage;
 use crate::dev::commerce::CommercePage;
 use crate::dev::mailbox::MailboxPage;
 use crate::hub::HubPage;
@@ -133,6 +134,11 @@ pub fn AppRoutes() -> impl IntoView {
                 ssr=SsrMode::Async
             />
             <Route
+                path=(StaticSegment("hub"), StaticSegment("customers"))
+                view={Lazy::<CustomersRoute>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route
                 path=StaticSegment("account")
                 view={Lazy::<AccountRoute>::new()}
                 ssr=SsrMode::Async
@@ -230,6 +236,7 @@ split_page!(ActivityRoute => ActivityPage);
 split_page!(PeopleRoute => PeoplePage);
 split_page!(JoinRoute => JoinPage);
 split_page!(AccountRoute => AccountPage);
+split_page!(CustomersRoute => CustomersPage);
 
 #[component]
 fn AppTitle() -> impl IntoView {

@@ -185,28 +185,12 @@ pub fn status_text(i18n: I18nContext<Locale>, status: crate::model::orders::Orde
 
 /// A status as the hub lists and filters it.
 pub fn hub_status_text(i18n: I18nContext<Locale>, status: crate::model::hub::HubStatus) -> String {
-    use crate::model::hub::HubStatus;
-    match status {
-        HubStatus::AwaitingDetails => t_string!(i18n, status.awaiting_details),
-        HubStatus::AwaitingApproval => t_string!(i18n, status.awaiting_approval),
-        HubStatus::SetUp => t_string!(i18n, status.set_up),
-        HubStatus::Provisioned => t_string!(i18n, status.provisioned),
-        HubStatus::Closed => t_string!(i18n, status.closed),
-        HubStatus::NeedsAttention => t_string!(i18n, status.needs_attention),
-    }
-    .to_string()
+    crate::model::hub::status_text_in(i18n.get_locale(), status)
 }
 
 /// One ordered service, as "Meetings (A-WX-MTG-ENT) × 250".
 pub fn service_text(i18n: I18nContext<Locale>, kind: &str, sku: &str, quantity: u32) -> String {
-    let kind = match kind {
-        "meetings" => t_string!(i18n, service_kind.meetings).to_string(),
-        "calling" => t_string!(i18n, service_kind.calling).to_string(),
-        "messaging" => t_string!(i18n, service_kind.messaging).to_string(),
-        "webinars" => t_string!(i18n, service_kind.webinars).to_string(),
-        other => other.to_string(),
-    };
-    format!("{kind} ({sku}) × {quantity}")
+    crate::model::customers::service_text_in(i18n.get_locale(), kind, sku, i64::from(quantity))
 }
 
 /// The translated message for a field error.

@@ -214,6 +214,7 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
             {t!(i18n, hub.signed_in_as)} " " <strong>{view.email.clone()}</strong> " "
             <button type="button" class="link" on:click=sign_out_now>{t!(i18n, hub.sign_out)}</button>
             " · " <a href="/account">{t!(i18n, hub.account)}</a>
+            {is_partner.then(|| view! { " · " <a href="/hub/customers">{t!(i18n, hub.customers)}</a> })}
             {view.is_admin.then(|| view! { " · " <a href="/hub/people">{t!(i18n, hub.people)}</a> })}
         </p>
         <h2>{t!(i18n, hub.organizations)}</h2>

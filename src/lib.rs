@@ -10,6 +10,7 @@ pub mod activity;
 pub mod app;
 pub mod approval;
 pub mod components;
+pub mod customers;
 pub mod dev;
 pub mod domain;
 pub mod error;

@@ -4,7 +4,8 @@
 
 use crate::app::{route_table, shell};
 use crate::server::{
-    activity_csv, api, config::Config, dev::demo, guard, mail, scheduler, state, store, webhooks,
+    activity_csv, api, config::Config, customers_csv, dev::demo, guard, mail, scheduler, state,
+    store, webhooks,
 };
 use anyhow::Context;
 use axum::extract::{ConnectInfo, MatchedPath, Request};
@@ -385,6 +386,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/activity/{order_id}/csv", get(activity_csv::download))
+        .route("/hub/customers/csv", get(customers_csv::download))
         .merge(api::router(&state))
         .leptos_routes_with_context(
             &state,

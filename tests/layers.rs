@@ -34,7 +34,8 @@ fn layer_of_module(module: &str) -> Option<&'static str> {
         // floor, like the domain types.
         "domain" | "i18n" => "domain",
         "account" | "activity" | "approval" | "commerce" | "components" | "form" | "hub"
-        | "mailbox" | "people" | "security" | "service" | "wizard" | "dev" | "language" => "pages",
+        | "mailbox" | "people" | "customers" | "security" | "service" | "wizard" | "dev"
+        | "language" => "pages",
         _ => return None,
     })
 }

@@ -216,3 +216,18 @@ impl HubView {
         (self.total.div_ceil(u64::from(PAGE_SIZE)).max(1)).min(u64::from(u32::MAX)) as u32
     }
 }
+
+/// A status as the hub lists and filters it, in `locale` (also for a CSV,
+/// outside a page).
+pub fn status_text_in(locale: crate::i18n::Locale, status: HubStatus) -> String {
+    use leptos_i18n::td_string;
+    match status {
+        HubStatus::AwaitingDetails => td_string!(locale, status.awaiting_details),
+        HubStatus::AwaitingApproval => td_string!(locale, status.awaiting_approval),
+        HubStatus::SetUp => td_string!(locale, status.set_up),
+        HubStatus::Provisioned => td_string!(locale, status.provisioned),
+        HubStatus::Closed => td_string!(locale, status.closed),
+        HubStatus::NeedsAttention => td_string!(locale, status.needs_attention),
+    }
+    .to_string()
+}

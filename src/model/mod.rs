@@ -5,6 +5,7 @@
 pub mod account;
 pub mod activity;
 pub mod approval;
+pub mod customers;
 pub mod hub;
 pub mod mailbox;
 pub mod orders;

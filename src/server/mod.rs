@@ -7,6 +7,7 @@ pub mod activity_csv;
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod customers_csv;
 pub mod dev;
 pub mod guard;
 pub mod hashing;

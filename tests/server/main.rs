@@ -5,6 +5,7 @@
 
 mod activity;
 mod backup;
+mod customers;
 mod emails;
 mod hardening;
 mod helpers;

@@ -6,6 +6,7 @@
 mod activity;
 mod approvals;
 mod commit;
+mod customers;
 mod events;
 mod first_password;
 mod language;
