@@ -367,6 +367,49 @@ async fn three_instances_invite_each_order_once_and_a_kill_loses_nothing() {
         ORDERS as i64 - left_by_kill,
         2 * ORDERS
     );
+
+    // 3. Nobody set them up: 22 days on, each is warned that it will close,
+    // and 31 days on it closes, the contact and the account representative
+    // told, each once however many instances pass at once.
+    for (days, kind, per_order) in [(22, "close_warning", 1), (31, "closed", 2)] {
+        let now = (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339();
+        let frozen = client
+            .post(format!("{}/api/dev/clock", bases[1]))
+            .json(&serde_json::json!({ "now": now }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(frozen.status(), 200);
+        let sql = format!("SELECT COUNT(*) FROM outbox WHERE kind = '{kind}'");
+        for _ in 0..20 {
+            passes(&client, &bases).await;
+            if scalar(&db, &sql).await >= (2 * ORDERS * per_order) as i64 {
+                break;
+            }
+        }
+        // One more round at once: nothing new.
+        passes(&client, &bases).await;
+        assert_eq!(
+            scalar(&db, &sql).await,
+            (2 * ORDERS * per_order) as i64,
+            "each {kind} email enqueued once"
+        );
+        let twice = format!(
+            "SELECT COUNT(*) FROM (SELECT order_id, recipient FROM outbox WHERE kind = '{kind}' \
+             GROUP BY order_id, recipient HAVING COUNT(*) > 1) AS twice"
+        );
+        assert_eq!(scalar(&db, &twice).await, 0);
+        println!(
+            "cluster run 3: {days} days on, rounds of 3 concurrent passes enqueued {} {kind} emails \
+             for {} orders, none twice",
+            2 * ORDERS * per_order,
+            2 * ORDERS
+        );
+    }
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM orders WHERE closed_at IS NULL").await,
+        0
+    );
 }
 
 /// An orchestrator stops an instance with SIGTERM: it stops accepting,
