@@ -14,31 +14,40 @@ use std::time::Instant;
 const TOTAL: i64 = 1_000_000;
 const DUE: i64 = 10_000;
 
-/// 990,000 orders invited long ago and set up; 10,000 due today. The same
-/// rows on both engines, each in its own dialect.
+/// 990,000 orders set up and provisioned long ago; 10,000 due now, a
+/// quarter of each kind of due work: invitations (start date today), "will
+/// close" warnings (invited 22 days ago), closures (invited 31 days ago) and
+/// reminders to provision (set up 4 days ago). The same rows on both
+/// engines, each in its own dialect.
 const SEED_SQLITE: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
      INSERT INTO orders (id, order_number, body_digest, offer, subscription_id, requested_start_date, \
        provisioning_contact_email, account_rep_email, partner_party_id, partner_name, partner_country, \
-       customer_name, customer_country, customer_address, created_at, invited_at, started_at, setup_at) \
+       customer_name, customer_country, customer_address, created_at, invited_at, started_at, escalated_at, \
+       setup_at, provisioned_at) \
      SELECT printf('o%07d', i), printf('B-%07d', i), 'digest', 'A-WX', printf('Sub-%d', i), \
-       CASE WHEN i <= $2 THEN '2026-12-01' ELSE '2026-06-01' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN '2026-12-01' WHEN i <= $2 AND i % 4 = 1 THEN '2026-11-09' WHEN i <= $2 AND i % 4 = 2 THEN '2026-10-31' WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-20' ELSE '2026-06-01' END, \
        printf('c%d@partner.example', i), 'rep@cisco.example', printf('P-%d', i % 5000), 'Partner', 'CZ', \
        'Customer', 'CZ', 'Street 1', '2026-01-01T00:00:00Z', \
-       CASE WHEN i <= $2 THEN NULL ELSE '2026-06-01T08:00:00Z' END, \
-       CASE WHEN i <= $2 THEN NULL ELSE '2026-06-01T09:00:00Z' END, \
-       CASE WHEN i <= $2 THEN NULL ELSE '2026-06-02T09:00:00Z' END \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN '2026-11-09T08:00:00Z' WHEN i <= $2 AND i % 4 = 2 THEN '2026-10-31T08:00:00Z' WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-20T08:00:00Z' ELSE '2026-06-01T08:00:00Z' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN NULL WHEN i <= $2 AND i % 4 = 2 THEN NULL WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-20T09:00:00Z' ELSE '2026-06-01T09:00:00Z' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN '2026-11-11T00:00:00Z' WHEN i <= $2 AND i % 4 = 2 THEN '2026-11-02T00:00:00Z' WHEN i <= $2 AND i % 4 = 3 THEN NULL ELSE NULL END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN NULL WHEN i <= $2 AND i % 4 = 2 THEN NULL WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-27T09:00:00Z' ELSE '2026-06-02T09:00:00Z' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN NULL WHEN i <= $2 AND i % 4 = 2 THEN NULL WHEN i <= $2 AND i % 4 = 3 THEN NULL ELSE '2026-06-03T09:00:00Z' END \
      FROM n";
 
 const SEED_POSTGRES: &str = "INSERT INTO orders (id, order_number, body_digest, offer, subscription_id, requested_start_date, \
        provisioning_contact_email, account_rep_email, partner_party_id, partner_name, partner_country, \
-       customer_name, customer_country, customer_address, created_at, invited_at, started_at, setup_at) \
+       customer_name, customer_country, customer_address, created_at, invited_at, started_at, escalated_at, \
+       setup_at, provisioned_at) \
      SELECT 'o' || lpad(i::text, 7, '0'), 'B-' || lpad(i::text, 7, '0'), 'digest', 'A-WX', 'Sub-' || i, \
-       CASE WHEN i <= $2 THEN '2026-12-01' ELSE '2026-06-01' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN '2026-12-01' WHEN i <= $2 AND i % 4 = 1 THEN '2026-11-09' WHEN i <= $2 AND i % 4 = 2 THEN '2026-10-31' WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-20' ELSE '2026-06-01' END, \
        'c' || i || '@partner.example', 'rep@cisco.example', 'P-' || (i % 5000), 'Partner', 'CZ', \
        'Customer', 'CZ', 'Street 1', '2026-01-01T00:00:00Z', \
-       CASE WHEN i <= $2 THEN NULL ELSE '2026-06-01T08:00:00Z' END, \
-       CASE WHEN i <= $2 THEN NULL ELSE '2026-06-01T09:00:00Z' END, \
-       CASE WHEN i <= $2 THEN NULL ELSE '2026-06-02T09:00:00Z' END \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN '2026-11-09T08:00:00Z' WHEN i <= $2 AND i % 4 = 2 THEN '2026-10-31T08:00:00Z' WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-20T08:00:00Z' ELSE '2026-06-01T08:00:00Z' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN NULL WHEN i <= $2 AND i % 4 = 2 THEN NULL WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-20T09:00:00Z' ELSE '2026-06-01T09:00:00Z' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN '2026-11-11T00:00:00Z' WHEN i <= $2 AND i % 4 = 2 THEN '2026-11-02T00:00:00Z' WHEN i <= $2 AND i % 4 = 3 THEN NULL ELSE NULL END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN NULL WHEN i <= $2 AND i % 4 = 2 THEN NULL WHEN i <= $2 AND i % 4 = 3 THEN '2026-11-27T09:00:00Z' ELSE '2026-06-02T09:00:00Z' END, \
+       CASE WHEN i <= $2 AND i % 4 = 0 THEN NULL WHEN i <= $2 AND i % 4 = 1 THEN NULL WHEN i <= $2 AND i % 4 = 2 THEN NULL WHEN i <= $2 AND i % 4 = 3 THEN NULL ELSE '2026-06-03T09:00:00Z' END \
      FROM generate_series(1, $1::bigint) AS i";
 
 fn secrets() -> OutboxSecrets {
@@ -55,9 +64,13 @@ async fn pass(engine: &str, store: &Store) -> anyhow::Result<()> {
         setup_now::server::services::pass::run(store, now, "https://setup-now.example").await?;
     let elapsed = started.elapsed();
     println!(
-        "{engine}: scheduler pass: {} invitations, {} escalations in {:.3} s (budget 2 s)",
+        "{engine}: scheduler pass: {} invitations, {} escalations, {} close warnings, {} closed, \
+         {} reminders to provision in {:.3} s (budget 2 s)",
         report.invitations,
         report.escalations,
+        report.close_warnings,
+        report.closed,
+        report.provision_reminders,
         elapsed.as_secs_f64()
     );
     let idle = Instant::now();

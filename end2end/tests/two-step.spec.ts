@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { expectAccessible, texts, type Lang } from "./a11y";
-import { linkIn, open, setClock, totp, unique } from "./helpers";
+import { invitedOrder, linkIn, next, open, setClock, totp, unique } from "./helpers";
 import { freshPage, partnerWithAdministrator, PASSWORD } from "./flows";
 
 // Issue 24, contract section 13: two-step sign-in turned on from the page
@@ -167,3 +167,35 @@ for (const lang of ["en", "cs"] as const) {
     await member.context.close();
   });
 }
+
+test("on step 2 of the setup wizard, a user with two-step sign-in on gives a code after the password", async ({ browser, baseURL, request }) => {
+  const partyId = unique("P");
+  const contact = address("admin");
+  await partnerWithAdministrator(browser, baseURL, request, partyId, contact);
+  const hub = await freshPage(browser, baseURL, "en");
+  const h = helpers(hub.page, "en");
+  await setClock(request, minute(20));
+  await h.signIn(contact);
+  await hub.page.getByRole("link", { name: "Account", exact: true }).click();
+  const { secret } = await turnOn(hub.page, "en", minute(20), h.check);
+  await hub.context.close();
+
+  const second = await invitedOrder(request, { partyId, contact });
+  const { context, page } = await freshPage(browser, baseURL, "en");
+  await setClock(request, minute(21));
+  await open(page, second.link);
+  await page.getByRole("radio", { name: "I am a partner" }).check();
+  await next(page);
+  await page.getByRole("radio", { name: "Yes, I'll do the setup" }).check();
+  await next(page);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const code = page.getByRole("textbox", { name: "Code", exact: true });
+  await expect(code).toBeFocused();
+  await code.fill(totp(secret, minute(21)));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Confirmed" })).toBeVisible();
+  await next(page);
+  await expect(page.getByText("Your partner organization already exists")).toBeVisible();
+  await context.close();
+});

@@ -5,6 +5,12 @@
 ALTER TABLE orders ADD COLUMN close_warnings INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN provision_reminded_at TEXT;
 
+-- Orders set up before this release and never provisioned are not reminded
+-- all at once on the first pass after the upgrade: the reminder is for
+-- what is set up from now on.
+UPDATE orders SET provision_reminded_at = setup_at
+    WHERE setup_at IS NOT NULL AND provisioned_at IS NULL;
+
 -- The pass's new question, answered from a small partial index like the
 -- others: orders set up and waiting to be provisioned.
 CREATE INDEX orders_awaiting_provisioning ON orders(setup_at)
