@@ -13,9 +13,14 @@ function address(tag: string) {
   return `${tag}-${unique("t").toLowerCase()}@partner.example`;
 }
 
-/** Instants a minute apart: each code is of a step of its own. */
-function minute(n: number) {
-  return `2026-12-01T10:${String(n).padStart(2, "0")}:00Z`;
+/**
+ * Instants a minute apart in `hour` of the frozen server clock: each code is
+ * of a step of its own. Each walk takes an hour of its own, later than the
+ * walk before: sign-ins from this one address are counted per 15 minutes of
+ * the server's clock, and the two-step walks sign in often.
+ */
+function clockAt(hour: number) {
+  return (n: number) => `2026-12-01T${String(hour).padStart(2, "0")}:${String(n).padStart(2, "0")}:00Z`;
 }
 
 function helpers(page: Page, lang: Lang) {
@@ -44,6 +49,7 @@ function helpers(page: Page, lang: Lang) {
 
 /** On /account: turns two-step sign-in on at `now`; the recovery codes. */
 async function turnOn(page: Page, lang: Lang, now: string, check: (where: string) => Promise<void>) {
+  const other = now.replace(/:\d\d:00Z$/, ":59:00Z");
   const t = texts(lang);
   await expect(page.getByRole("heading", { level: 2, name: t("two_step.title") })).toBeVisible();
   await check("account, two-step sign-in off");
@@ -53,7 +59,7 @@ async function turnOn(page: Page, lang: Lang, now: string, check: (where: string
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await check("account, turning two-step sign-in on");
   const code = page.getByRole("textbox", { name: t("two_step.code"), exact: true });
-  await code.fill(totp(secret, minute(59)) === totp(secret, now) ? "000000" : totp(secret, minute(59)));
+  await code.fill(totp(secret, other) === totp(secret, now) ? "000000" : totp(secret, other));
   await page.getByRole("button", { name: t("two_step.confirm") }).click();
   await expect(page.getByRole("alert")).toHaveText(t("two_step.wrong_code"));
   await check("account, a wrong first code");
@@ -67,6 +73,7 @@ async function turnOn(page: Page, lang: Lang, now: string, check: (where: string
 
 for (const lang of ["en", "cs"] as const) {
   test(`two-step sign-in is turned on, then asks for a code or a recovery code [${lang}]`, async ({ browser, baseURL, request }) => {
+    const minute = clockAt(lang === "en" ? 10 : 12);
     const admin = address("admin");
     await partnerWithAdministrator(browser, baseURL, request, unique("P"), admin);
     const { context, page } = await freshPage(browser, baseURL, lang);
@@ -118,6 +125,7 @@ for (const lang of ["en", "cs"] as const) {
   });
 
   test(`an administrator requires two-step sign-in and a member turns it on before anything else [${lang}]`, async ({ browser, baseURL, request }) => {
+    const minute = clockAt(lang === "en" ? 11 : 13);
     const admin = address("admin");
     await partnerWithAdministrator(browser, baseURL, request, unique("P"), admin);
     await setClock(request, minute(10));
@@ -169,6 +177,7 @@ for (const lang of ["en", "cs"] as const) {
 }
 
 test("on step 2 of the setup wizard, a user with two-step sign-in on gives a code after the password", async ({ browser, baseURL, request }) => {
+  const minute = clockAt(14);
   const partyId = unique("P");
   const contact = address("admin");
   await partnerWithAdministrator(browser, baseURL, request, partyId, contact);
