@@ -107,7 +107,7 @@ pub async fn sign_in(
                         // Still counted: only a whole sign-in clears the count.
                         return Ok(SignInStep::CodeNeeded);
                     }
-                    if !two_step::second_step(store, &user_id, code, now).await? {
+                    if !two_step::second_step(store, &two_step, code, now).await? {
                         return refused(
                             held,
                             AppError::field("code", crate::domain::DomainError::TwoStepCodeWrong),
@@ -263,13 +263,17 @@ pub async fn accept_join(
     .await
 }
 
-/// Where a browser goes when signing in answered that the organization
-/// requires two-step sign-in first.
-pub fn go_to_account() {
+/// Loads `path` as a whole page, not a navigation inside the app: after the
+/// session changed, the server renders it for the new one (`/account` when
+/// signing in answered that two-step sign-in must be turned on first, the hub
+/// after "Sign out everywhere").
+pub fn load_page(path: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {
-        let _ = window.location().assign("/account");
+        let _ = window.location().assign(path);
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
 }
 
 /// The message for a failed sign-in: a wrong password (or code) in plain
@@ -352,7 +356,7 @@ pub fn SignInForm(
             match sign_in(email.get_untracked(), password.get_untracked(), code).await {
                 Ok(SignInStep::Done) => on_signed_in.run(()),
                 Ok(SignInStep::CodeNeeded) => code_needed.set(true),
-                Ok(SignInStep::TurnOnTwoStep) => go_to_account(),
+                Ok(SignInStep::TurnOnTwoStep) => load_page("/account"),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);

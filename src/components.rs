@@ -276,6 +276,24 @@ pub fn FieldMessage(
     }
 }
 
+/// "Previous page", "Page N of M" and "Next page" of a paged list, when
+/// there is more than the first page; `href` is the address of a page.
+#[component]
+pub fn Pager(page: u32, pages: u32, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    (pages > 1 || page > 1).then(|| {
+        let previous = (page > 1).then(|| href(page - 1));
+        let next = (page < pages).then(|| href(page + 1));
+        view! {
+            <nav class="pager" aria-label=move || t_string!(i18n, hub.pages)>
+                {previous.map(|href| view! { <a href=href rel="prev">{t!(i18n, hub.previous)}</a> })}
+                <span aria-current="page">{t!(i18n, hub.page_of, page = move || page, pages = move || pages)}</span>
+                {next.map(|href| view! { <a href=href rel="next">{t!(i18n, hub.next)}</a> })}
+            </nav>
+        }
+    })
+}
+
 /// What a page for signed-in people shows when its data was refused: the way
 /// to sign in, or the refusal itself.
 #[component]

@@ -2,7 +2,7 @@
 //! organizations with their orders and services, paged like the hub, and
 //! "Download CSV".
 
-use crate::components::{LoadRefused, service_text, status_text};
+use crate::components::{LoadRefused, Pager, status_text};
 use crate::error::AppError;
 use crate::i18n::*;
 pub use crate::model::customers::{Customer, CustomersView};
@@ -90,29 +90,13 @@ fn Customers(view: CustomersView) -> impl IntoView {
                                 <td><a href=format!("/activity/{}", o.summary.id)>{o.summary.order_number.clone()}</a></td>
                                 <td>{o.summary.subscription_id.clone()}</td>
                                 <td><span class="badge">{status_text(i18n, o.summary.status)}</span></td>
-                                <td>
-                                    {o.services.iter().map(|s| {
-                                        let quantity = u32::try_from(s.quantity).unwrap_or(u32::MAX);
-                                        service_text(i18n, &s.kind, &s.sku, quantity)
-                                    }).collect::<Vec<_>>().join(", ")}
-                                </td>
+                                <td>{o.services_text(i18n.get_locale())}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
             </section>
         }).collect_view()}
-        {(pages > 1 || page > 1).then(|| {
-            let href = |p: u32| format!("/hub/customers?page={p}");
-            let previous = (page > 1).then(|| href(page - 1));
-            let next = (page < pages).then(|| href(page + 1));
-            view! {
-                <nav class="pager" aria-label=move || t_string!(i18n, hub.pages)>
-                    {previous.map(|href| view! { <a href=href rel="prev">{t!(i18n, hub.previous)}</a> })}
-                    <span aria-current="page">{t!(i18n, hub.page_of, page = move || page, pages = move || pages)}</span>
-                    {next.map(|href| view! { <a href=href rel="next">{t!(i18n, hub.next)}</a> })}
-                </nav>
-            }
-        })}
+        <Pager page pages href=|p| format!("/hub/customers?page={p}") />
     }
 }

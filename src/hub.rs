@@ -3,7 +3,7 @@
 //! do next, as the server decides it ([`crate::server::access`]).
 
 use crate::account::SignInForm;
-use crate::components::{LoadRefused, app_error_text, hub_status_text, status_text};
+use crate::components::{LoadRefused, Pager, app_error_text, hub_status_text, status_text};
 pub use crate::model::hub::{
     HubFilter, HubOrder, HubOrg, HubStatus, HubView, MAX_SEARCH, PAGE_SIZE,
 };
@@ -296,17 +296,7 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
                 </section>
             }
         }).collect_view()}
-        {(pages > 1 || page > 1).then(|| {
-            let previous = (page > 1).then(|| filter.href(page - 1));
-            let next = (page < pages).then(|| filter.href(page + 1));
-            view! {
-                <nav class="pager" aria-label=move || t_string!(i18n, hub.pages)>
-                    {previous.map(|href| view! { <a href=href rel="prev">{t!(i18n, hub.previous)}</a> })}
-                    <span aria-current="page">{t!(i18n, hub.page_of, page = move || page, pages = move || pages)}</span>
-                    {next.map(|href| view! { <a href=href rel="next">{t!(i18n, hub.next)}</a> })}
-                </nav>
-            }
-        })}
+        <Pager page pages href=move |p| filter.href(p) />
         {move || notice.get().map(|r| match r {
             Ok(()) => view! { <p class="notice" role="status">{t!(i18n, hub.resent)}</p> }.into_any(),
             Err(e) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),

@@ -298,11 +298,8 @@ fn SignOutEverywhere() -> impl IntoView {
         if form.is_busy() {
             return;
         }
-        form.send(sign_out_everywhere(), move |()| {
-            #[cfg(feature = "hydrate")]
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign("/hub");
-            }
+        form.send(sign_out_everywhere(), |()| {
+            crate::account::load_page("/hub")
         });
     };
     view! {

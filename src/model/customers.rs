@@ -64,11 +64,10 @@ pub fn service_text_in(
     format!("{kind} ({sku}) × {quantity}")
 }
 
-impl Customer {
-    /// Its orders' services, each as [`service_text_in`], joined.
-    pub fn services_text(order: &CustomerOrder, locale: crate::i18n::Locale) -> String {
-        order
-            .services
+impl CustomerOrder {
+    /// Its services, each as [`service_text_in`], joined.
+    pub fn services_text(&self, locale: crate::i18n::Locale) -> String {
+        self.services
             .iter()
             .map(|s| service_text_in(locale, &s.kind, &s.sku, s.quantity))
             .collect::<Vec<_>>()

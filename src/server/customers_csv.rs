@@ -7,7 +7,6 @@ use super::activity_csv::{MAX_ROWS, cookie, row};
 use super::auth::session_cookie_name;
 use super::state::AppState;
 use crate::i18n::Locale;
-use crate::model::customers::Customer;
 use crate::model::hub::{HubStatus, status_text_in};
 use axum::{
     extract::State,
@@ -70,7 +69,7 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
                 &order.summary.subscription_id,
                 &order.summary.requested_start_date,
                 &status,
-                &Customer::services_text(order, locale),
+                &order.services_text(locale),
             ]));
         }
     }

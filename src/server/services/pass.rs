@@ -28,48 +28,37 @@ pub async fn run(
     now: DateTime<Utc>,
     public_url: &str,
 ) -> anyhow::Result<PassReport> {
-    let mut report = PassReport::default();
-    loop {
-        let n = invite(store, now, public_url).await?;
-        report.invitations += n;
-        if n < BATCH as u64 {
-            break;
-        }
-    }
-    loop {
-        let n = escalate(store, now, public_url).await?;
-        report.escalations += n;
-        if n < BATCH as u64 {
-            break;
-        }
-    }
-    // Closed first: an order past its window gets no warning of it.
-    loop {
-        let n = close_unfinished(store, now).await?;
-        report.closed += n;
-        if n < BATCH as u64 {
-            break;
-        }
-    }
+    let mut report = PassReport {
+        invitations: drain(|| invite(store, now, public_url)).await?,
+        escalations: drain(|| escalate(store, now, public_url)).await?,
+        // Closed first: an order past its window gets no warning of it.
+        closed: drain(|| close_unfinished(store, now)).await?,
+        ..PassReport::default()
+    };
     // The later warning first: an order 29 days in gets that one alone.
     for (stage, days) in CLOSE_WARNINGS.iter().rev() {
-        loop {
-            let n = warn_of_closing(store, now, public_url, *stage, *days).await?;
-            report.close_warnings += n;
-            if n < BATCH as u64 {
-                break;
-            }
-        }
+        report.close_warnings +=
+            drain(|| warn_of_closing(store, now, public_url, *stage, *days)).await?;
     }
-    loop {
-        let n = remind_to_provision(store, now, public_url).await?;
-        report.provision_reminders += n;
-        if n < BATCH as u64 {
-            break;
-        }
-    }
+    report.provision_reminders = drain(|| remind_to_provision(store, now, public_url)).await?;
     store.purge_expired(now).await?;
     Ok(report)
+}
+
+/// Runs one kind of due work a batch at a time until a batch comes back
+/// short; how many it claimed in all.
+async fn drain<F>(mut batch: impl FnMut() -> F) -> anyhow::Result<u64>
+where
+    F: std::future::Future<Output = anyhow::Result<u64>>,
+{
+    let mut total = 0;
+    loop {
+        let n = batch().await?;
+        total += n;
+        if n < BATCH as u64 {
+            return Ok(total);
+        }
+    }
 }
 
 /// Until when a new setup link works.

@@ -71,20 +71,15 @@ pub async fn confirm(
     Ok(recovery)
 }
 
-/// Whether `user_id` has two-step sign-in on.
-pub async fn is_on(store: &Store, user_id: &str) -> Result<bool, AppError> {
-    Ok(record(store, user_id).await?.secret.is_some())
-}
-
-/// The second step of signing in: a code (not used before) or a recovery
-/// code (once). `Ok(false)` when it is neither.
+/// The second step of signing in, for the user of `record`: a code (not
+/// used before) or a recovery code (once). `Ok(false)` when it is neither.
 pub async fn second_step(
     store: &Store,
-    user_id: &str,
+    record: &TwoStepRecord,
     input: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let record = record(store, user_id).await?;
+    let user_id = record.user_id.as_str();
     let Some(sealed) = record.secret.as_deref() else {
         return Ok(false);
     };
@@ -123,7 +118,8 @@ pub async fn turn_off(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    if !second_step(store, &user.user_id, code, now).await? {
+    let record = record(store, &user.user_id).await?;
+    if !second_step(store, &record, code, now).await? {
         return Err(wrong_code());
     }
     let mut tx = store.write().await?;

@@ -108,7 +108,7 @@ pub(crate) fn ProofPanel(state: WizardState) -> impl IntoView {
                     state.proven(email);
                 }
                 Ok(SignInStep::CodeNeeded) => second_step.set(Some(email)),
-                Ok(SignInStep::TurnOnTwoStep) => crate::account::go_to_account(),
+                Ok(SignInStep::TurnOnTwoStep) => crate::account::load_page("/account"),
                 Err(error) => sign_in_error.set(Some(error)),
             }
             busy.set(false);
