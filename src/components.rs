@@ -156,6 +156,7 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "email_belongs_to_partner" => t_string!(i18n, err.email_belongs_to_partner).to_string(),
         "email_belongs_to_other_org" => t_string!(i18n, err.email_belongs_to_other_org).to_string(),
         "subdomain_taken" => t_string!(i18n, err.subdomain_taken).to_string(),
+        "site_already_set_up" => t_string!(i18n, err.site_already_set_up).to_string(),
         "order_already_set_up" => t_string!(i18n, err.order_already_set_up).to_string(),
         "organization_not_recognized" => {
             t_string!(i18n, err.organization_not_recognized).to_string()

@@ -39,6 +39,9 @@ pub enum Refusal {
     StepIncomplete,
     /// Removing or demoting the organization's last administrator.
     LastAdministrator,
+    /// The customer organization's meeting site is set up already (by an
+    /// earlier order): a later order reuses it.
+    SiteAlreadySetUp,
 }
 
 impl Refusal {
@@ -53,6 +56,7 @@ impl Refusal {
             Refusal::ManagedByCustomer => "managed_by_customer",
             Refusal::StepIncomplete => "step_incomplete",
             Refusal::LastAdministrator => "last_administrator",
+            Refusal::SiteAlreadySetUp => "site_already_set_up",
         }
     }
 }

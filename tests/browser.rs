@@ -40,6 +40,7 @@ fn context() -> SetupContext {
         link_is_partner_user: false,
         partner_has_members: false,
         link_proven: true,
+        change_order: false,
     }
 }
 
@@ -274,7 +275,9 @@ fn service_view() -> setup_now::service::ServiceView {
             ..Default::default()
         },
         calling_saved: false,
+        locations: Vec::new(),
         subdomain: None,
+        site_set_up: false,
         billing_start_date: None,
     }
 }

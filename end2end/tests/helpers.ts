@@ -15,6 +15,8 @@ export interface OrderOptions {
   number?: string;
   contact?: string;
   partyId?: string;
+  /** The subscription (a change order names a provisioned one). */
+  subscriptionId?: string;
   services?: { kind: string; sku: string; quantity: number }[];
 }
 
@@ -23,7 +25,7 @@ export function orderBody(o: OrderOptions = {}) {
   return {
     order_number: number,
     offer: "A-WX",
-    subscription_id: `Sub-${number}`,
+    subscription_id: o.subscriptionId ?? `Sub-${number}`,
     requested_start_date: START,
     provisioning_contact_email: o.contact ?? `contact-${number.toLowerCase()}@partner.example`,
     account_rep_email: "rep@cisco.example",

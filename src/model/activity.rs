@@ -76,6 +76,7 @@ pub fn action_text_in(locale: Locale, action: &str) -> String {
         "setup_started" => td_string!(locale, activity.setup_started).to_string(),
         "setup_delegated" => td_string!(locale, activity.setup_delegated).to_string(),
         "order_set_up" => td_string!(locale, activity.order_set_up).to_string(),
+        "change_set_up" => td_string!(locale, activity.change_set_up).to_string(),
         "approval_requested" => td_string!(locale, activity.approval_requested).to_string(),
         "approval_approved" => td_string!(locale, activity.approval_approved).to_string(),
         "approval_declined" => td_string!(locale, activity.approval_declined).to_string(),

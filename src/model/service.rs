@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// Calling settings as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallingInput {
+    /// A saved location of the customer organization to use, by id; empty
+    /// for a new location described by the other fields.
+    #[serde(default)]
+    pub location: String,
     pub location_name: String,
     pub address: String,
     pub country: String,
@@ -30,7 +34,32 @@ pub struct CallingSettings {
     pub pstn: PstnConnection,
 }
 
+/// What the calling step saves: a location the customer organization has
+/// saved already, or a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallingChoice {
+    Saved(String),
+    New(CallingSettings),
+}
+
+/// A calling location saved for the customer organization, offered to its
+/// later orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedLocation {
+    pub id: String,
+    pub settings: CallingInput,
+}
+
 impl CallingInput {
+    /// A saved location, or a new one whose fields pass their rules.
+    pub fn choose(&self) -> Result<CallingChoice, Vec<FieldError>> {
+        if self.location.is_empty() {
+            self.validate().map(CallingChoice::New)
+        } else {
+            Ok(CallingChoice::Saved(self.location.clone()))
+        }
+    }
+
     /// Checks every field; names each invalid one.
     pub fn validate(&self) -> Result<CallingSettings, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -92,7 +121,12 @@ pub struct ServiceView {
     /// Saved calling settings, or a proposal from the customer organization.
     pub calling: CallingInput,
     pub calling_saved: bool,
+    /// The customer organization's saved calling locations.
+    pub locations: Vec<SavedLocation>,
     pub subdomain: Option<String>,
+    /// `subdomain` is the customer organization's meeting site, reserved by
+    /// an earlier order: this order uses it and reserves nothing.
+    pub site_set_up: bool,
     pub billing_start_date: Option<String>,
 }
 

@@ -30,6 +30,10 @@ pub enum Action {
     /// A new "Set Up Now" email to the customer administrator after "Customer
     /// setup", while the customer has not finished.
     ResendCustomerInvitation,
+    /// Take up a change order (contract section 14): its organizations are
+    /// those of the subscription's provisioned order, so whoever may manage
+    /// that one may set this one up, without the setup wizard.
+    TakeUpChange,
 }
 
 fn same(a: &Option<String>, b: &Option<String>) -> bool {
@@ -67,6 +71,21 @@ pub fn decide(user: &SessionUser, order: &OrderAccess, action: Action) -> Result
                 Ok(())
             } else {
                 Err(AppError::Refused(Refusal::ManagedByCustomer))
+            }
+        }
+        Action::TakeUpChange => {
+            if order.closed {
+                Err(AppError::Gone)
+            } else if order.set_up {
+                Err(AppError::Refused(Refusal::OrderAlreadySetUp))
+            } else if customer_of_order
+                || (partner_of_order && order.mode == Some(SetupMode::Partner))
+            {
+                Ok(())
+            } else if partner_of_order {
+                Err(AppError::Refused(Refusal::ManagedByCustomer))
+            } else {
+                Err(AppError::Forbidden)
             }
         }
         Action::ResendInvitation => {

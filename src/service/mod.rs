@@ -5,7 +5,9 @@
 
 pub mod page;
 
-pub use crate::model::service::{Availability, CallingInput, CallingSettings, ServiceView};
+pub use crate::model::service::{
+    Availability, CallingChoice, CallingInput, CallingSettings, SavedLocation, ServiceView,
+};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -57,10 +59,10 @@ pub async fn load_service(order_id: String) -> Result<ServiceView, AppError> {
 pub async fn save_calling(order_id: String, input: CallingInput) -> Result<(), AppError> {
     crate::server::state::respond(
         async {
-            let settings = input.validate().map_err(AppError::Invalid)?;
+            let choice = input.choose().map_err(AppError::Invalid)?;
             let (state, user) = authorized(&order_id).await?;
             let now = state.clock.now().await;
-            provisioning::save_calling(&state.store, &order_id, &settings, &user.email, now).await
+            provisioning::save_calling(&state.store, &order_id, &choice, &user.email, now).await
         }
         .await,
     )

@@ -43,7 +43,8 @@ fn resume_at(view: &ServiceView) -> usize {
     if view.billing_start_date.is_some() {
         return steps.len() - 1;
     }
-    if !view.calling_saved && view.subdomain.is_none() {
+    let own_site = view.subdomain.is_some() && !view.site_set_up;
+    if !view.calling_saved && !own_site {
         // Nothing saved yet: start with the subscription details.
         return 0;
     }
@@ -194,7 +195,7 @@ fn CallingStep(
         ev.prevent_default();
         let value = input.get_untracked();
         // The same rules the server applies.
-        if form.is_busy() || form.check(value.validate()).is_none() {
+        if form.is_busy() || form.check(value.choose()).is_none() {
             return;
         }
         let order_id = data.with_untracked(|d| d.order_id.clone());
@@ -215,9 +216,46 @@ fn CallingStep(
             </label>
         }
     };
+    let locations = StoredValue::new(data.with_untracked(|d| d.locations.clone()));
+    let choose = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        let saved =
+            locations.with_value(|l| l.iter().find(|l| l.id == id).map(|l| l.settings.clone()));
+        form.errors.set(Vec::new());
+        input.update(|i| match saved {
+            Some(settings) => *i = settings,
+            None => i.location = String::new(),
+        });
+    };
+    let new_location = move || input.with(|i| i.location.is_empty());
     view! {
         <p>{t!(i18n, service.calling_intro)}</p>
         <form novalidate on:submit=submit>
+            {(!locations.with_value(Vec::is_empty)).then(|| view! {
+                <div class="field">
+                    <label for="location">{t!(i18n, service.location)}</label>
+                    <select id="location" on:change=choose>
+                        {locations.get_value().into_iter().map(|l| {
+                            let id = l.id.clone();
+                            view! {
+                                <option value=l.id.clone() selected=move || input.with(|i| i.location == id)>
+                                    {l.settings.location_name.clone()}
+                                </option>
+                            }
+                        }).collect_view()}
+                        <option value="" selected=new_location>{t!(i18n, service.new_location)}</option>
+                    </select>
+                </div>
+            })}
+            <Show when=move || !new_location()>
+                <p class="notice">
+                    {move || {
+                        let (address, zone) = input.with(|i| (i.address.clone(), i.time_zone.clone()));
+                        t!(i18n, service.saved_location, address = move || address.clone(), time_zone = move || zone.clone())
+                    }}
+                </p>
+            </Show>
+            <div hidden=move || !new_location()>
             {text("location_name", t!(i18n, service.location_name).into_any(), |i| i.location_name.clone(), |i, v| i.location_name = v)}
             {text("address", t!(i18n, service.address).into_any(), |i| i.address.clone(), |i, v| i.address = v)}
             {text("country", t!(i18n, service.country).into_any(), |i| i.country.clone(), |i, v| i.country = v)}
@@ -246,6 +284,7 @@ fn CallingStep(
                 {pstn(PstnConnection::PremisesBased.code(), t!(i18n, service.pstn_premises).into_any())}
             </fieldset>
             <FieldMessage id="pstn-error" message=message("pstn") />
+            </div>
             <ErrorBanner error=form.banner />
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
@@ -262,6 +301,21 @@ fn MeetingStep(
     on_back: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    if let Some(site) = data.with_untracked(|d| d.subdomain.clone().filter(|_| d.site_set_up)) {
+        let url = Subdomain::parse(&site)
+            .map(|s| s.site_url())
+            .unwrap_or_default();
+        return view! {
+            <p class="notice" role="status">
+                {t!(i18n, service.site_already_set_up, name = move || site.clone(), url = move || url.clone())}
+            </p>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| on_back()>{t!(i18n, service.back)}</button>
+                <button type="button" on:click=move |_| on_next()>{t!(i18n, service.next)}</button>
+            </div>
+        }
+        .into_any();
+    }
     let name = RwSignal::new(data.get_untracked().subdomain.unwrap_or_default());
     let answer = RwSignal::new(None::<Availability>);
     let checking = RwSignal::new(false);
@@ -388,6 +442,7 @@ fn MeetingStep(
             </button>
         </div>
     }
+    .into_any()
 }
 
 #[component]

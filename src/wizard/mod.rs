@@ -2,6 +2,7 @@
 //! ([`machine`]), its server functions (thin: parse, call the store, map
 //! errors to statuses) and its page.
 
+mod change;
 mod fields;
 mod finished;
 pub mod page;
@@ -61,6 +62,24 @@ pub async fn open_setup(token: String) -> Result<SetupContext, AppError> {
     serve(|state| async move {
         crate::server::services::links::open_setup(&state.store, &token, state.clock.now().await)
             .await
+    })
+    .await
+}
+
+/// A change order's link, used by the signed-in user: where its service
+/// setup opens (401 when nobody is signed in; 403, or a refusal, when the
+/// user may not manage the subscription).
+#[server(endpoint = "setup/change")]
+pub async fn take_up_change(token: String) -> Result<String, AppError> {
+    use crate::server::state::serve;
+    serve(|state| async move {
+        let user = crate::server::auth::require_user(&state).await?;
+        let now = state.clock.now().await;
+        let order_id =
+            crate::server::services::links::take_up_change(&state.store, &token, &user, now)
+                .await?;
+        state.wake_workers();
+        Ok(format!("/service/{order_id}"))
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! The page at `/setup/{token}`: the wizard's frame (its steps, "Next",
 //! "Back", "Exit setup"); each step is a file of `steps/`.
 
+use super::change::ChangeOrder;
 use super::finished::{Finished, Outcome};
 use super::state::{Proving, WizardState};
 use super::steps::{admin, customer, partner, review, role, who};
@@ -31,6 +32,9 @@ pub fn SetupPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 match context.await {
+                    Ok(ctx) if ctx.change_order => {
+                        view! { <ChangeOrder token=token() ctx /> }.into_any()
+                    }
                     Ok(ctx) => view! { <Wizard token=token() ctx /> }.into_any(),
                     Err(error) => view! { <DeadLink error kind=LinkKind::Setup /> }.into_any(),
                 }

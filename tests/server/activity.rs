@@ -71,8 +71,9 @@ async fn order_with_activity(app: &TestApp, number: &str) -> (String, String, St
         time_zone: "Europe/Prague".into(),
         language: "cs_CZ".into(),
         pstn: "cisco".into(),
+        location: String::new(),
     }
-    .validate()
+    .choose()
     .unwrap();
     setup_now::server::services::provisioning::save_calling(
         &app.state.store,

@@ -75,6 +75,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     for (k, v) in extra {
         env.insert(k.to_string(), v.to_string());
     }
+    // The server's database, also when the caller named another one.
+    let url = env["SETUP_NOW_DATABASE_URL"].clone();
     let config = Config::from_lookup(|k| env.get(k).cloned()).expect("config");
     let running = server::start(config).await.expect("server starts");
     sqlx::any::install_default_drivers();

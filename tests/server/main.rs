@@ -5,6 +5,7 @@
 
 mod activity;
 mod backup;
+mod changes;
 mod customers;
 mod emails;
 mod hardening;

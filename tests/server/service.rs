@@ -9,7 +9,7 @@ use setup_now::model::setup::{Draft, Role, WhoSetsUp};
 use setup_now::server::access::Action;
 use setup_now::server::services::provisioning;
 use setup_now::server::store::SessionUser;
-use setup_now::service::{CallingInput, CallingSettings};
+use setup_now::service::{CallingChoice, CallingInput};
 
 const NOW: &str = "2026-12-01T08:00:00Z";
 
@@ -68,7 +68,7 @@ async fn user(app: &TestApp, email: &str) -> SessionUser {
         .unwrap()
 }
 
-fn calling() -> CallingSettings {
+fn calling() -> CallingChoice {
     CallingInput {
         location_name: "Praha HQ".into(),
         address: "Vinohradska 1, Praha".into(),
@@ -76,8 +76,9 @@ fn calling() -> CallingSettings {
         time_zone: "Europe/Prague".into(),
         language: "cs_CZ".into(),
         pstn: "cisco".into(),
+        location: String::new(),
     }
-    .validate()
+    .choose()
     .unwrap()
 }
 

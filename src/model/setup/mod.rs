@@ -162,6 +162,10 @@ pub struct SetupContext {
     /// The link's own address proves itself (no password protects it): the
     /// link was sent to it.
     pub link_proven: bool,
+    /// A change order (contract section 14): its organizations are set up
+    /// already, so the link only leads, after sign-in, to the service setup.
+    #[serde(default)]
+    pub change_order: bool,
 }
 
 /// What the person who committed does next.

@@ -36,6 +36,7 @@ fn ctx(existing_partner: bool) -> SetupContext {
         link_is_partner_user: false,
         partner_has_members: existing_partner,
         link_proven: true,
+        change_order: false,
     }
 }
 

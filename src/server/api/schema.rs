@@ -178,6 +178,11 @@ pub struct OrderView {
     /// RFC 3339, or null before provisioning.
     #[schema(format = DateTime)]
     pub provisioned_at: Option<String>,
+    /// `change` when the subscription was already provisioned for the same
+    /// partner when the order arrived (no organization is set up again),
+    /// else `new`.
+    #[schema(pattern = "^(new|change)$")]
+    pub kind: String,
 }
 
 impl From<OrderRecord> for OrderView {
@@ -190,6 +195,7 @@ impl From<OrderRecord> for OrderView {
             requested_start_date: r.requested_start_date,
             set_up_at: r.set_up_at,
             provisioned_at: r.provisioned_at,
+            kind: r.kind.to_string(),
         }
     }
 }

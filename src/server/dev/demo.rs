@@ -209,11 +209,168 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         )
         .await?;
     for input in &orders {
-        let order = input.validate().map_err(|errors| {
-            anyhow::anyhow!("demo order {} invalid: {errors:?}", input.order_number)
-        })?;
-        store.place_order(&order, now).await?;
+        place(state, input).await?;
     }
+    over_time(state, &with_user, &meetings).await?;
     crate::server::scheduler::run_pass(state).await?;
+    Ok(())
+}
+
+async fn place(state: &AppState, input: &OrderInput) -> anyhow::Result<()> {
+    let order = input.validate().map_err(|errors| {
+        anyhow::anyhow!("demo order {} invalid: {errors:?}", input.order_number)
+    })?;
+    state
+        .store
+        .place_order(&order, state.clock.now().await)
+        .await?;
+    Ok(())
+}
+
+/// Customers over time (contract section 14), for the managed customer of
+/// the partner with people: an order provisioned with a change order due
+/// today, an order that closes in three days, and an order set up four days
+/// ago and not provisioned. Their past is written as it would have
+/// happened: earlier scheduler passes, then the setup.
+async fn over_time(
+    state: &AppState,
+    partner_org: &str,
+    meetings: &impl Fn() -> Vec<ServiceInput>,
+) -> anyhow::Result<()> {
+    let (store, now) = (&state.store, state.clock.now().await);
+    let day = |n: i64| now - chrono::Duration::days(n);
+    let date = |n: i64| day(n).date_naive().to_string();
+    let contact = "user@partner-with-user.example";
+    let partner = ("P-DEMO-USER", "Partner s uživatelem s.r.o.");
+    let customer = "Spravovaný Zákazník a.s.";
+    let Some(org) = store
+        .user_by_email("admin@managed-customer.example")
+        .await?
+        .and_then(|u| u.customer_org_id)
+    else {
+        return Ok(());
+    };
+    let calling_and_meetings = vec![
+        service("calling", "A-WX-CALL-PRO", 25),
+        service("meetings", "A-WX-MTG-ENT", 25),
+    ];
+    let provisioned = demo_order(
+        "DEMO-0009",
+        "A-WX",
+        contact,
+        partner,
+        customer,
+        calling_and_meetings,
+        &date(40),
+    );
+    let closing = demo_order(
+        "DEMO-0011",
+        "A-WX",
+        contact,
+        partner,
+        customer,
+        meetings(),
+        &date(27),
+    );
+    let waiting = demo_order(
+        "DEMO-0012",
+        "A-WX",
+        contact,
+        partner,
+        customer,
+        meetings(),
+        &date(5),
+    );
+    let pass = |at| crate::server::services::pass::run(store, at, &state.config.public_url);
+    place(state, &provisioned).await?;
+    pass(day(40)).await?;
+    settle(
+        state,
+        "DEMO-0009",
+        partner_org,
+        &org,
+        Some("spravovany-zakaznik"),
+        day(39),
+    )
+    .await?;
+    place(state, &closing).await?;
+    pass(day(27)).await?;
+    place(state, &waiting).await?;
+    pass(day(5)).await?;
+    settle(state, "DEMO-0012", partner_org, &org, None, day(4)).await?;
+    // The add-on to DEMO-0009's subscription: a change order.
+    let mut change = demo_order(
+        "DEMO-0010",
+        "A-WX",
+        contact,
+        partner,
+        customer,
+        vec![service("webinars", "A-WX-WEB", 2)],
+        &date(0),
+    );
+    change.subscription_id = provisioned.subscription_id.clone();
+    place(state, &change).await
+}
+
+/// Sets up demo order `number` as its contact would have at `at`, with the
+/// customer organization's calling location and, when `site` is given, its
+/// meeting site and billing started. Once: a set-up order is left as it is.
+async fn settle(
+    state: &AppState,
+    number: &str,
+    partner_org: &str,
+    org: &str,
+    site: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::model::setup::SetupMode;
+    let store = &state.store;
+    let Some(order) = store.order_record(number).await? else {
+        return Ok(());
+    };
+    let by = "user@partner-with-user.example";
+    let mut tx = store.write().await?;
+    if !tx
+        .mark_set_up(
+            &order.order_id,
+            SetupMode::Partner,
+            by,
+            Some(partner_org),
+            org,
+            true,
+            at,
+        )
+        .await?
+    {
+        return Ok(());
+    }
+    tx.audit(at, by, "order_set_up", Some(&order.order_id), "")
+        .await?;
+    if let Some(site) = site {
+        let settings = crate::model::service::CallingInput {
+            location: String::new(),
+            location_name: "Praha".into(),
+            address: "Vinohradská 1, 120 00 Praha".into(),
+            country: "CZ".into(),
+            time_zone: "Europe/Prague".into(),
+            language: "cs_CZ".into(),
+            pstn: "cisco".into(),
+        }
+        .validate()
+        .map_err(|errors| anyhow::anyhow!("demo calling settings invalid: {errors:?}"))?;
+        let location = crate::server::store::new_id();
+        tx.put_location(&location, org, &order.order_id, &settings, at)
+            .await?;
+        tx.save_calling(&order.order_id, &location, at).await?;
+        let site = crate::domain::Subdomain::parse(site)
+            .map_err(|e| anyhow::anyhow!("demo subdomain invalid: {e}"))?;
+        tx.replace_meeting_site(&order.order_id, org, &site, at)
+            .await?;
+        let today = at.date_naive().to_string();
+        tx.start_billing(&order.order_id, &today, by, at).await?;
+        tx.audit(at, by, "billing_started", Some(&order.order_id), &today)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -100,6 +100,22 @@ pub fn invitation(locale: Locale, to: &str, order: &OrderFacts, url: &str) -> Em
     set_up_now_letter(letter, order, url, td_string!(locale, mail.invitation_next))
 }
 
+/// A change order's "Set Up Now" email: the subscription is provisioned
+/// already, and the link leads (after sign-in) straight to the service setup
+/// of what the order adds.
+pub fn change_invitation(locale: Locale, to: &str, order: &OrderFacts, url: &str) -> Email {
+    let values = [
+        ("number", order.number),
+        ("offer", order.offer),
+        ("customer", order.customer),
+    ];
+    let subject = fill(td_string!(locale, mail.change_subject), &values);
+    let letter = Letter::new("change_invitation", locale, to, subject)
+        .heading(td_string!(locale, mail.change_heading))
+        .paragraph(fill(td_string!(locale, mail.change_text), &values));
+    set_up_now_letter(letter, order, url, td_string!(locale, mail.change_next))
+}
+
 /// The provisioning contact, reminded when nobody started the setup a day
 /// after the start date (the account representative is told too).
 pub fn reminder(locale: Locale, to: &str, order: &OrderFacts, url: &str) -> Email {

@@ -67,12 +67,26 @@ pub struct OrderMail {
     pub start_date: String,
     pub partner: String,
     pub services: Vec<ServiceLine>,
+    /// A change order (contract section 14): its "Set Up Now" email is the
+    /// change letter.
+    pub change: bool,
 }
 
 impl OrderMail {
     /// The language of the email.
     pub fn locale(&self) -> Locale {
         self.readers.locale()
+    }
+
+    /// The order's "Set Up Now" email to `to` with link `url`: the
+    /// invitation, or for a change order the change letter.
+    pub fn set_up_now(&self, to: &str, url: &str) -> Email {
+        let letter = if self.change {
+            change_invitation
+        } else {
+            invitation
+        };
+        letter(self.locale(), to, &self.facts(), url)
     }
 
     /// The order as an email names it.
@@ -312,9 +326,9 @@ mod letters;
 
 pub use letters::{
     OrderFacts, ServiceLine, administrator_welcome, approval_answered, approval_request,
-    billing_started, close_warning, closed, customer_invitation, delegation, escalation,
-    invitation, join_answered, join_invitation, join_request, password_reset, provision_reminder,
-    reminder, role_name, verification_code,
+    billing_started, change_invitation, close_warning, closed, customer_invitation, delegation,
+    escalation, invitation, join_answered, join_invitation, join_request, password_reset,
+    provision_reminder, reminder, role_name, verification_code,
 };
 
 /// Sends stored emails over SMTP.

@@ -40,7 +40,7 @@ pub(crate) async fn reinvite_contact(
     )
     .await?;
     let url = mail::setup_url(public_url, &token);
-    let email = mail::invitation(order.locale(), &to, &order.facts(), &url);
+    let email = order.set_up_now(&to, &url);
     tx.email(&key, Some(order_id), &email, now).await?;
     Ok(to)
 }

@@ -119,7 +119,12 @@ async fn invite(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow::
     for order in &due {
         let to = &order.provisioning_contact_email;
         let (token, hash) = tokens::new_token()?;
-        let email = mail::invitation(
+        let letter = if order.kind == "change" {
+            mail::change_invitation
+        } else {
+            mail::invitation
+        };
+        let email = letter(
             locale(&chosen, to, order),
             to,
             &facts(order, &services),

@@ -3,32 +3,58 @@
 
 use crate::domain::Subdomain;
 use crate::error::{AppError, Refusal};
-use crate::model::service::CallingSettings;
+use crate::model::service::CallingChoice;
 use crate::server::{mail, store::Store};
 use chrono::{DateTime, Utc};
 
-/// Saves (or replaces) the calling settings, until billing started; `by`
-/// is the person, for the audit.
+/// Saves (or replaces) the calling settings, until billing started: a
+/// location the customer organization saved already, or a new one, which
+/// becomes one of its locations (an order that saved a new location before
+/// changes that one rather than adding another). `by` is the person, for
+/// the audit.
 pub async fn save_calling(
     store: &Store,
     order_id: &str,
-    settings: &CallingSettings,
+    choice: &CallingChoice,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = store.write().await?;
-    if !tx.save_calling(order_id, settings, now).await? {
+    let org = tx
+        .lock_customer_org(order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if tx.provisioned(order_id).await? == Some(true) {
         return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
     }
-    let detail = settings.location_name.as_str();
-    tx.audit(now, by, "calling_settings_saved", Some(order_id), detail)
+    let location = match choice {
+        CallingChoice::Saved(id) => {
+            if !tx.location_of(&org, id).await? {
+                return Err(AppError::NotFound);
+            }
+            id.clone()
+        }
+        CallingChoice::New(settings) => {
+            let id = match tx.own_location(order_id).await? {
+                Some(id) => id,
+                None => crate::server::store::new_id(),
+            };
+            tx.put_location(&id, &org, order_id, settings, now).await?;
+            id
+        }
+    };
+    let Some(name) = tx.save_calling(order_id, &location, now).await? else {
+        return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
+    };
+    tx.audit(now, by, "calling_settings_saved", Some(order_id), &name)
         .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Reserves `subdomain` for the order's meeting site (replacing its earlier
-/// one), until billing started.
+/// one), until billing started. A customer organization has one meeting
+/// site: when an earlier order reserved it, this one uses it.
 pub async fn reserve_subdomain(
     store: &Store,
     order_id: &str,
@@ -37,10 +63,20 @@ pub async fn reserve_subdomain(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = store.write().await?;
+    let org = tx
+        .lock_customer_org(order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if tx.provisioned(order_id).await? == Some(true) {
         return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
     }
-    if !tx.replace_meeting_site(order_id, subdomain, now).await? {
+    if tx.org_site(&org, order_id).await?.is_some() {
+        return Err(AppError::Refused(Refusal::SiteAlreadySetUp));
+    }
+    if !tx
+        .replace_meeting_site(order_id, &org, subdomain, now)
+        .await?
+    {
         return Err(AppError::Refused(Refusal::SubdomainTaken));
     }
     let detail = subdomain.as_str();

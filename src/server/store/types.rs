@@ -40,6 +40,9 @@ pub struct DueOrder {
     pub partner_name: String,
     pub partner_country: String,
     pub provisioning_contact_email: String,
+    /// `change` for a change order (contract section 14), else `new`.
+    #[sqlx(default)]
+    pub kind: String,
     /// Claimed for an escalation or a closure only.
     #[sqlx(default)]
     pub account_rep_email: Option<String>,
@@ -290,6 +293,8 @@ pub struct OrderRecord {
     pub requested_start_date: String,
     pub set_up_at: Option<String>,
     pub provisioned_at: Option<String>,
+    /// `change` for a change order (contract section 14), else `new`.
+    pub kind: &'static str,
 }
 
 /// An event claimed for delivery.

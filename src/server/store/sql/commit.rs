@@ -196,6 +196,27 @@ impl Write<'_> {
         Ok(updated.rows_affected() == 1)
     }
 
+    /// A change order is set up by `by`, with the organizations it had from
+    /// intake. `false` when it was set up or closed meanwhile.
+    pub(crate) async fn mark_change_set_up(
+        &mut self,
+        order_id: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let updated = sqlx::query(
+            "UPDATE orders SET setup_at = $1, setup_by_email = $2, started_at = COALESCE(started_at, $1) \
+             WHERE id = $3 AND kind = 'change' AND setup_at IS NULL AND closed_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(by)
+        .bind(order_id)
+        .execute(&mut *self.tx)
+        .await
+        .context("marking the change order set up")?;
+        Ok(updated.rows_affected() == 1)
+    }
+
     /// The order waits for a customer administrator's approval. `false` when
     /// it was set up, closed or sent for approval meanwhile.
     pub(crate) async fn mark_awaiting_approval(

@@ -15,7 +15,7 @@ pub(crate) async fn order_mail(
     to: &str,
 ) -> anyhow::Result<OrderMail> {
     let row = sqlx::query(
-        "SELECT order_number, offer, customer_name, requested_start_date, partner_name, partner_country, \
+        "SELECT order_number, offer, customer_name, requested_start_date, partner_name, partner_country, kind, \
          (SELECT language FROM users WHERE email = $2) AS language FROM orders WHERE id = $1",
     )
     .bind(order_id)
@@ -38,6 +38,7 @@ pub(crate) async fn order_mail(
         customer: row.get("customer_name"),
         start_date: row.get("requested_start_date"),
         partner: row.get("partner_name"),
+        change: row.get::<&str, _>("kind") == "change",
     })
 }
 

@@ -62,7 +62,7 @@ pub(crate) async fn link_row(conn: &mut Conn, token_hash: &str) -> anyhow::Resul
 /// No rows: no such link.
 async fn link_context_rows(conn: &mut Conn, token_hash: &str) -> anyhow::Result<Vec<DbRow>> {
     sqlx::query(&format!(
-        "SELECT {LINK_COLUMNS}, o.order_number, o.offer, o.subscription_id, o.requested_start_date, \
+        "SELECT {LINK_COLUMNS}, o.kind AS o_kind, o.order_number, o.offer, o.subscription_id, o.requested_start_date, \
          o.partner_name, o.partner_country, o.customer_name, o.customer_country, o.customer_address, \
          c.name AS c_name, c.country AS c_country, c.address AS c_address, \
          CASE WHEN c.managed_by_partner_id IS NULL AND c.confirmed_at IS NULL THEN 1 ELSE 0 END AS c_editable, \
@@ -173,6 +173,7 @@ fn context_of(link: &OpenLink, rows: &[DbRow]) -> SetupContext {
         partner_has_members: order.get::<i64, _>("p_has_members") == 1,
         // No user, or one without a password.
         link_proven: order.get::<i64, _>("u_no_password") == 1,
+        change_order: order.get::<&str, _>("o_kind") == "change",
     }
 }
 

@@ -117,11 +117,34 @@ impl Store {
         }
         let id = new_id();
         let mut tx = self.write_tx().await?;
+        // A change order (contract section 14): the partner's subscription
+        // was provisioned already. It belongs to the organizations of that
+        // order from the start: nobody sets them up again.
+        let earlier = sqlx::query(
+            "SELECT partner_org_id, customer_org_id, setup_mode FROM orders \
+             WHERE partner_party_id = $1 AND subscription_id = $2 AND provisioned_at IS NOT NULL \
+             ORDER BY provisioned_at LIMIT 1",
+        )
+        .bind(order.partner.party_id.as_str())
+        .bind(order.subscription_id.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .context("looking for the subscription's provisioned order")?;
+        let (kind, partner_org, customer_org, mode) = match &earlier {
+            Some(row) => (
+                "change",
+                row.try_get::<Option<String>, _>("partner_org_id")?,
+                row.try_get::<Option<String>, _>("customer_org_id")?,
+                row.try_get::<Option<String>, _>("setup_mode")?,
+            ),
+            None => ("new", None, None, None),
+        };
         let inserted = sqlx::query(
             "INSERT INTO orders (id, order_number, body_digest, offer, subscription_id, requested_start_date, \
              provisioning_contact_email, account_rep_email, partner_party_id, partner_name, partner_country, \
-             customer_name, customer_country, customer_address, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             customer_name, customer_country, customer_address, created_at, \
+             kind, partner_org_id, customer_org_id, setup_mode) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         )
         .bind(&id)
         .bind(order.order_number.as_str())
@@ -138,6 +161,10 @@ impl Store {
         .bind(order.customer.country.as_str())
         .bind(order.customer.address.as_str())
         .bind(ts(now))
+        .bind(kind)
+        .bind(partner_org)
+        .bind(customer_org)
+        .bind(mode)
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -203,7 +230,7 @@ impl Store {
     /// An order by its number, as the order API shows it.
     pub async fn order_record(&self, order_number: &str) -> anyhow::Result<Option<OrderRecord>> {
         let row = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.order_number = $1"
+            "SELECT {SUMMARY_COLUMNS}, o.kind FROM orders o WHERE o.order_number = $1"
         ))
         .bind(order_number)
         .fetch_optional(&self.pool)
@@ -221,6 +248,11 @@ impl Store {
             requested_start_date: summary.requested_start_date,
             set_up_at: row.try_get("setup_at")?,
             provisioned_at: row.try_get("provisioned_at")?,
+            kind: if row.try_get::<String, _>("kind")? == "change" {
+                "change"
+            } else {
+                "new"
+            },
         }))
     }
 
@@ -269,7 +301,7 @@ impl Store {
 
 /// What the scheduler's claims return for writing emails.
 pub(crate) const MAIL_COLUMNS: &str = "id, order_number, offer, customer_name, requested_start_date, partner_name, \
-     partner_country, provisioning_contact_email";
+     partner_country, provisioning_contact_email, kind";
 
 /// Records several setup links in one statement.
 pub(crate) async fn insert_links(
