@@ -194,6 +194,33 @@ pub fn service_text(i18n: I18nContext<Locale>, kind: &str, sku: &str, quantity: 
     crate::model::customers::service_text_in(i18n.get_locale(), kind, sku, i64::from(quantity))
 }
 
+/// An order's services as a table: each kind by its name, its SKU and
+/// quantity.
+#[component]
+pub fn ServicesTable(services: Vec<(String, String, u32)>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table>
+            <thead>
+                <tr>
+                    <th>{t!(i18n, service.services)}</th>
+                    <th>"SKU"</th>
+                    <th>{t!(i18n, service.quantity)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {services.into_iter().map(|(kind, sku, quantity)| view! {
+                    <tr>
+                        <td>{move || crate::model::customers::service_kind_text_in(i18n.get_locale(), &kind)}</td>
+                        <td>{sku}</td>
+                        <td>{quantity}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 /// The translated message for a field error.
 pub fn domain_error_text(i18n: I18nContext<Locale>, error: &DomainError) -> String {
     error_text(i18n, error.key())

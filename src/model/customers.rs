@@ -53,15 +53,20 @@ pub fn service_text_in(
     sku: &str,
     quantity: i64,
 ) -> String {
+    let kind = service_kind_text_in(locale, kind);
+    format!("{kind} ({sku}) × {quantity}")
+}
+
+/// A kind of service (`meetings`, `calling`, …) by its name in `locale`.
+pub fn service_kind_text_in(locale: crate::i18n::Locale, kind: &str) -> String {
     use leptos_i18n::td_string;
-    let kind = match kind {
+    match kind {
         "meetings" => td_string!(locale, service_kind.meetings).to_string(),
         "calling" => td_string!(locale, service_kind.calling).to_string(),
         "messaging" => td_string!(locale, service_kind.messaging).to_string(),
         "webinars" => td_string!(locale, service_kind.webinars).to_string(),
         other => other.to_string(),
-    };
-    format!("{kind} ({sku}) × {quantity}")
+    }
 }
 
 impl CustomerOrder {

@@ -5,8 +5,8 @@ use super::{
     reserve_subdomain, save_calling,
 };
 use crate::components::{
-    ErrorBanner, FieldMessage, LoadRefused, StepIndicator, domain_error_text, focus_on_change,
-    focus_when_lost, sleep_ms,
+    ErrorBanner, FieldMessage, LoadRefused, ServicesTable, StepIndicator, domain_error_text,
+    focus_on_change, focus_when_lost, sleep_ms,
 };
 use crate::domain::{AnnouncementLanguage, PstnConnection, Subdomain, TimeZone};
 use crate::error::AppError;
@@ -141,24 +141,7 @@ fn SubscriptionStep(
             <dt>{t!(i18n, service.start_date)}</dt>
             <dd>{d.requested_start_date.clone()}</dd>
         </dl>
-        <table>
-            <thead>
-                <tr>
-                    <th>{t!(i18n, service.services)}</th>
-                    <th>"SKU"</th>
-                    <th>{t!(i18n, service.quantity)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {d.services.iter().map(|(kind, sku, quantity)| view! {
-                    <tr>
-                        <td>{kind.clone()}</td>
-                        <td>{sku.clone()}</td>
-                        <td>{*quantity}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+        <ServicesTable services=d.services.clone() />
         <div class="actions">
             <button type="button" on:click=move |_| on_next()>{t!(i18n, service.next)}</button>
         </div>

@@ -5,7 +5,7 @@
 
 use super::take_up_change;
 use crate::account::SignInForm;
-use crate::components::ErrorBanner;
+use crate::components::{ErrorBanner, ServicesTable};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::setup::SetupContext;
@@ -47,24 +47,7 @@ pub fn ChangeOrder(token: String, ctx: SetupContext) -> impl IntoView {
                 {t!(i18n, wizard.order_label, number = ctx.order_number.clone())}
             </h1>
             <p>{t!(i18n, change.intro)}</p>
-            <table>
-                <thead>
-                    <tr>
-                        <th>{t!(i18n, service.services)}</th>
-                        <th>"SKU"</th>
-                        <th>{t!(i18n, service.quantity)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {ctx.services.iter().map(|(kind, sku, quantity)| view! {
-                        <tr>
-                            <td>{kind.clone()}</td>
-                            <td>{sku.clone()}</td>
-                            <td>{*quantity}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <ServicesTable services=ctx.services.clone() />
             <Show when=move || sign_in.get()>
                 <h2>{t!(i18n, change.sign_in)}</h2>
                 <SignInForm email=email.clone() on_signed_in=go_on />
