@@ -81,12 +81,7 @@ impl OrderMail {
     /// The order's "Set Up Now" email to `to` with link `url`: the
     /// invitation, or for a change order the change letter.
     pub fn set_up_now(&self, to: &str, url: &str) -> Email {
-        let letter = if self.change {
-            change_invitation
-        } else {
-            invitation
-        };
-        letter(self.locale(), to, &self.facts(), url)
+        set_up_now(self.change, self.locale(), to, &self.facts(), url)
     }
 
     /// The order as an email names it.
@@ -330,6 +325,16 @@ pub use letters::{
     escalation, invitation, join_answered, join_invitation, join_request, password_reset,
     provision_reminder, reminder, role_name, verification_code,
 };
+
+/// An order's "Set Up Now" email: the invitation, or for a change order
+/// (contract section 14) the change letter.
+pub fn set_up_now(change: bool, locale: Locale, to: &str, order: &OrderFacts, url: &str) -> Email {
+    if change {
+        change_invitation(locale, to, order, url)
+    } else {
+        invitation(locale, to, order, url)
+    }
+}
 
 /// Sends stored emails over SMTP.
 #[derive(Clone)]

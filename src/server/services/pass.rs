@@ -88,15 +88,14 @@ fn facts<'a>(
     }
 }
 
-fn events<'a>(
-    orders: impl Iterator<Item = (&'a str, &'a str)>,
-    kind: &'static str,
-) -> Vec<NewEvent<'a>> {
+fn events<'a>(orders: &'a [DueOrder], kind: &'static str) -> Vec<NewEvent<'a>> {
     orders
-        .map(|(order_id, order_number)| NewEvent {
-            order_id,
-            order_number,
+        .iter()
+        .map(|order| NewEvent {
+            order_id: &order.id,
+            order_number: &order.order_number,
             kind,
+            order_kind: &order.kind,
         })
         .collect()
 }
@@ -119,12 +118,8 @@ async fn invite(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow::
     for order in &due {
         let to = &order.provisioning_contact_email;
         let (token, hash) = tokens::new_token()?;
-        let letter = if order.kind == "change" {
-            mail::change_invitation
-        } else {
-            mail::invitation
-        };
-        let email = letter(
+        let email = mail::set_up_now(
+            order.kind == "change",
             locale(&chosen, to, order),
             to,
             &facts(order, &services),
@@ -148,8 +143,7 @@ async fn invite(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow::
     tx.emails(&emails, now).await?;
     tx.audit_all(now, "scheduler", "invitation_sent", &audit)
         .await?;
-    let numbers = due.iter().map(|o| (o.id.as_str(), o.order_number.as_str()));
-    tx.events(&events(numbers, "order.invited"), now).await?;
+    tx.events(&events(&due, "order.invited"), now).await?;
     tx.commit().await?;
     Ok(due.len() as u64)
 }
@@ -206,8 +200,7 @@ async fn escalate(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow
     tx.links(&links, now).await?;
     tx.emails(&emails, now).await?;
     tx.audit_all(now, "scheduler", "escalated", &audit).await?;
-    let numbers = due.iter().map(|o| (o.id.as_str(), o.order_number.as_str()));
-    tx.events(&events(numbers, "order.escalated"), now).await?;
+    tx.events(&events(&due, "order.escalated"), now).await?;
     tx.commit().await?;
     Ok(due.len() as u64)
 }
@@ -377,10 +370,7 @@ async fn close_unfinished(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u
         .map(|o| (o.id.clone(), "setup not completed in time".to_string()))
         .collect();
     tx.audit_all(now, "scheduler", "closed", &audit).await?;
-    let numbers = closed
-        .iter()
-        .map(|o| (o.id.as_str(), o.order_number.as_str()));
-    tx.events(&events(numbers, "order.closed"), now).await?;
+    tx.events(&events(&closed, "order.closed"), now).await?;
     tx.commit().await?;
     Ok(closed.len() as u64)
 }

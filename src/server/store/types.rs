@@ -64,6 +64,8 @@ pub struct NewEvent<'a> {
     pub order_id: &'a str,
     pub order_number: &'a str,
     pub kind: &'static str,
+    /// `change` for a change order, else `new` (as the order's row says).
+    pub order_kind: &'a str,
 }
 
 /// A setup link to record (its hash).

@@ -18,40 +18,17 @@ pub(crate) async fn record_events(
         return Ok(());
     }
     let at = ts(now);
-    // Which of these orders are change orders (the events say so): one
-    // read for the whole batch.
-    let mut changes = sqlx::QueryBuilder::<super::Db>::new(
-        "SELECT id FROM orders WHERE kind = 'change' AND id IN (",
-    );
-    let mut ids = changes.separated(", ");
-    for event in events {
-        ids.push_bind(event.order_id.to_string());
-    }
-    changes.push(")");
-    let (sql, arguments) = super::numbered(&mut changes)?;
-    let changes: std::collections::HashSet<String> =
-        sqlx::query_scalar_with::<_, String, _>(&sql, arguments)
-            .fetch_all(&mut *conn)
-            .await
-            .context("reading which orders are change orders")?
-            .into_iter()
-            .collect();
     let mut insert = sqlx::QueryBuilder::<super::Db>::new(
         "INSERT INTO events (event_id, order_id, type, occurred_at, payload, next_attempt_at) ",
     );
     let payloads: Vec<String> = events
         .iter()
         .map(|e| {
-            let kind = if changes.contains(e.order_id) {
-                "change"
-            } else {
-                "new"
-            };
             serde_json::json!({
                 "type": e.kind,
                 "order_number": e.order_number,
                 "occurred_at": at,
-                "order_kind": kind,
+                "order_kind": e.order_kind,
             })
             .to_string()
         })
@@ -79,17 +56,19 @@ pub(crate) async fn record_event(
     kind: &'static str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let order_number: String = sqlx::query_scalar("SELECT order_number FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_one(&mut *conn)
-        .await
-        .context("the order of an event")?;
+    let (order_number, order_kind): (String, String) =
+        sqlx::query_as("SELECT order_number, kind FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await
+            .context("the order of an event")?;
     record_events(
         conn,
         &[NewEvent {
             order_id,
             order_number: &order_number,
             kind,
+            order_kind: &order_kind,
         }],
         now,
     )
