@@ -168,7 +168,6 @@ pub fn error_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "unauthorized" => t_string!(i18n, err.unauthorized).to_string(),
         "forbidden" => t_string!(i18n, err.forbidden).to_string(),
         "two_step_required" => t_string!(i18n, err.two_step_required).to_string(),
-        "too_many_attempts" => t_string!(i18n, err.too_many_attempts).to_string(),
         "transport" => t_string!(i18n, err.transport).to_string(),
         "busy" => t_string!(i18n, err.busy).to_string(),
         "bad_request" => t_string!(i18n, err.bad_request).to_string(),
@@ -226,52 +225,69 @@ pub fn domain_error_text(i18n: I18nContext<Locale>, error: &DomainError) -> Stri
     error_text(i18n, error.key())
 }
 
-/// The translated message for a server function error.
-pub fn app_error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
-    retry_text_in(i18n.get_locale(), error).unwrap_or_else(|| error_text(i18n, error.key()))
+/// The translated message for a server function error. "Try again in N
+/// seconds" takes the count's own form from the translations' ranges
+/// (English: 1 / more; Czech: 1 / 2–4 / 5 and more).
+pub fn app_error_view(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
+    retry_view_in(i18n.get_locale(), error)
+        .unwrap_or_else(|| error_text(i18n, error.key()).into_any())
 }
 
-/// "Try again in N seconds" for the errors that say when, in `locale`, with
-/// the count's own form ("1 second", "2 seconds"). `td_string!` interpolates
-/// only with the crate's build-script generator (see `lib.rs`), so the
-/// number goes in by hand.
-pub fn retry_text_in(locale: Locale, error: &AppError) -> Option<String> {
-    let (one, many, secs) = match *error {
-        AppError::RateLimited { retry_after_secs } => (
-            td_string!(locale, err.rate_limited_one),
-            td_string!(locale, err.rate_limited),
-            retry_after_secs,
-        ),
-        AppError::TooManyAttempts { retry_after_secs } => (
-            td_string!(locale, err.too_many_attempts_one),
-            td_string!(locale, err.too_many_attempts),
-            retry_after_secs,
-        ),
+/// "Try again in N seconds" in `locale`, for the errors that say when.
+pub fn retry_view_in(locale: Locale, error: &AppError) -> Option<AnyView> {
+    Some(match *error {
+        AppError::RateLimited { retry_after_secs } => {
+            td!(locale, err.rate_limited, count = move || retry_after_secs).into_any()
+        }
+        AppError::TooManyAttempts { retry_after_secs } => td!(
+            locale,
+            err.too_many_attempts,
+            count = move || retry_after_secs
+        )
+        .into_any(),
         _ => return None,
-    };
-    let text = if secs == 1 { one } else { many };
-    Some(text.to_string().replace("{seconds}", &secs.to_string()))
+    })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
+    fn retry_text(locale: Locale, secs: u64) -> String {
+        let error = AppError::TooManyAttempts {
+            retry_after_secs: secs,
+        };
+        // Server rendering marks where one text node ends and the next begins.
+        retry_view_in(locale, &error)
+            .unwrap()
+            .to_html()
+            .replace("<!>", "")
+    }
+
     #[test]
-    fn one_second_is_said_in_the_singular() {
-        let one = AppError::TooManyAttempts {
-            retry_after_secs: 1,
+    fn the_count_takes_its_own_form_in_each_language() {
+        assert!(retry_text(Locale::en, 1).ends_with("in 1 second."));
+        assert!(retry_text(Locale::en, 2).ends_with("in 2 seconds."));
+        assert!(retry_text(Locale::en, 0).ends_with("in 0 seconds."));
+        // Czech: 1 sekundu, 2–4 sekundy, 0 and 5 or more sekund.
+        assert!(retry_text(Locale::cs, 1).ends_with("za 1 sekundu."));
+        for secs in 2..=4 {
+            let text = retry_text(Locale::cs, secs);
+            assert!(text.ends_with(&format!("za {secs} sekundy.")), "{text}");
+        }
+        for secs in [0, 5, 21, 900] {
+            let text = retry_text(Locale::cs, secs);
+            assert!(text.ends_with(&format!("za {secs} sekund.")), "{text}");
+        }
+        let limited = AppError::RateLimited {
+            retry_after_secs: 3,
         };
-        let text = retry_text_in(Locale::en, &one).unwrap();
-        assert!(text.ends_with("in 1 second."), "{text}");
-        let many = AppError::RateLimited {
-            retry_after_secs: 30,
-        };
-        let text = retry_text_in(Locale::en, &many).unwrap();
-        assert!(text.ends_with("in 30 seconds."), "{text}");
-        let text = retry_text_in(Locale::cs, &one).unwrap();
-        assert!(text.ends_with("za 1 s."), "{text}");
-        assert_eq!(retry_text_in(Locale::en, &AppError::Unauthorized), None);
+        let text = retry_view_in(Locale::en, &limited)
+            .unwrap()
+            .to_html()
+            .replace("<!>", "");
+        assert!(text.ends_with("in 3 seconds."), "{text}");
+        assert!(retry_view_in(Locale::en, &AppError::Unauthorized).is_none());
     }
 }
 
@@ -336,11 +352,11 @@ pub fn LoadRefused(error: AppError) -> impl IntoView {
         // Nothing else until two-step sign-in is on (contract section 13).
         AppError::TwoStepRequired => view! {
             <leptos_router::components::Redirect path="/account" />
-            <p role="alert">{app_error_text(i18n, &AppError::TwoStepRequired)}</p>
+            <p role="alert">{app_error_view(i18n, &AppError::TwoStepRequired)}</p>
             <a class="button" href="/account">{t!(i18n, hub.account)}</a>
         }
         .into_any(),
-        error => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &error)}</p> }
+        error => view! { <p class="notice warn" role="alert">{app_error_view(i18n, &error)}</p> }
             .into_any(),
     }
 }
@@ -413,7 +429,7 @@ pub fn ErrorBanner(
     view! {
         <Show when=move || error.with(Option::is_some)>
             <p class="notice warn" role="alert">
-                {move || error.get().map(|e| app_error_text(i18n, &e)).unwrap_or_default()}
+                {move || error.get().map(|e| app_error_view(i18n, &e))}
             </p>
         </Show>
     }

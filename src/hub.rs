@@ -3,7 +3,7 @@
 //! do next, as the server decides it ([`crate::server::access`]).
 
 use crate::account::SignInForm;
-use crate::components::{LoadRefused, Pager, app_error_text, hub_status_text, status_text};
+use crate::components::{LoadRefused, Pager, app_error_view, hub_status_text, status_text};
 pub use crate::model::hub::{
     HubFilter, HubOrder, HubOrg, HubStatus, HubView, MAX_SEARCH, PAGE_SIZE,
 };
@@ -299,7 +299,7 @@ fn Hub(view: HubView, on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
         <Pager page pages href=move |p| filter.href(p) />
         {move || notice.get().map(|r| match r {
             Ok(()) => view! { <p class="notice" role="status">{t!(i18n, hub.resent)}</p> }.into_any(),
-            Err(e) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),
+            Err(e) => view! { <p class="notice warn" role="alert">{app_error_view(i18n, &e)}</p> }.into_any(),
         })}
     }
 }

@@ -69,6 +69,14 @@ mod locale_tests {
                     flat(value, &path, out);
                 }
             }
+            // A count's forms ("ranges"): every form's text, one per line.
+            serde_json::Value::Array(forms) => {
+                let texts: Vec<&str> = forms
+                    .iter()
+                    .filter_map(|form| form.get(0)?.as_str())
+                    .collect();
+                out.insert(prefix.to_string(), texts.join("\n"));
+            }
             other => {
                 out.insert(
                     prefix.to_string(),

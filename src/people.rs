@@ -5,7 +5,7 @@
 
 use crate::account::{DeadLink, LinkKind, NewPasswordForm, PasswordPurpose, SignInForm};
 use crate::activity::{action_text, actor_text};
-use crate::components::{ErrorBanner, FieldMessage, LoadRefused, app_error_text};
+use crate::components::{ErrorBanner, FieldMessage, LoadRefused, app_error_view};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::form::Form;
@@ -183,7 +183,7 @@ pub fn PeoplePage() -> impl IntoView {
             <h1>{t!(i18n, people.title)}</h1>
             {move || notice.get().map(|n| match n {
                 Ok(text) => view! { <p class="notice" role="status">{text}</p> }.into_any(),
-                Err(e) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),
+                Err(e) => view! { <p class="notice warn" role="alert">{app_error_view(i18n, &e)}</p> }.into_any(),
             })}
             <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
                 {move || Suspend::new(async move {

@@ -4,7 +4,7 @@
 //! resend its invitation or change its provisioning contact until it is set up.
 //! Available with the development hooks on.
 
-use crate::components::{FieldMessage, app_error_text, domain_error_text};
+use crate::components::{FieldMessage, app_error_view, domain_error_text};
 use crate::domain::{Offer, ServiceKind};
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
@@ -132,7 +132,7 @@ pub fn CommercePage() -> impl IntoView {
             <h2>{t!(i18n, commerce.orders_title)}</h2>
             {move || notice.get().map(|r| match r {
                 Ok(()) => view! { <p class="notice" role="status">{t!(i18n, commerce.resent)}</p> }.into_any(),
-                Err(e) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),
+                Err(e) => view! { <p class="notice warn" role="alert">{app_error_view(i18n, &e)}</p> }.into_any(),
             })}
             <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -380,7 +380,7 @@ fn OrderForm(on_placed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                 Ok(Placed::Created(_)) => view! { <p class="notice" role="status">{t!(i18n, commerce.placed, number = move || number.clone())}</p> }.into_any(),
                 Ok(Placed::Replayed(_)) => view! { <p class="notice" role="status">{t!(i18n, commerce.replayed)}</p> }.into_any(),
                 Ok(Placed::Conflict) => view! { <p class="notice warn" role="alert">{t!(i18n, commerce.conflict)}</p> }.into_any(),
-                Err(e) => view! { <p class="notice warn" role="alert">{app_error_text(i18n, &e)}</p> }.into_any(),
+                Err(e) => view! { <p class="notice warn" role="alert">{app_error_view(i18n, &e)}</p> }.into_any(),
             })}
         </form>
     }

@@ -363,6 +363,12 @@ pub fn administrator_welcome(
         .render()
 }
 
+// The letters say "{minutes} minutes" / "{minutes} minut" and "{days} days" /
+// "{days} dní": the forms for 5 and more in both languages. A shorter
+// window would need the count's forms (see `err.too_many_attempts`).
+const _: () = assert!(crate::server::store::PROOF_MINUTES >= 5);
+const _: () = assert!(crate::server::store::JOIN_DAYS >= 5);
+
 /// A code that proves the address is the reader's (contract section 11).
 /// Its text holds no other run of six digits: the code is the only one.
 pub fn verification_code(locale: Locale, to: &str, code: &str) -> Email {

@@ -200,7 +200,7 @@ pub(crate) fn ProofPanel(state: WizardState) -> impl IntoView {
                             on_enter=Callback::new(move |()| sign_in()) />
                     </Show>
                     {move || sign_in_error.get().map(|e| {
-                        view! { <p class="error" role="alert">{crate::account::sign_in_error_text(i18n, &e)}</p> }
+                        view! { <p class="error" role="alert">{crate::account::sign_in_error_view(i18n, &e)}</p> }
                     })}
                     <div class="actions">
                         <button type="button" disabled=move || busy.get() on:click=move |_| sign_in()>

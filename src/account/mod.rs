@@ -2,7 +2,7 @@
 //! and the single-use links that set a new one. The forms are shared by the
 //! hub and the setup wizard; the rules by the browser and the server.
 
-use crate::components::{ErrorBanner, FieldMessage, app_error_text};
+use crate::components::{ErrorBanner, FieldMessage, app_error_view};
 use crate::domain::{DomainError, Password, check_password};
 use crate::error::{AppError, FieldError};
 use crate::form::Form;
@@ -10,7 +10,10 @@ use crate::i18n::*;
 pub use crate::model::account::SignInStep;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
+
+mod pages;
+pub use pages::{DeadLink, ForgotPage, LinkKind, ResetPage};
 
 /// A new password and its confirmation, field by field: the browser checks
 /// with it before sending, the server decides with it.
@@ -278,13 +281,13 @@ pub fn load_page(path: &str) {
 
 /// The message for a failed sign-in: a wrong password (or code) in plain
 /// words, anything else as it is.
-pub fn sign_in_error_text(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -> String {
+pub fn sign_in_error_view(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -> AnyView {
     match error {
-        AppError::Unauthorized => t_string!(i18n, hub.wrong).to_string(),
+        AppError::Unauthorized => t_string!(i18n, hub.wrong).into_any(),
         AppError::Invalid(_) if error.for_field("code").is_some() => {
-            t_string!(i18n, two_step.wrong_code).to_string()
+            t_string!(i18n, two_step.wrong_code).into_any()
         }
-        error => app_error_text(i18n, error),
+        error => app_error_view(i18n, error),
     }
 }
 
@@ -385,7 +388,7 @@ pub fn SignInForm(
             >
                 <SecondStepField id="two-step-code" code focus=true on_enter=Callback::new(move |()| send()) />
             </Show>
-            {move || error.get().map(|e| view! { <p class="error" role="alert">{sign_in_error_text(i18n, &e)}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{sign_in_error_view(i18n, &e)}</p> })}
             <div class="actions">
                 <button type="submit" disabled=move || busy.get()>
                     {move || match code_needed.get() {
@@ -487,121 +490,5 @@ pub fn NewPasswordForm(token: String, purpose: PasswordPurpose) -> impl IntoView
                 <button type="submit" disabled=move || form.busy.get()>{submit_label}</button>
             </div>
         </form>
-    }
-}
-
-/// `/hub/forgot`: asks for an address and answers the same for any.
-#[component]
-pub fn ForgotPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let email = RwSignal::new(String::new());
-    let sent = RwSignal::new(false);
-    let form = Form::new();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let value = email.get_untracked();
-        let checked = crate::domain::EmailAddress::parse(&value).map_err(|e| {
-            vec![FieldError {
-                field: "email".into(),
-                error: e,
-            }]
-        });
-        if form.is_busy() || form.check(checked).is_none() {
-            return;
-        }
-        form.send(forgot_password(value), move |()| sent.set(true));
-    };
-    view! {
-        <section class="page">
-            <h1>{t!(i18n, account.forgot_title)}</h1>
-            <Show
-                when=move || !sent.get()
-                fallback=move || view! {
-                    <p class="notice" role="status">{t!(i18n, account.forgot_sent)}</p>
-                    <a href="/hub">{t!(i18n, account.back_to_sign_in)}</a>
-                }
-            >
-                <p>{t!(i18n, account.forgot_intro)}</p>
-                <form novalidate on:submit=submit>
-                    <div class="field">
-                        <label for="email">{t!(i18n, account.email_address)}</label>
-                        <input id="email" type="email" autocomplete="username"
-                            prop:value=move || email.get()
-                            on:input=move |ev| email.set(event_target_value(&ev))
-                            aria-invalid=form.invalid("email")
-                            aria-describedby="email-error" />
-                        <FieldMessage id="email-error" message=form.message("email") />
-                    </div>
-                    <ErrorBanner error=form.banner />
-                    <div class="actions">
-                        <button type="submit" disabled=move || form.busy.get()>{t!(i18n, account.send_reset)}</button>
-                    </div>
-                </form>
-            </Show>
-        </section>
-    }
-}
-
-/// What a dead link was for, which says what to do about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkKind {
-    /// A "Set Up Now" link.
-    Setup,
-    /// A password, approval or other single-use link.
-    SingleUse,
-}
-
-/// A link that cannot be used (404 unknown, 410 used or expired), with
-/// nothing else on it: no order or organization data.
-#[component]
-pub fn DeadLink(error: AppError, kind: LinkKind) -> impl IntoView {
-    let i18n = use_i18n();
-    let other = !matches!(error, AppError::Gone | AppError::NotFound);
-    let (title, text) = match (error == AppError::Gone, kind) {
-        (true, LinkKind::Setup) => (
-            t_string!(i18n, wizard.gone_title),
-            t_string!(i18n, wizard.gone_text),
-        ),
-        (true, LinkKind::SingleUse) => (
-            t_string!(i18n, account.link_gone_title),
-            t_string!(i18n, account.link_gone_text),
-        ),
-        (false, _) => (
-            t_string!(i18n, wizard.invalid_title),
-            t_string!(i18n, wizard.invalid_text),
-        ),
-    };
-    view! {
-        <section class="page">
-            <h1>{title}</h1>
-            <p>{text}</p>
-            {other.then(|| view! { <p role="alert">{move || app_error_text(i18n, &error)}</p> })}
-        </section>
-    }
-}
-
-/// `/reset/{token}`: "New password", "Confirm password", "Set password".
-#[component]
-pub fn ResetPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
-    let state = Resource::new_blocking(token, check_reset);
-    view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match state.await {
-                    Ok(()) => view! {
-                        <section class="page">
-                            <h1>{t!(i18n, account.reset_title)}</h1>
-                            <p>{t!(i18n, account.reset_intro)}</p>
-                            <NewPasswordForm token=token() purpose=PasswordPurpose::Reset />
-                        </section>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <DeadLink error kind=LinkKind::SingleUse /> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
