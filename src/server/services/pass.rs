@@ -7,7 +7,9 @@
 //! whole batch: a round trip per row costs seconds on a server.
 
 use crate::i18n::Locale;
-use crate::server::store::{DueOrder, NewEvent, NewLink, PassReport, SETUP_WINDOW_DAYS, Store, ts};
+use crate::server::store::{
+    DueOrder, NewEvent, NewLink, PassReport, SETUP_WINDOW_DAYS, Store, Write, ts,
+};
 use crate::server::{mail, tokens};
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -66,28 +68,6 @@ fn link_expiry(now: DateTime<Utc>) -> String {
     ts(now + Duration::days(SETUP_WINDOW_DAYS as i64))
 }
 
-/// The language of an email to `to` about `order`.
-fn locale(chosen: &HashMap<String, String>, to: &str, order: &DueOrder) -> Locale {
-    mail::language_for(
-        chosen.get(to).map(String::as_str),
-        Some(order.partner_country.as_str()),
-    )
-}
-
-/// An order as its emails name it.
-fn facts<'a>(
-    order: &'a DueOrder,
-    services: &'a HashMap<String, Vec<mail::ServiceLine>>,
-) -> mail::OrderFacts<'a> {
-    mail::OrderFacts {
-        number: &order.order_number,
-        offer: &order.offer,
-        customer: &order.customer_name,
-        start_date: &order.requested_start_date,
-        services: services.get(&order.id).map_or(&[], Vec::as_slice),
-    }
-}
-
 fn events<'a>(orders: &'a [DueOrder], kind: &'static str) -> Vec<NewEvent<'a>> {
     orders
         .iter()
@@ -100,19 +80,61 @@ fn events<'a>(orders: &'a [DueOrder], kind: &'static str) -> Vec<NewEvent<'a>> {
         .collect()
 }
 
+/// What a batch's emails are written from: the language each address chose
+/// and each order's services, read in one statement each.
+struct Letters {
+    chosen: HashMap<String, String>,
+    services: HashMap<String, Vec<mail::ServiceLine>>,
+}
+
+impl Letters {
+    async fn read(tx: &mut Write<'_>, orders: &[DueOrder], to: &[&str]) -> anyhow::Result<Self> {
+        let ids: Vec<&str> = orders.iter().map(|o| o.id.as_str()).collect();
+        Ok(Letters {
+            chosen: tx.chosen_languages(to).await?,
+            services: tx.services_of_orders(&ids).await?,
+        })
+    }
+
+    /// The language of an email to `to` about `order`.
+    fn locale(&self, to: &str, order: &DueOrder) -> Locale {
+        mail::language_for(
+            self.chosen.get(to).map(String::as_str),
+            Some(order.partner_country.as_str()),
+        )
+    }
+
+    /// `order` as its emails name it.
+    fn facts<'a>(&'a self, order: &'a DueOrder) -> mail::OrderFacts<'a> {
+        mail::OrderFacts {
+            number: &order.order_number,
+            offer: &order.offer,
+            customer: &order.customer_name,
+            start_date: &order.requested_start_date,
+            services: self.services.get(&order.id).map_or(&[], Vec::as_slice),
+        }
+    }
+}
+
+/// The provisioning contacts of `orders`, and with `reps` their account
+/// representatives.
+fn contacts(orders: &[DueOrder], reps: bool) -> Vec<&str> {
+    orders
+        .iter()
+        .flat_map(|o| {
+            let rep = reps.then(|| rep_of(o));
+            std::iter::once(o.provisioning_contact_email.as_str()).chain(rep)
+        })
+        .collect()
+}
+
 /// The "Set Up Now" email and its link to each order whose start date has
 /// come.
 async fn invite(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow::Result<u64> {
     let today = now.date_naive().to_string();
     let mut tx = store.write().await?;
     let due = tx.claim_invitations(now, &today, BATCH).await?;
-    let contacts: Vec<&str> = due
-        .iter()
-        .map(|o| o.provisioning_contact_email.as_str())
-        .collect();
-    let chosen = tx.chosen_languages(&contacts).await?;
-    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
-    let services = tx.services_of_orders(&ids).await?;
+    let letters = Letters::read(&mut tx, &due, &contacts(&due, false)).await?;
     let expires = link_expiry(now);
     let (mut links, mut emails, mut audit) = (Vec::new(), Vec::new(), Vec::new());
     for order in &due {
@@ -120,9 +142,9 @@ async fn invite(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow::
         let (token, hash) = tokens::new_token()?;
         let email = mail::set_up_now(
             order.kind == "change",
-            locale(&chosen, to, order),
+            letters.locale(to, order),
             to,
-            &facts(order, &services),
+            &letters.facts(order),
             &mail::setup_url(public_url, &token),
         );
         links.push(NewLink {
@@ -162,29 +184,23 @@ async fn escalate(store: &Store, now: DateTime<Utc>, public_url: &str) -> anyhow
     let due = tx
         .claim_escalations(now, &cutoff, now - Duration::days(1), BATCH)
         .await?;
-    let addresses: Vec<&str> = due
-        .iter()
-        .flat_map(|o| [o.provisioning_contact_email.as_str(), rep_of(o)])
-        .collect();
-    let chosen = tx.chosen_languages(&addresses).await?;
-    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
-    let services = tx.services_of_orders(&ids).await?;
+    let letters = Letters::read(&mut tx, &due, &contacts(&due, true)).await?;
     let expires = link_expiry(now);
     let (mut links, mut emails, mut audit) = (Vec::new(), Vec::new(), Vec::new());
     for order in &due {
         let (id, rep, contact) = (&order.id, rep_of(order), &order.provisioning_contact_email);
         let escalation = mail::escalation(
-            locale(&chosen, rep, order),
+            letters.locale(rep, order),
             rep,
-            &facts(order, &services),
+            &letters.facts(order),
             &order.partner_name,
         );
         emails.push((format!("escalation:{id}"), Some(id.clone()), escalation));
         let (token, hash) = tokens::new_token()?;
         let reminder = mail::reminder(
-            locale(&chosen, contact, order),
+            letters.locale(contact, order),
             contact,
-            &facts(order, &services),
+            &letters.facts(order),
             &mail::setup_url(public_url, &token),
         );
         emails.push((format!("reminder:{id}"), Some(id.clone()), reminder));
@@ -230,13 +246,7 @@ async fn warn_of_closing(
     let due = tx
         .claim_close_warnings(stage, now - Duration::days(days), now - window, BATCH)
         .await?;
-    let contacts: Vec<&str> = due
-        .iter()
-        .map(|o| o.provisioning_contact_email.as_str())
-        .collect();
-    let chosen = tx.chosen_languages(&contacts).await?;
-    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
-    let services = tx.services_of_orders(&ids).await?;
+    let letters = Letters::read(&mut tx, &due, &contacts(&due, false)).await?;
     let (mut links, mut emails, mut audit) = (Vec::new(), Vec::new(), Vec::new());
     for order in &due {
         let (id, to) = (&order.id, &order.provisioning_contact_email);
@@ -244,9 +254,9 @@ async fn warn_of_closing(
         let date = closing.date_naive().to_string();
         let (token, hash) = tokens::new_token()?;
         let email = mail::close_warning(
-            locale(&chosen, to, order),
+            letters.locale(to, order),
             to,
-            &facts(order, &services),
+            &letters.facts(order),
             &date,
             &mail::setup_url(public_url, &token),
         );
@@ -289,9 +299,7 @@ async fn remind_to_provision(
         .iter()
         .filter_map(|o| o.setup_by_email.as_deref())
         .collect();
-    let chosen = tx.chosen_languages(&setters).await?;
-    let ids: Vec<&str> = due.iter().map(|o| o.id.as_str()).collect();
-    let services = tx.services_of_orders(&ids).await?;
+    let letters = Letters::read(&mut tx, &due, &setters).await?;
     let (mut emails, mut audit) = (Vec::new(), Vec::new());
     for order in &due {
         // Set up before anyone's address was recorded: nobody to remind.
@@ -304,9 +312,9 @@ async fn remind_to_provision(
             .date_naive()
             .to_string();
         let email = mail::provision_reminder(
-            locale(&chosen, to, order),
+            letters.locale(to, order),
             to,
-            &facts(order, &services),
+            &letters.facts(order),
             &date,
             &format!("{public_url}/service/{id}"),
         );
@@ -328,21 +336,15 @@ async fn close_unfinished(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u
     let closed = tx
         .close_unfinished(now, now - Duration::days(SETUP_WINDOW_DAYS as i64), BATCH)
         .await?;
-    let addresses: Vec<&str> = closed
-        .iter()
-        .flat_map(|o| [o.provisioning_contact_email.as_str(), rep_of(o)])
-        .collect();
-    let chosen = tx.chosen_languages(&addresses).await?;
-    let ids: Vec<&str> = closed.iter().map(|o| o.id.as_str()).collect();
-    let services = tx.services_of_orders(&ids).await?;
+    let letters = Letters::read(&mut tx, &closed, &contacts(&closed, true)).await?;
     let mut emails = Vec::new();
     for order in &closed {
         let (id, contact, rep) = (&order.id, &order.provisioning_contact_email, rep_of(order));
         let invited = order.invited_at.clone().unwrap_or_default();
         let to_contact = mail::closed(
-            locale(&chosen, contact, order),
+            letters.locale(contact, order),
             contact,
-            &facts(order, &services),
+            &letters.facts(order),
             None,
         );
         emails.push((
@@ -352,9 +354,9 @@ async fn close_unfinished(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u
         ));
         if !rep.is_empty() {
             let to_rep = mail::closed(
-                locale(&chosen, rep, order),
+                letters.locale(rep, order),
                 rep,
-                &facts(order, &services),
+                &letters.facts(order),
                 Some(&order.partner_name),
             );
             emails.push((

@@ -4,7 +4,8 @@
 use crate::domain::Subdomain;
 use crate::error::{AppError, Refusal};
 use crate::model::service::CallingChoice;
-use crate::server::{mail, store::Store};
+use crate::server::mail;
+use crate::server::store::{Store, Write};
 use chrono::{DateTime, Utc};
 
 /// Saves (or replaces) the calling settings, until billing started: a
@@ -20,13 +21,7 @@ pub async fn save_calling(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = store.write().await?;
-    let org = tx
-        .lock_customer_org(order_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if tx.provisioned(order_id).await? == Some(true) {
-        return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
-    }
+    let org = customer_org_to_change(&mut tx, order_id).await?;
     let location = match choice {
         CallingChoice::Saved(id) => {
             if !tx.location_of(&org, id).await? {
@@ -52,6 +47,20 @@ pub async fn save_calling(
     Ok(())
 }
 
+/// The customer organization of an order whose settings change, locked
+/// until the transaction ends; 404 for an unknown order, 409 once billing
+/// started.
+async fn customer_org_to_change(tx: &mut Write<'_>, order_id: &str) -> Result<String, AppError> {
+    let org = tx
+        .lock_customer_org(order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if tx.provisioned(order_id).await? == Some(true) {
+        return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
+    }
+    Ok(org)
+}
+
 /// Reserves `subdomain` for the order's meeting site (replacing its earlier
 /// one), until billing started. A customer organization has one meeting
 /// site: when an earlier order reserved it, this one uses it.
@@ -63,13 +72,7 @@ pub async fn reserve_subdomain(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = store.write().await?;
-    let org = tx
-        .lock_customer_org(order_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if tx.provisioned(order_id).await? == Some(true) {
-        return Err(AppError::Refused(Refusal::OrderAlreadySetUp));
-    }
+    let org = customer_org_to_change(&mut tx, order_id).await?;
     if tx.org_site(&org, order_id).await?.is_some() {
         return Err(AppError::Refused(Refusal::SiteAlreadySetUp));
     }

@@ -115,11 +115,7 @@ pub(crate) async fn insert_user(
     .bind(ts(now))
     .execute(&mut *conn)
     .await;
-    match inserted {
-        Ok(_) => Ok(Some(id)),
-        Err(err) if is_unique_violation(&err) => Ok(None),
-        Err(err) => Err(anyhow::Error::new(err).context("adding a user")),
-    }
+    unless_taken(inserted, id, "adding a user")
 }
 
 /// A new partner organization for `party_id`; its id, or `None` when the
@@ -143,11 +139,7 @@ pub(crate) async fn insert_partner_org(
     .bind(ts(now))
     .execute(&mut *conn)
     .await;
-    match inserted {
-        Ok(_) => Ok(Some(id)),
-        Err(err) if is_unique_violation(&err) => Ok(None),
-        Err(err) => Err(anyhow::Error::new(err).context("adding a partner organization")),
-    }
+    unless_taken(inserted, id, "adding a partner organization")
 }
 
 /// A new customer organization and its administrator: their ids, or `None`
@@ -362,5 +354,19 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// `Some(id)` when the row went in, `None` when a unique key was taken
+/// already (another request made it meanwhile).
+fn unless_taken<T>(
+    inserted: Result<T, sqlx::Error>,
+    id: String,
+    what: &'static str,
+) -> anyhow::Result<Option<String>> {
+    match inserted {
+        Ok(_) => Ok(Some(id)),
+        Err(err) if is_unique_violation(&err) => Ok(None),
+        Err(err) => Err(anyhow::Error::new(err).context(what)),
     }
 }
