@@ -124,9 +124,13 @@ serve development "sqlite://${WORK}/bench.db" "$WORK/server.log"
 for _ in $(seq 1 100); do curl -fsS "$BARE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "$BARE/healthz" >/dev/null || { echo "bench: the bare app does not answer" >&2; cat "$WORK/bare.log" >&2; exit 1; }
 
+# Everything on the real clock, starting today: the production server that
+# is measured next reads that clock, and a session or a commit's password
+# window made at a frozen instant a day away has lapsed by then.
+TODAY=$(date -u +%F)
 order() { # order number, provisioning contact
   curl -fsS -X POST "$BASE/api/orders" -H "Authorization: Bearer dev-commerce-token" -H 'content-type: application/json' -d '{
-   "order_number":"'"$1"'","offer":"A-WX","subscription_id":"Sub-'"$1"'","requested_start_date":"2026-12-01",
+   "order_number":"'"$1"'","offer":"A-WX","subscription_id":"Sub-'"$1"'","requested_start_date":"'"$TODAY"'",
    "provisioning_contact_email":"'"$2"'","account_rep_email":"rep@cisco.example",
    "partner":{"party_id":"P-'"$1"'","name":"Partner","country":"CZ"},
    "customer":{"name":"Customer","country":"CZ","address":"Street 1"},
@@ -136,7 +140,6 @@ link_for() { # the Set Up Now link sent to an address
   curl -fsS "$BASE/api/dev/mailbox?to=$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);console.log(m[0].links[0].href)})'
 }
 order "BENCH-1" "bench@partner.example"
-curl -fsS -X POST "$BASE/api/dev/clock" -H 'content-type: application/json' -d '{"now":"2026-12-01T09:00:00Z"}' >/dev/null
 curl -fsS -X POST "$BASE/api/dev/scheduler/run" >/dev/null
 LINK=$(link_for "bench@partner.example")
 # The check answers signed-in users only: set up a second order through the
@@ -151,10 +154,6 @@ curl -fsS -c "$WORK/jar" "$BASE/api/setup/commit" --data-urlencode "token=$TOKEN
   --data-urlencode "draft[admin_email]=admin@bench-customer.example" \
   --data-urlencode "draft[customer_name]=Bench Customer" --data-urlencode "draft[customer_country]=CZ" \
   --data-urlencode "draft[customer_address]=Street 1" >/dev/null
-# The session is made on the real clock: the production server that is
-# measured next reads that one (a session made at the frozen instant has
-# long been idle by then).
-curl -fsS -X DELETE "$BASE/api/dev/clock" >/dev/null
 curl -fsS -b "$WORK/jar" -c "$WORK/jar" "$BASE/api/setup/password" --data-urlencode "token=$TOKEN2" \
   --data-urlencode "password=bench-password-2026" --data-urlencode "confirmation=bench-password-2026" >/dev/null
 SESSION=$(awk '$6 == "setup_now_session" { print $7 }' "$WORK/jar")
@@ -318,7 +317,6 @@ cleanup() {
 SERVER_PID=""
 serve development "${SETUP_NOW_TEST_POSTGRES_URL%/*}/${PGDB}" "$WORK/server-pg.log"
 order "BENCH-PG" "bench-pg@partner.example"
-curl -fsS -X POST "$BASE/api/dev/clock" -H 'content-type: application/json' -d '{"now":"2026-12-01T09:00:00Z"}' >/dev/null
 curl -fsS -X POST "$BASE/api/dev/scheduler/run" >/dev/null
 LINK_PG=$(link_for "bench-pg@partner.example")
 serve production "${SETUP_NOW_TEST_POSTGRES_URL%/*}/${PGDB}" "$WORK/server-pg.log"

@@ -3,7 +3,7 @@
 //! spreadsheet would run as a formula defused, streamed a page at a time.
 
 use super::access::Action;
-use super::auth::session_cookie_name;
+use super::auth::{cookie, session_cookie_name};
 use super::state::AppState;
 use crate::i18n::Locale;
 use crate::model::activity::{action_text_in, actor_text_in};
@@ -39,17 +39,6 @@ pub(crate) fn row(cells: &[&str]) -> String {
     let mut line = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
     line.push_str("\r\n");
     line
-}
-
-pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| cookie::Cookie::split_parse(v.to_string()))
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_string())
 }
 
 /// `GET /activity/{order_id}/csv`.

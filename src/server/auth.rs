@@ -116,8 +116,12 @@ pub async fn sign_in(state: &AppState, user_id: &str) -> Result<(), AppError> {
 /// The value of this request's cookie `name`.
 pub fn cookie_value(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
-    parts
-        .headers
+    cookie(&parts.headers, name)
+}
+
+/// The value of the cookie `name` among these request headers.
+pub(crate) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

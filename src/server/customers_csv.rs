@@ -3,8 +3,8 @@
 //! order, with the same rules as the Activity's CSV (UTF-8 with a byte-order
 //! mark, a header row, formulas defused).
 
-use super::activity_csv::{MAX_ROWS, cookie, row};
-use super::auth::session_cookie_name;
+use super::activity_csv::{MAX_ROWS, row};
+use super::auth::{cookie, session_cookie_name};
 use super::state::AppState;
 use crate::i18n::Locale;
 use crate::model::hub::{HubStatus, status_text_in};
