@@ -35,7 +35,7 @@ impl Store {
             "SELECT COUNT(DISTINCT o.customer_org_id) FROM orders o WHERE ",
         );
         scope(&mut count);
-        let (sql, arguments) = super::numbered(&mut count)?;
+        let (sql, arguments) = super::numbered(&mut count, self.engine)?;
         let total: i64 = sqlx::query_scalar_with(&sql, arguments)
             .fetch_one(&self.pool)
             .await
@@ -49,7 +49,7 @@ impl Store {
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
-        let (sql, arguments) = super::numbered(&mut page)?;
+        let (sql, arguments) = super::numbered(&mut page, self.engine)?;
         let rows = sqlx::query_with(&sql, arguments)
             .fetch_all(&self.pool)
             .await
@@ -79,7 +79,7 @@ impl Store {
             list.push_bind(c.id.clone());
         }
         orders.push(") ORDER BY o.created_at, o.order_number");
-        let (sql, arguments) = super::numbered(&mut orders)?;
+        let (sql, arguments) = super::numbered(&mut orders, self.engine)?;
         let rows = sqlx::query_with(&sql, arguments)
             .fetch_all(&self.pool)
             .await

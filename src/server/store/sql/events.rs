@@ -41,7 +41,7 @@ pub(crate) async fn record_events(
             .push_bind(payload)
             .push_bind(at.clone());
     });
-    let (sql, arguments) = super::numbered(&mut insert)?;
+    let (sql, arguments) = super::numbered(&mut insert, super::engine_of(&*conn))?;
     sqlx::query_with(&sql, arguments)
         .execute(&mut *conn)
         .await

@@ -59,7 +59,7 @@ pub(crate) async fn services_of_orders(
         list.push_bind(id.to_string());
     }
     query.push(") ORDER BY order_id, position");
-    let (sql, arguments) = super::numbered(&mut query)?;
+    let (sql, arguments) = super::numbered(&mut query, super::engine_of(&*conn))?;
     let rows = sqlx::query_with(&sql, arguments)
         .fetch_all(&mut *conn)
         .await
@@ -115,7 +115,7 @@ pub(crate) async fn chosen_languages(
         list.push_bind(email.to_string());
     }
     query.push(")");
-    let (sql, arguments) = super::numbered(&mut query)?;
+    let (sql, arguments) = super::numbered(&mut query, super::engine_of(&*conn))?;
     let rows = sqlx::query_with(&sql, arguments)
         .fetch_all(&mut *conn)
         .await

@@ -67,11 +67,15 @@ pub(crate) fn flag(row: &DbRow, column: &str) -> anyhow::Result<bool> {
 }
 
 /// The text and arguments of a statement built piece by piece (lists,
-/// rows), its placeholders numbered `$1`, `$2`, … as both engines read them:
-/// the `Any` driver's builder writes `?`, which PostgreSQL does not read.
-/// Run it with `sqlx::query_with(&sql, arguments)`.
+/// rows), its placeholders as `engine` reads them: the `Any` driver's
+/// builder writes `?`, which PostgreSQL does not read, so there they become
+/// `$1`, `$2`, …; SQLite keeps the anonymous `?` (sqlx looks up the name of
+/// every numbered parameter by a scan of the statement's list, so a batch of
+/// thousands of values cost half of a scheduler pass). Run it with
+/// `sqlx::query_with(&sql, arguments)`.
 pub(crate) fn numbered<'q>(
     builder: &'q mut sqlx::QueryBuilder<'_, Db>,
+    engine: Engine,
 ) -> anyhow::Result<(String, sqlx::any::AnyArguments<'q>)> {
     use sqlx::Execute;
     let mut query = builder.build();
@@ -79,7 +83,11 @@ pub(crate) fn numbered<'q>(
         .take_arguments()
         .map_err(|err| anyhow::anyhow!("binding a statement's values: {err}"))?
         .unwrap_or_default();
-    Ok((number_placeholders(query.sql()), arguments))
+    let sql = match engine {
+        Engine::Postgres => number_placeholders(query.sql()),
+        Engine::Sqlite => query.sql().to_string(),
+    };
+    Ok((sql, arguments))
 }
 
 /// `?` outside quoted text becomes `$1`, `$2`, … in order.
@@ -193,7 +201,7 @@ impl Store {
                 .push_bind(order_id.clone())
                 .push_bind(detail.clone());
         });
-        let (sql, arguments) = numbered(&mut insert)?;
+        let (sql, arguments) = numbered(&mut insert, engine_of(&*tx))?;
         sqlx::query_with(&sql, arguments)
             .execute(&mut *tx)
             .await
@@ -336,6 +344,24 @@ mod tests {
         assert_eq!(
             super::number_placeholders("SELECT '?' WHERE a = ? AND b IN (?, ?)"),
             "SELECT '?' WHERE a = $1 AND b IN ($2, $3)"
+        );
+    }
+
+    /// SQLite keeps anonymous placeholders: sqlx binds those in order
+    /// without looking up each one's name.
+    #[test]
+    fn each_engine_reads_its_own_placeholders() {
+        let built = |engine| {
+            let mut builder = sqlx::QueryBuilder::<super::Db>::new("SELECT 1 WHERE a IN (");
+            let mut list = builder.separated(", ");
+            list.push_bind(1_i64).push_bind(2_i64);
+            builder.push(")");
+            super::numbered(&mut builder, engine).unwrap().0
+        };
+        assert_eq!(built(super::Engine::Sqlite), "SELECT 1 WHERE a IN (?, ?)");
+        assert_eq!(
+            built(super::Engine::Postgres),
+            "SELECT 1 WHERE a IN ($1, $2)"
         );
     }
 }

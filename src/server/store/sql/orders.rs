@@ -324,7 +324,7 @@ pub(crate) async fn insert_links(
             .push_bind(created.clone())
             .push_bind(link.expires.clone());
     });
-    let (sql, arguments) = super::numbered(&mut insert)?;
+    let (sql, arguments) = super::numbered(&mut insert, super::engine_of(&*tx))?;
     sqlx::query_with(&sql, arguments)
         .execute(&mut *tx)
         .await

@@ -141,7 +141,7 @@ pub(crate) async fn enqueue_all(
         },
     );
     insert.push(" ON CONFLICT (dedupe_key) DO NOTHING");
-    let (sql, arguments) = super::numbered(&mut insert)?;
+    let (sql, arguments) = super::numbered(&mut insert, super::engine_of(&*tx))?;
     sqlx::query_with(&sql, arguments)
         .execute(&mut *tx)
         .await

@@ -156,7 +156,7 @@ impl Write<'_> {
             list.push_bind(order.id.clone());
         }
         revoke.push(")");
-        let (sql, arguments) = super::numbered(&mut revoke)?;
+        let (sql, arguments) = super::numbered(&mut revoke, super::engine_of(&self.tx))?;
         sqlx::query_with(&sql, arguments)
             .execute(&mut *self.tx)
             .await

@@ -351,7 +351,7 @@ impl Store {
         let from = "FROM orders o LEFT JOIN customer_orgs c ON c.id = o.customer_org_id";
         let mut count = sqlx::QueryBuilder::<Db>::new(format!("SELECT COUNT(*) {from}"));
         conditions(&mut count);
-        let (sql, arguments) = super::numbered(&mut count)?;
+        let (sql, arguments) = super::numbered(&mut count, self.engine)?;
         let total: i64 = sqlx::query_scalar_with(&sql, arguments)
             .fetch_one(&self.pool)
             .await
@@ -365,7 +365,7 @@ impl Store {
             .push_bind(i64::from(crate::model::hub::PAGE_SIZE))
             .push(" OFFSET ")
             .push_bind(filter.offset() as i64);
-        let (sql, arguments) = super::numbered(&mut page)?;
+        let (sql, arguments) = super::numbered(&mut page, self.engine)?;
         let rows = sqlx::query_with(&sql, arguments)
             .fetch_all(&self.pool)
             .await
