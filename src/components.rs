@@ -99,7 +99,8 @@ fn remember_language(lang: &str) {
         if let Some(document) = document {
             let secure = if https { "; secure" } else { "" };
             let _ = document.set_cookie(&format!(
-                "i18n_pref_locale={lang}; path=/; max-age=31536000; samesite=lax{secure}"
+                "{}={lang}; path=/; max-age=31536000; samesite=lax{secure}",
+                crate::model::account::LANGUAGE_COOKIE
             ));
         }
     }
@@ -282,10 +283,8 @@ pub fn retry_view_in(locale: Locale, error: &AppError) -> Option<AnyView> {
 mod tests {
     use super::*;
 
-    fn retry_text(locale: Locale, secs: u64) -> String {
-        let error = AppError::TooManyAttempts {
-            retry_after_secs: secs,
-        };
+    /// The text of `error`'s "try again" message in `locale`.
+    fn retry_text(locale: Locale, error: AppError) -> String {
         // Server rendering marks where one text node ends and the next begins.
         retry_view_in(locale, &error)
             .unwrap()
@@ -293,28 +292,31 @@ mod tests {
             .replace("<!>", "")
     }
 
+    fn attempts(secs: u64) -> AppError {
+        AppError::TooManyAttempts {
+            retry_after_secs: secs,
+        }
+    }
+
     #[test]
     fn the_count_takes_its_own_form_in_each_language() {
-        assert!(retry_text(Locale::en, 1).ends_with("in 1 second."));
-        assert!(retry_text(Locale::en, 2).ends_with("in 2 seconds."));
-        assert!(retry_text(Locale::en, 0).ends_with("in 0 seconds."));
+        assert!(retry_text(Locale::en, attempts(1)).ends_with("in 1 second."));
+        assert!(retry_text(Locale::en, attempts(2)).ends_with("in 2 seconds."));
+        assert!(retry_text(Locale::en, attempts(0)).ends_with("in 0 seconds."));
         // Czech: 1 sekundu, 2–4 sekundy, 0 and 5 or more sekund.
-        assert!(retry_text(Locale::cs, 1).ends_with("za 1 sekundu."));
+        assert!(retry_text(Locale::cs, attempts(1)).ends_with("za 1 sekundu."));
         for secs in 2..=4 {
-            let text = retry_text(Locale::cs, secs);
+            let text = retry_text(Locale::cs, attempts(secs));
             assert!(text.ends_with(&format!("za {secs} sekundy.")), "{text}");
         }
         for secs in [0, 5, 21, 900] {
-            let text = retry_text(Locale::cs, secs);
+            let text = retry_text(Locale::cs, attempts(secs));
             assert!(text.ends_with(&format!("za {secs} sekund.")), "{text}");
         }
         let limited = AppError::RateLimited {
             retry_after_secs: 3,
         };
-        let text = retry_view_in(Locale::en, &limited)
-            .unwrap()
-            .to_html()
-            .replace("<!>", "");
+        let text = retry_text(Locale::en, limited);
         assert!(text.ends_with("in 3 seconds."), "{text}");
         assert!(retry_view_in(Locale::en, &AppError::Unauthorized).is_none());
     }

@@ -1,6 +1,21 @@
 //! What `/account` shows and what signing in answers (contract section 13).
 
+use crate::i18n::Locale;
 use serde::{Deserialize, Serialize};
+
+/// The cookie that keeps the interface language a browser chose: written by
+/// the language buttons, read by the server (leptos_i18n's default name, so
+/// its server-side `cookie` feature reads the same one).
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+/// The language a [`LANGUAGE_COOKIE`] value names, if any.
+pub fn language_of_cookie(value: &str) -> Option<Locale> {
+    match value {
+        "cs" => Some(Locale::cs),
+        "en" => Some(Locale::en),
+        _ => None,
+    }
+}
 
 /// Where signing in stands after the password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

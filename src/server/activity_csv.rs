@@ -3,7 +3,7 @@
 //! spreadsheet would run as a formula defused, streamed a page at a time.
 
 use super::access::Action;
-use super::auth::{cookie, session_cookie_name};
+use super::auth::{cookie, locale_in, session_cookie_name};
 use super::state::AppState;
 use crate::i18n::Locale;
 use crate::model::activity::{action_text_in, actor_text_in};
@@ -69,10 +69,7 @@ pub async fn download(
             StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, "not allowed").into_response();
     }
-    let locale = match cookie(&headers, "i18n_pref_locale").as_deref() {
-        Some("cs") => Locale::cs,
-        _ => Locale::en,
-    };
+    let locale = locale_in(&headers).unwrap_or(Locale::en);
     let header_row = format!(
         "\u{feff}{}",
         row(&[

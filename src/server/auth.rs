@@ -200,11 +200,15 @@ pub fn session_token(state: &AppState) -> Option<String> {
 /// The interface language this browser chose (the cookie the language
 /// buttons set), if it chose one.
 pub fn chosen_locale() -> Option<crate::i18n::Locale> {
-    match cookie_value("i18n_pref_locale")?.as_str() {
-        "cs" => Some(crate::i18n::Locale::cs),
-        "en" => Some(crate::i18n::Locale::en),
-        _ => None,
-    }
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    locale_in(&parts.headers)
+}
+
+/// The interface language named by the language cookie among these request
+/// headers, if any.
+pub(crate) fn locale_in(headers: &axum::http::HeaderMap) -> Option<crate::i18n::Locale> {
+    use crate::model::account::{LANGUAGE_COOKIE, language_of_cookie};
+    language_of_cookie(&cookie(headers, LANGUAGE_COOKIE)?)
 }
 
 /// Keeps the language this browser chose as `email`'s language for emails.

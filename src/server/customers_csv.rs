@@ -4,7 +4,7 @@
 //! mark, a header row, formulas defused).
 
 use super::activity_csv::{MAX_ROWS, row};
-use super::auth::{cookie, session_cookie_name};
+use super::auth::{cookie, locale_in, session_cookie_name};
 use super::state::AppState;
 use crate::i18n::Locale;
 use crate::model::hub::{HubStatus, status_text_in};
@@ -43,10 +43,7 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let locale = match cookie(&headers, "i18n_pref_locale").as_deref() {
-        Some("cs") => Locale::cs,
-        _ => Locale::en,
-    };
+    let locale = locale_in(&headers).unwrap_or(Locale::en);
     let mut csv = format!(
         "\u{feff}{}",
         row(&[
