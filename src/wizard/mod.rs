@@ -5,6 +5,7 @@
 mod change;
 mod fields;
 mod finished;
+mod later;
 pub mod page;
 mod state;
 mod steps;

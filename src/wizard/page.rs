@@ -2,10 +2,11 @@
 //! "Back", "Exit setup"); each step is a file of `steps/`.
 
 use super::change::ChangeOrder;
-use super::finished::{Finished, Outcome};
+use super::finished::Outcome;
+use super::later::{self, Later};
 use super::state::{Proving, WizardState};
-use super::steps::{admin, customer, partner, review, role, who};
-use super::{commit_setup, delegate_setup, open_setup, start_setup};
+use super::steps::role;
+use super::{delegate_setup, open_setup, start_setup};
 use crate::account::{DeadLink, LinkKind};
 use crate::components::{ErrorBanner, StepIndicator, focus_on_change};
 use crate::domain::EmailAddress;
@@ -14,6 +15,7 @@ use crate::i18n::*;
 use crate::model::setup::{
     self as machine, CustomerOrgCase, Draft, Proof, SetupContext, Step, WhoSetsUp,
 };
+use leptos::either::EitherOf6;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::{
@@ -105,6 +107,8 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
 
     let heading = NodeRef::<leptos::html::H2>::new();
     focus_on_change(heading, current);
+    // Step 1 is interactive: fetch what comes after it.
+    Effect::new(move |_| later::prefetch());
 
     let go_to = Callback::new({
         let navigate = navigate.clone();
@@ -255,7 +259,7 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
             Step::Review => {
                 state.busy.set(true);
                 spawn_local(async move {
-                    match commit_setup(state.token.get_value(), draft).await {
+                    match later::commit(state.token.get_value(), draft).await {
                         Ok(result) => outcome.set(Some(Outcome::Committed(result))),
                         Err(AppError::Invalid(errors)) => {
                             back_to_field(&errors);
@@ -309,7 +313,7 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
             </h1>
             <Show
                 when=move || outcome.with(Option::is_none)
-                fallback=move || view! { <Finished state outcome /> }
+                fallback=move || later::later(state, Later::Finished(outcome))
             >
                 <StepIndicator steps=titles current=Signal::derive(move || index.get()) />
                 <form
@@ -322,13 +326,16 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
                     <h2 node_ref=heading tabindex="-1">
                         {move || step_title(i18n, current.get())}
                     </h2>
+                    // One branch a step: a new step is built, never rebuilt
+                    // in place (a step from the later module would then
+                    // arrive a tick after the heading took focus).
                     {move || match current.get() {
-                        Step::Role => role::role_step(state).into_any(),
-                        Step::WhoSetsUp => who::who_step(state).into_any(),
-                        Step::PartnerOrg => partner::partner_step(state).into_any(),
-                        Step::CustomerAdmin => admin::admin_step(state).into_any(),
-                        Step::CustomerOrg => customer::customer_step(state).into_any(),
-                        Step::Review => review::review_step(state).into_any(),
+                        Step::Role => EitherOf6::A(role::role_step(state)),
+                        step @ Step::WhoSetsUp => EitherOf6::B(later::later(state, Later::Step(step))),
+                        step @ Step::PartnerOrg => EitherOf6::C(later::later(state, Later::Step(step))),
+                        step @ Step::CustomerAdmin => EitherOf6::D(later::later(state, Later::Step(step))),
+                        step @ Step::CustomerOrg => EitherOf6::E(later::later(state, Later::Step(step))),
+                        step @ Step::Review => EitherOf6::F(later::later(state, Later::Step(step))),
                     }}
                     <ErrorBanner error=state.banner />
                     <div class="actions">
