@@ -10,6 +10,7 @@
 # on the first step and on the bare app's page, the server's resident memory
 # before and after 100,000 requests, and one scheduler pass over 10k due orders
 # among 1M on both engines. Ends with one table: each figure beside its budget.
+# `scripts/bench.sh --pages` stops after the pages a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # PostgreSQL figures need a server: the whole bench runs under with-postgres.sh
@@ -218,6 +219,16 @@ bench_wrk wizard "$LINK"
 # headers) with no data and no wizard, the floor under every page.
 echo "== Server-rendered home page (the shell alone, no data), wrk -t1 -c64 -d10s (budget: >= 0.7x the bare app)"
 bench_wrk home "$BASE/"
+
+# `--pages`: only the pages a second (a quick check of a server-side lever;
+# the sizes above are printed too).
+if [ "${1:-}" = --pages ]; then
+  for key in home wizard; do
+    echo "pages a second, $key: $(get "${key}_rps") against the bare app's $(get bare_rps):" \
+      "$(awk -v a="$(get "${key}_rps")" -v b="$(get bare_rps)" 'BEGIN { printf "%.2fx", a / b }')"
+  done
+  exit 0
+fi
 
 echo "== Latency at a fixed offered load, oha -q 1000 -c 64 -z 10s --latency-correction"
 echo "-- the bare app's page (reference)"

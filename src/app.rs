@@ -4,7 +4,7 @@
 use crate::account::{ForgotPage, ResetPage};
 use crate::activity::ActivityPage;
 use crate::approval::ApprovePage;
-use crate::components::LanguageSwitch;
+use crate::components::{LanguageSwitch, NavLink};
 use crate::customers::CustomersPage;
 use crate::dev::commerce::CommercePage;
 use crate::dev::mailbox::MailboxPage;
@@ -20,7 +20,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::lazy_route;
 use leptos_router::{
     Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
-    components::{A, Route, Router, Routes},
+    components::{Route, Router, Routes},
 };
 
 /// The HTML document the server renders around the app. Its inline scripts
@@ -257,13 +257,13 @@ fn Header() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <header class="top">
-            <A href="/" attr:class="brand">
+            <NavLink href="/" class="brand">
                 {t!(i18n, app.title)}
-            </A>
+            </NavLink>
             <nav aria-label=move || t_string!(i18n, app.title)>
-                <A href="/commerce">{t!(i18n, app.nav_commerce)}</A>
-                <A href="/mailbox">{t!(i18n, app.nav_mailbox)}</A>
-                <A href="/hub">{t!(i18n, app.nav_hub)}</A>
+                <NavLink href="/commerce">{t!(i18n, app.nav_commerce)}</NavLink>
+                <NavLink href="/mailbox">{t!(i18n, app.nav_mailbox)}</NavLink>
+                <NavLink href="/hub">{t!(i18n, app.nav_hub)}</NavLink>
             </nav>
             <LanguageSwitch />
         </header>
@@ -280,13 +280,13 @@ fn Home() -> impl IntoView {
             <p>{t!(i18n, app.home_intro)}</p>
             <ul class="links">
                 <li>
-                    <A href="/commerce">{t!(i18n, app.home_commerce)}</A>
+                    <NavLink href="/commerce">{t!(i18n, app.home_commerce)}</NavLink>
                 </li>
                 <li>
-                    <A href="/mailbox">{t!(i18n, app.home_mailbox)}</A>
+                    <NavLink href="/mailbox">{t!(i18n, app.home_mailbox)}</NavLink>
                 </li>
                 <li>
-                    <A href="/hub">{t!(i18n, app.home_hub)}</A>
+                    <NavLink href="/hub">{t!(i18n, app.home_hub)}</NavLink>
                 </li>
             </ul>
         </section>
@@ -305,7 +305,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page">
             <h1>{t!(i18n, app.not_found_title)}</h1>
             <p>{t!(i18n, app.not_found_text)}</p>
-            <A href="/">{t!(i18n, app.back_home)}</A>
+            <NavLink href="/">{t!(i18n, app.back_home)}</NavLink>
         </section>
     }
 }

@@ -108,6 +108,47 @@ fn remember_language(lang: &str) {
     let _ = lang;
 }
 
+/// A link to one of the app's own pages, marked `aria-current="page"` while
+/// that page (or one under it) is shown. The router follows plain links
+/// itself, so this is an `<a>` with one closure over the router's location:
+/// leptos_router's `<A>` also resolves relative paths, which these absolute
+/// paths do not need, with a memo of its own per link on every server render.
+#[component]
+pub fn NavLink(
+    /// An absolute path of this app.
+    href: &'static str,
+    /// Its class, if any.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let pathname = leptos_router::hooks::use_location().pathname;
+    let current = move || {
+        pathname
+            .with(|path| is_current(href, path))
+            .then_some("page")
+    };
+    view! {
+        <a href=href class=class aria-current=current>
+            {children()}
+        </a>
+    }
+}
+
+/// Whether the page at `path` is `href` or lies under it (`/hub` for
+/// `/hub/people`); the home page `/` is current only on itself.
+pub fn is_current(href: &str, path: &str) -> bool {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    path == href
+        || (href != "/"
+            && path
+                .strip_prefix(href)
+                .is_some_and(|rest| rest.starts_with('/')))
+}
+
 /// Buttons that switch the interface language; the choice is kept in a cookie.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
@@ -282,6 +323,18 @@ pub fn retry_view_in(locale: Locale, error: &AppError) -> Option<AnyView> {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_is_current_on_its_page_and_the_pages_under_it() {
+        assert!(is_current("/hub", "/hub"));
+        assert!(is_current("/hub", "/hub/"));
+        assert!(is_current("/hub", "/hub/people"));
+        assert!(!is_current("/hub", "/hubs"));
+        assert!(!is_current("/hub", "/"));
+        assert!(is_current("/", "/"));
+        assert!(!is_current("/", "/hub"));
+        assert!(!is_current("/commerce", "/hub/people"));
+    }
 
     /// The text of `error`'s "try again" message in `locale`.
     fn retry_text(locale: Locale, error: AppError) -> String {

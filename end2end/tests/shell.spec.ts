@@ -8,6 +8,18 @@ test("the start page is served, hydrates and links to every area", async ({ page
   await expect(page.getByRole("link", { name: /commerce/i }).first()).toBeVisible();
 });
 
+test("the header marks the page shown as current, and follows the router's navigation", async ({ page }) => {
+  await open(page, "/");
+  const nav = page.getByRole("navigation", { name: "Set Up Now" });
+  const commerce = nav.getByRole("link", { name: /commerce/i });
+  await expect(page.getByRole("link", { name: "Set Up Now" })).toHaveAttribute("aria-current", "page");
+  await expect(commerce).not.toHaveAttribute("aria-current", /./);
+  await commerce.click();
+  await expect(page).toHaveURL(/\/commerce$/);
+  await expect(commerce).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("link", { name: "Set Up Now" })).not.toHaveAttribute("aria-current", /./);
+});
+
 test("an unknown address answers 404 with a page that says so", async ({ page }) => {
   const response = await page.goto("/no/such/page");
   expect(response?.status()).toBe(404);
