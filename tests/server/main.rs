@@ -12,6 +12,7 @@ mod hardening;
 mod helpers;
 mod hub;
 mod identity;
+mod language;
 mod lifecycle;
 mod operations;
 mod orders_api;
