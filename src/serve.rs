@@ -25,8 +25,13 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use state::{AppState, Clock};
 use std::{net::SocketAddr, sync::Arc};
 use store::Store;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
 use tower_http::{
-    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    set_header::SetResponseHeaderLayer,
 };
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
@@ -400,48 +405,59 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .merge(pkg);
-    let app = guard::layers(app, &guarded_state)
-        .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(axum::middleware::from_fn_with_state(
-            guarded_state,
-            count_request,
-        ));
-    with_request_ids(app)
-}
-
-/// The longest `x-request-id` taken from a caller.
-const REQUEST_ID_MAX: usize = 64;
-
-/// Every response carries `x-request-id`: the caller's when it is short
-/// and printable, else a new UUID; every log line of the request is in a
-/// span that carries it.
-fn with_request_ids(app: Router) -> Router {
-    use tower_http::request_id::{
-        MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-    };
-    use tower_http::trace::TraceLayer;
-    let header = axum::http::HeaderName::from_static("x-request-id");
-    let span = |request: &axum::http::Request<axum::body::Body>| {
-        let id = request
-            .extensions()
-            .get::<RequestId>()
-            .and_then(|id| id.header_value().to_str().ok())
-            .unwrap_or("-");
-        // Never the path: it can carry a link's token.
-        tracing::info_span!("request", id = %id, method = %request.method())
-    };
-    app.layer(PropagateRequestIdLayer::new(header.clone()))
+    // Every layer in one stack, given to `Router::layer` once: axum wraps
+    // every route in a box per `layer` call and clones the matched route's
+    // boxes on every request (thirteen boxes, about 6 % of the instructions
+    // of the home page under callgrind, with their futures).
+    let request_id = axum::http::HeaderName::from_static("x-request-id");
+    let layers = tower::ServiceBuilder::new()
+        // Every response carries `x-request-id`: the caller's when it is
+        // short and printable, else a new UUID; every log line of the
+        // request is in a span that carries it.
+        .layer(axum::middleware::map_request(drop_unfit_request_id))
+        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(span)
+                .make_span_with(request_span)
                 .on_request(())
                 .on_response(())
                 .on_body_chunk(())
                 .on_eos(())
                 .on_failure(()),
         )
-        .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
-        .layer(axum::middleware::map_request(drop_unfit_request_id))
+        .layer(PropagateRequestIdLayer::new(request_id))
+        .layer(axum::middleware::from_fn_with_state(
+            guarded_state.clone(),
+            count_request,
+        ))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        // What every request passes before it reaches a route (src/server/guard.rs).
+        .layer(axum::middleware::map_response_with_state(
+            guarded_state.clone(),
+            guard::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            guarded_state,
+            guard::check_origin,
+        ))
+        // Innermost: axum's middleware functions take a plain body, the
+        // routes take the limited one.
+        .layer(RequestBodyLimitLayer::new(guard::MAX_BODY));
+    app.layer(layers)
+}
+
+/// The longest `x-request-id` taken from a caller.
+const REQUEST_ID_MAX: usize = 64;
+
+/// The span of a request: its id and method, never the path (it can carry
+/// a link's token).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %request.method())
 }
 
 /// Removes a caller's `x-request-id` that is too long or not printable

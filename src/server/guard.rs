@@ -5,13 +5,12 @@
 use super::config::Mode;
 use super::state::AppState;
 use axum::{
-    Json, Router,
+    Json,
     extract::{Request, State},
-    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
-    middleware::{self, Next},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
     response::{IntoResponse, Response},
 };
-use tower_http::{limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer};
 
 /// The largest request body accepted (an order with its services is a few
 /// KB); larger ones are answered 413.
@@ -55,7 +54,7 @@ pub fn same_origin(method: &Method, path: &str, headers: &HeaderMap, public_url:
     }
 }
 
-async fn check_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn check_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if same_origin(
         request.method(),
         request.uri().path(),
@@ -72,29 +71,34 @@ async fn check_origin(State(state): State<AppState>, request: Request, next: Nex
     }
 }
 
-fn set(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-}
-
-/// Wraps the whole router.
-pub fn layers(router: Router, state: &AppState) -> Router {
-    let router = router
-        .layer(middleware::from_fn_with_state(state.clone(), check_origin))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
-        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+/// Sets the security headers of every answer, unless its route set its own
+/// (`/pkg` sets public caching): one pass over the answer, not a layer per
+/// header.
+pub async fn security_headers<B>(
+    State(state): State<AppState>,
+    mut response: Response<B>,
+) -> Response<B> {
+    let headers = response.headers_mut();
+    let hsts = (state.config.mode == Mode::Production).then_some((
+        header::STRICT_TRANSPORT_SECURITY,
+        "max-age=31536000; includeSubDomains",
+    ));
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         // Setup and reset links carry secrets in their path.
-        .layer(set(header::REFERRER_POLICY, "no-referrer"))
-        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
         // Pages and answers are personal; /pkg sets its own public caching.
-        .layer(set(header::CACHE_CONTROL, "no-store"));
-    if state.config.mode == Mode::Production {
-        router.layer(set(
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=31536000; includeSubDomains",
-        ))
-    } else {
-        router
+        (header::CACHE_CONTROL, "no-store"),
+    ]
+    .into_iter()
+    .chain(hsts)
+    {
+        headers
+            .entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
     }
+    response
 }
 
 /// The Content-Security-Policy of a page whose inline scripts carry `nonce`.
