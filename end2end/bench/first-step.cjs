@@ -29,6 +29,13 @@ const zlib = require("zlib");
     await route.continue();
   });
   const seen = [], later = [];
+  // Requests not yet answered: the later modules are fetched once step 1 is
+  // used, and are listed once they are all in.
+  let pending = 0, settled = () => {};
+  page.on("request", () => { pending += 1; });
+  const done = () => { pending -= 1; if (pending === 0) settled(); };
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
   page.on("response", async (response) => {
     (interactive ? later : seen).push((async () => {
       const body = await response.body().catch(() => Buffer.alloc(0));
@@ -54,7 +61,7 @@ const zlib = require("zlib");
     console.log(`${r.name.padEnd(44)} raw ${String(r.raw).padStart(9)}  wire ${String(r.wire).padStart(8)} (${r.encoding})  brotli-11 ${String(r.br11).padStart(8)}`);
   }
   console.log(`${"total before the first step is interactive".padEnd(44)} raw ${String(total.raw).padStart(9)}  wire ${String(total.wire).padStart(8)}  brotli-11 ${String(total.br11).padStart(8)}  (${(total.wire / 1024).toFixed(1)} KiB on the wire; budget 200 KB)`);
-  await page.waitForLoadState("networkidle");
+  if (pending > 0) await new Promise((resolve) => { settled = resolve; });
   for (const r of await Promise.all(later)) {
     console.log(`after: ${r.name.padEnd(37)} raw ${String(r.raw).padStart(9)}  wire ${String(r.wire).padStart(8)} (${r.encoding})  brotli-11 ${String(r.br11).padStart(8)}`);
   }

@@ -62,7 +62,7 @@ test("the setup wizard loads only the main module and its own later steps; other
   await page.getByRole("radio", { name: "I am a partner" }).check();
   await expect(page.getByRole("radio", { name: "I am a partner" })).toBeChecked();
   // Only the wizard's own later steps come before a visit (fetched once
-  // step 1 is interactive); no other page's code.
+  // step 1 is used); no other page's code.
   expect(wasm.filter((p) => p.includes("_route_view_"))).toEqual([]);
 
   // A client-side navigation to a split-off page fetches its module and the page works.

@@ -107,8 +107,8 @@ pub fn Wizard(token: String, ctx: SetupContext) -> impl IntoView {
 
     let heading = NodeRef::<leptos::html::H2>::new();
     focus_on_change(heading, current);
-    // Step 1 is interactive: fetch what comes after it.
-    Effect::new(move |_| later::prefetch());
+    // Step 1 is interactive: fetch what comes after it once it is used.
+    Effect::new(move |_| later::prefetch_when_used());
 
     let go_to = Callback::new({
         let navigate = navigate.clone();
