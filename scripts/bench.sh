@@ -10,7 +10,8 @@
 # on the first step and on the bare app's page, the server's resident memory
 # before and after 100,000 requests, and one scheduler pass over 10k due orders
 # among 1M on both engines. Ends with one table: each figure beside its budget.
-# `scripts/bench.sh --pages` stops after the pages a second.
+# `scripts/bench.sh --pages` stops after the pages a second; `--lighthouse`
+# runs only the sizes, the first step and Lighthouse, with the longest tasks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # PostgreSQL figures need a server: the whole bench runs under with-postgres.sh
@@ -183,6 +184,50 @@ JS
 serve production "sqlite://${WORK}/bench.db" "$WORK/server.log"
 fig rss_start "$(rss_kib "$SERVER_PID")"
 
+# Lighthouse, desktop and mobile, on the first step and the bare app's page.
+lighthouse() {
+echo "== Lighthouse 12.2.3 on the first wizard step and on the bare app's page, headless Chromium (budget: mobile performance within 2 points of the bare app's, TBT <= 100 ms, accessibility 100)"
+LH=end2end/lighthouse
+if [ ! -x "$LH/node_modules/.bin/lighthouse" ] || [ "$LH/package-lock.json" -nt "$LH/node_modules/.package-lock.json" ]; then
+  (cd "$LH" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+for page in app bare; do
+for preset in desktop mobile; do
+  # The mobile figures are Lighthouse's default (a mid-range phone on slow 4G, simulated).
+  flags=(); [ "$preset" = desktop ] && flags=(--preset=desktop)
+  url="$LINK"; [ "$page" = bare ] && url="$BARE/"
+  CHROME_PATH="${CHROMIUM:-/usr/bin/chromium}" "$LH/node_modules/.bin/lighthouse" "$url" "${flags[@]}" \
+    --only-categories=performance,accessibility --output=json --output-path="$WORK/lh-$page-$preset.json" \
+    --chrome-flags="--headless=new --no-sandbox --disable-gpu" --quiet \
+    || echo "bench: lighthouse ($page, $preset) failed" >&2
+  node - "$WORK/lh-$page-$preset.json" "$page" "$preset" "$FIGURES" <<'JS' || true
+const fs = require("fs");
+const [file, page, preset, figures] = process.argv.slice(2);
+const r = JSON.parse(fs.readFileSync(file, "utf8"));
+const perf = Math.round(r.categories.performance.score * 100);
+const a11y = Math.round(r.categories.accessibility.score * 100);
+const lcp = r.audits["largest-contentful-paint"].numericValue;
+const tbt = r.audits["total-blocking-time"].numericValue;
+console.log(`${page} ${preset}: performance ${perf}, accessibility ${a11y}, LCP ${lcp.toFixed(0)} ms, TBT ${tbt.toFixed(0)} ms`);
+const k = `lh_${page}_${preset}`;
+fs.appendFileSync(figures, `${k}_perf ${perf}\n${k}_a11y ${a11y}\n${k}_lcp ${lcp.toFixed(0)}\n${k}_tbt ${tbt.toFixed(0)}\n`);
+JS
+  if [ "$page" = app ] && [ "$preset" = mobile ] && [ -n "${LH_DETAIL:-}" ]; then
+    # The quick check prints where the main thread went: the longest tasks
+    # (what TBT adds up) and the busiest scripts.
+    node - "$WORK/lh-$page-$preset.json" <<'JS' || true
+const r = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+const short = (u) => String(u || "").replace(/^https?:\/\/[^/]+/, "").slice(0, 60);
+for (const t of (r.audits["long-tasks"].details || {}).items || [])
+  console.log(`  long task at ${t.startTime.toFixed(0)} ms: ${t.duration.toFixed(0)} ms ${short(t.url)}`);
+for (const b of ((r.audits["bootup-time"].details || {}).items || []).slice(0, 6))
+  console.log(`  script ${short(b.url)}: ${b.total.toFixed(0)} ms (evaluation ${b.scripting.toFixed(0)}, compile ${b.scriptParseCompile.toFixed(0)})`);
+JS
+  fi
+done
+done
+}
+
 assets() { # title, pkg folder, figure key
 echo "== $1 (raw, gzip -9, brotli 11)"
 node - "$2" "$3" "$FIGURES" <<'JS'
@@ -210,6 +255,14 @@ fig app_first_br "$(awk '/^total/ { for (i = 1; i <= NF; i++) if ($i == "brotli-
 echo "== What the bare app downloads until it is interactive, in Chromium"
 (cd end2end && node bench/first-step.cjs "$BARE/" --no-interaction) | tee "$WORK/bare-first"
 fig bare_first_br "$(awk '/^total/ { for (i = 1; i <= NF; i++) if ($i == "brotli-11") print $(i + 1) }' "$WORK/bare-first")"
+
+# `--lighthouse`: only the sizes, the first step and Lighthouse, with the
+# longest tasks of the first step on mobile (a quick check of a browser-side
+# lever).
+if [ "${1:-}" = --lighthouse ]; then
+  LH_DETAIL=1 lighthouse
+  exit 0
+fi
 
 echo "== Server-rendered page of the bare app, wrk -t1 -c64 -d10s"
 bench_wrk bare "$BARE/"
@@ -279,34 +332,7 @@ for round in 1 2; do
   echo "after $((round * 100))k more requests: $(get "rss_${round}00k") KiB"
 done
 
-echo "== Lighthouse 12.2.3 on the first wizard step and on the bare app's page, headless Chromium (budget: mobile performance within 2 points of the bare app's, TBT <= 100 ms, accessibility 100)"
-LH=end2end/lighthouse
-if [ ! -x "$LH/node_modules/.bin/lighthouse" ] || [ "$LH/package-lock.json" -nt "$LH/node_modules/.package-lock.json" ]; then
-  (cd "$LH" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-for page in app bare; do
-for preset in desktop mobile; do
-  # The mobile figures are Lighthouse's default (a mid-range phone on slow 4G, simulated).
-  flags=(); [ "$preset" = desktop ] && flags=(--preset=desktop)
-  url="$LINK"; [ "$page" = bare ] && url="$BARE/"
-  CHROME_PATH="${CHROMIUM:-/usr/bin/chromium}" "$LH/node_modules/.bin/lighthouse" "$url" "${flags[@]}" \
-    --only-categories=performance,accessibility --output=json --output-path="$WORK/lh-$page-$preset.json" \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu" --quiet \
-    || echo "bench: lighthouse ($page, $preset) failed" >&2
-  node - "$WORK/lh-$page-$preset.json" "$page" "$preset" "$FIGURES" <<'JS' || true
-const fs = require("fs");
-const [file, page, preset, figures] = process.argv.slice(2);
-const r = JSON.parse(fs.readFileSync(file, "utf8"));
-const perf = Math.round(r.categories.performance.score * 100);
-const a11y = Math.round(r.categories.accessibility.score * 100);
-const lcp = r.audits["largest-contentful-paint"].numericValue;
-const tbt = r.audits["total-blocking-time"].numericValue;
-console.log(`${page} ${preset}: performance ${perf}, accessibility ${a11y}, LCP ${lcp.toFixed(0)} ms, TBT ${tbt.toFixed(0)} ms`);
-const k = `lh_${page}_${preset}`;
-fs.appendFileSync(figures, `${k}_perf ${perf}\n${k}_a11y ${a11y}\n${k}_lcp ${lcp.toFixed(0)}\n${k}_tbt ${tbt.toFixed(0)}\n`);
-JS
-done
-done
+lighthouse
 
 echo "== Scheduler pass (budget: <= 2 s for 10k due among 1M)"
 # A target dir of its own: a bench build beside the release server build in
