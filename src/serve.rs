@@ -407,8 +407,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pkg);
     // Every layer in one stack, given to `Router::layer` once: axum wraps
     // every route in a box per `layer` call and clones the matched route's
-    // boxes on every request (thirteen boxes, about 6 % of the instructions
-    // of the home page under callgrind, with their futures).
+    // boxes on every request (thirteen boxes: one stack took 10 % off the
+    // home page's instructions under callgrind; docs/performance.md).
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     let layers = tower::ServiceBuilder::new()
         // Every response carries `x-request-id`: the caller's when it is

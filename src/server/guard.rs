@@ -54,6 +54,7 @@ pub fn same_origin(method: &Method, path: &str, headers: &HeaderMap, public_url:
     }
 }
 
+/// Refuses (403) a state-changing request from another site ([`same_origin`]).
 pub async fn check_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if same_origin(
         request.method(),
