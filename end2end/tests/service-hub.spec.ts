@@ -47,6 +47,21 @@ test("after a self setup the service wizard runs through billing, once", async (
   await hub.context.close();
 });
 
+test("reopened, the service wizard resumes at the first step not done, and works there", async ({ page, request }) => {
+  await toServiceWizard(page, request);
+  await next(page);
+  await callingStep(page);
+  await expect(page.getByRole("heading", { name: "Meeting settings" })).toBeVisible();
+
+  // The server renders the meeting step and the browser takes it over: one
+  // step, not two, and its buttons answer.
+  await open(page, new URL(page.url()).pathname);
+  await expect(page.getByRole("heading", { level: 2 })).toHaveText(["Meeting settings"]);
+  await expect(page.getByRole("textbox", { name: "Subdomain" })).toHaveCount(1);
+  await meetingStep(page, `resumed-${Date.now().toString(36)}`);
+  await expect(page.getByRole("heading", { name: "Provision and start billing" })).toBeVisible();
+});
+
 test("a reserved and a taken subdomain are not available", async ({ page, request }) => {
   await toServiceWizard(page, request);
   await next(page);
