@@ -222,6 +222,11 @@ for (const t of (r.audits["long-tasks"].details || {}).items || [])
   console.log(`  long task at ${t.startTime.toFixed(0)} ms: ${t.duration.toFixed(0)} ms ${short(t.url)}`);
 for (const b of ((r.audits["bootup-time"].details || {}).items || []).slice(0, 6))
   console.log(`  script ${short(b.url)}: ${b.total.toFixed(0)} ms (evaluation ${b.scripting.toFixed(0)}, compile ${b.scriptParseCompile.toFixed(0)})`);
+// LCP as simulated (the score's) beside the page's own paints in the run:
+// when they differ, what the simulation adds is network it thinks the
+// paint waited for.
+const m = ((r.audits.metrics.details || {}).items || [])[0] || {};
+console.log(`  LCP simulated ${Math.round(m.largestContentfulPaint)} ms (FCP ${Math.round(m.firstContentfulPaint)} ms); observed LCP ${m.observedLargestContentfulPaint} ms, FCP ${m.observedFirstContentfulPaint} ms, load ${m.observedLoad} ms`);
 JS
   fi
 done
